@@ -1,0 +1,60 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import jinja2
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from formkit import i18n, rendering
+from formkit.config import load_config
+from formkit.fields.base import FieldSettings
+from formkit.plugins import Registry, build_plugin_manager, call_each
+from formkit.state import Formkit
+from formkit.storage import open_store
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build an application; ``config`` overrides every other setting (tests use it).
+
+    ``INSTANCE_PATH`` (or ``FORMKIT_INSTANCE_PATH``) sets the instance folder that
+    holds the data, the secret key and an optional ``config.py``; default ``./instance``.
+    """
+    config = dict(config or {})
+    instance = (config.pop("INSTANCE_PATH", None) or os.environ.get("FORMKIT_INSTANCE_PATH")
+                or "instance")
+    app = Flask("formkit", instance_path=os.path.abspath(instance),
+                instance_relative_config=True)
+    load_config(app, config)
+    i18n.init_app(app)
+    rendering.init_app(app)
+    csrf.init_app(app)
+
+    pm = build_plugin_manager(app.config["PLUGINS_DIR"], app.config["BLOCKED_PLUGINS"])
+    registry = Registry(pm).load(app, strict=app.config["STRICT_LOADING"])
+    settings = FieldSettings(max_text_length=int(app.config["MAX_TEXT_LENGTH"]),
+                             max_table_rows=int(app.config["MAX_TABLE_ROWS"]))
+    app.extensions["formkit"] = Formkit(
+        registry=registry, store=open_store(app.config["STORE"], app.instance_path),
+        settings=settings,
+    )
+    # Plugins in the plugins directory may keep templates in its templates/ folder.
+    plugin_templates = os.path.join(app.config["PLUGINS_DIR"] or "", "templates")
+    if os.path.isdir(plugin_templates):
+        app.jinja_loader = jinja2.ChoiceLoader(
+            [app.jinja_loader, jinja2.FileSystemLoader(plugin_templates)])
+
+    from formkit.views import errors, public, respond
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(respond.bp)
+    errors.init_app(app)
+    for _plugin, blueprints in call_each(pm, "formkit_blueprints", app=app):
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+    return app

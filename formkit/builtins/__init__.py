@@ -1,0 +1,6 @@
+"""Plugins that ship with the core; registered first, blockable like any other."""
+
+BUILTIN_PLUGINS = (
+    "formkit.builtins.field_types",
+    "formkit.builtins.yaml_forms",
+)

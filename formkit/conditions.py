@@ -1,0 +1,120 @@
+"""Conditional display (``show_if``): conditions are data, evaluated without ``eval``.
+
+Forms::
+
+    show_if: {field: role, equals: other}
+    show_if: {field: role, not_equals: other}
+    show_if: {field: region, one_of: [north, east]}
+    show_if: {field: phone, answered: true}
+    show_if: {all: [<condition>, ...]}      # or any: [...]
+
+When the answer is a list (multiple choice), ``equals`` means "includes" and
+``one_of`` means "includes any of".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from formkit.schema import SchemaContext
+
+OPERATORS = ("equals", "not_equals", "one_of", "answered")
+
+
+def is_answered(value: Any) -> bool:
+    """Whether a stored value counts as an answer (``False`` and ``0`` do)."""
+    if value is None:
+        return False
+    if isinstance(value, str | list | dict | tuple):
+        return bool(value)
+    return True
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Compare as text so `equals: 3` matches a stored 3 and a choice key "3" alike.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b or str(a).lower() == str(b).lower()
+    return str(a) == str(b)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A test on one earlier answer, or ``all``/``any`` of sub-conditions."""
+
+    op: str
+    field: str | None = None
+    value: Any = None
+    parts: tuple[Condition, ...] = ()
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        if self.op == "all":
+            return all(p.evaluate(answers) for p in self.parts)
+        if self.op == "any":
+            return any(p.evaluate(answers) for p in self.parts)
+        answer = answers.get(self.field)  # type: ignore[arg-type]
+        if self.op == "answered":
+            return is_answered(answer) == bool(self.value)
+        values = answer if isinstance(answer, list) else [answer]
+        if self.op == "equals":
+            return any(_same(v, self.value) for v in values)
+        if self.op == "not_equals":
+            return not any(_same(v, self.value) for v in values)
+        if self.op == "one_of":
+            return any(_same(v, w) for v in values for w in self.value)
+        raise ValueError(f"unknown operator {self.op}")
+
+    def fields(self) -> set[str]:
+        """Ids of every field this condition reads."""
+        if self.parts:
+            return set().union(*(p.fields() for p in self.parts))
+        return {self.field} if self.field else set()
+
+    def to_json(self) -> dict[str, Any]:
+        """The condition as plain data, for the page's progressive-enhancement script."""
+        if self.parts:
+            return {self.op: [p.to_json() for p in self.parts]}
+        return {"field": self.field, self.op: self.value}
+
+
+def parse_condition(
+    raw: Any, ctx: SchemaContext, known: list[str], line: int
+) -> Condition | None:
+    """Check and build a condition; ``known`` lists the ids of earlier fields."""
+    if not isinstance(raw, Mapping):
+        ctx.error(raw, "show_if must be a mapping", line)
+        return None
+    for combinator in ("all", "any"):
+        if combinator in raw:
+            items = raw[combinator]
+            if len(raw) != 1 or not isinstance(items, list) or not items:
+                ctx.error(raw, f"show_if '{combinator}' takes a non-empty list and nothing else", line)
+                return None
+            parts = [parse_condition(item, ctx, known, line) for item in items]
+            if any(p is None for p in parts):
+                return None
+            return Condition(op=combinator, parts=tuple(parts))  # type: ignore[arg-type]
+    field_id = raw.get("field")
+    ops = [op for op in OPERATORS if op in raw]
+    extra = set(raw) - {"field", *OPERATORS}
+    if extra:
+        ctx.error(raw, f"show_if: unknown key(s) {', '.join(sorted(extra))}", line)
+        return None
+    if len(ops) != 1:
+        ctx.error(raw, f"show_if needs exactly one of {', '.join(OPERATORS)}", line)
+        return None
+    if field_id not in known:
+        ctx.error(
+            raw,
+            f"show_if refers to '{field_id}', which is not an earlier field of this form",
+            line,
+        )
+        return None
+    op = ops[0]
+    value = raw[op]
+    if op == "one_of" and (not isinstance(value, list) or not value):
+        ctx.error(raw, "show_if one_of takes a non-empty list", line)
+        return None
+    return Condition(op=op, field=field_id, value=tuple(value) if op == "one_of" else value)

@@ -1,0 +1,64 @@
+"""Configuration: defaults, then ``<instance>/config.py``, then ``FORMKIT_*`` environment
+variables, then the mapping given to ``create_app`` (tests)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+DEFAULTS: dict[str, Any] = {
+    # where things are (relative paths: the store from the instance folder,
+    # forms and plugins from the current directory)
+    "STORE": "data",
+    "FORMS_DIR": "forms",
+    "PLUGINS_DIR": "plugins",
+    "BLOCKED_PLUGINS": [],
+    # refuse to start when a form has an error (``formkit check`` lists them all)
+    "STRICT_LOADING": True,
+    "ORGANIZATION_NAME": "formkit",
+    # limits on what respondents send
+    "MAX_TEXT_LENGTH": 5000,
+    "MAX_TABLE_ROWS": 50,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # languages
+    "LANGUAGES": ["en", "fr"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(LOCALES_DIR),
+    # The CSRF token lives as long as the session, so a long survey never fails on submit.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_SSL_STRICT": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance file, environment, overrides."""
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FORMKIT")
+    if overrides:
+        app.config.update(overrides)
+    for key in ("FORMS_DIR", "PLUGINS_DIR"):
+        if app.config.get(key):
+            app.config[key] = str(Path(app.config[key]).resolve())
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in the instance folder, made on first start (zero setup)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()

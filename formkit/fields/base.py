@@ -1,0 +1,174 @@
+"""The field-type contract: one class per ``type:`` of the form schema.
+
+A field type turns its schema options into a WTForms field, turns validated input into
+the stored value (choice keys, numbers, ISO dates — never labels), gives back the data
+WTForms needs to show a stored value again, and formats a stored value for people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from markupsafe import Markup, escape
+from flask_wtf.i18n import translations
+from wtforms import Form, validators
+
+from formkit.conditions import is_answered
+
+if TYPE_CHECKING:
+    from formkit.schema import FieldSpec, SchemaContext, Text
+
+
+@dataclass(frozen=True)
+class FieldSettings:
+    """Application limits every field type honours."""
+
+    max_text_length: int = 5000
+    max_table_rows: int = 50
+
+
+class SubForm(Form):
+    """Base of nested forms (matrix rows, table rows): no CSRF of their own, and
+    WTForms' messages translated like the page's."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations
+
+
+class FieldType:
+    """Base class of every field type; subclass and register through ``formkit_field_types``."""
+
+    #: the ``type:`` name used in schemas.
+    name: ClassVar[str] = ""
+    #: False for display-only types (information text): nothing is stored.
+    stores_value: ClassVar[bool] = True
+    #: whether schemas must give a ``label``.
+    label_required: ClassVar[bool] = True
+    #: whether the type may be a column of a repeating table.
+    cell: ClassVar[bool] = False
+    #: the Jinja template that renders the field (receives ``spec``, ``field``, ``locale``).
+    template: ClassVar[str] = "fields/input.html"
+    #: type-specific schema keys this type accepts.
+    options: ClassVar[frozenset[str]] = frozenset()
+
+    # -- schema ------------------------------------------------------------------------
+    def configure(self, spec: FieldSpec, options: Mapping[str, Any], ctx: SchemaContext) -> None:
+        """Check the type-specific options and keep them in ``spec.options``."""
+        unknown = sorted(set(options) - set(self.options))
+        if unknown:
+            allowed = ", ".join(sorted(self.options)) or "none"
+            ctx.error(
+                options,
+                f"field '{spec.id}' ({self.name}): unknown option(s) {', '.join(unknown)}"
+                f" (allowed: {allowed})",
+                spec.line,
+            )
+        spec.options.update({k: v for k, v in options.items() if k in self.options})
+
+    # -- input -------------------------------------------------------------------------
+    def wtforms_field(self, spec: FieldSpec, locale: str, settings: FieldSettings):
+        """An unbound WTForms field for ``spec`` with labels in ``locale``."""
+        raise NotImplementedError
+
+    def required_validators(self, spec: FieldSpec) -> list:
+        """``InputRequired`` when required (its message is translated by WTForms)."""
+        return [validators.InputRequired()] if spec.required else [validators.Optional()]
+
+    def normalize_formdata(self, spec: FieldSpec, formdata, settings: FieldSettings,
+                           action: str = "") -> None:
+        """Adjust the submitted ``formdata`` (a MultiDict) in place before it is read.
+
+        ``action`` is the button pressed (e.g. ``add:<field id>``); types with
+        actions of their own (repeating tables) apply them here.
+        """
+
+    def prepare_display(self, spec: FieldSpec, field) -> None:
+        """Adjust a bound field just before it is shown (e.g. an empty table gets a row)."""
+
+    def value_from(self, spec: FieldSpec, field) -> Any:
+        """The value to store from a validated WTForms field (``None`` when empty)."""
+        data = field.data
+        if isinstance(data, str):
+            data = clean_text(data)
+        return data if is_answered(data) else None
+
+    def form_data(self, spec: FieldSpec, value: Any) -> Any:
+        """The WTForms ``data`` that shows a stored ``value`` again."""
+        return value
+
+    # -- output ------------------------------------------------------------------------
+    def display(self, spec: FieldSpec, value: Any, locale: str) -> str:
+        """A stored value as text for people (HTML, PDF, exports with labels)."""
+        if not is_answered(value):
+            return ""
+        return str(value)
+
+    def display_html(self, spec: FieldSpec, value: Any, locale: str) -> Markup:
+        """A stored value as HTML; escaped text unless a type needs structure."""
+        return escape(self.display(spec, value, locale))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Trimmed text without control characters (NUL and friends never reach the store)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+
+
+def label_text(text: Text | None, locale: str, fallback: str = "") -> str:
+    return text.get(locale) if text is not None else fallback
+
+
+def parse_keyed_texts(
+    spec: FieldSpec, options: Mapping[str, Any], key: str, ctx: SchemaContext
+) -> list[tuple[str, Text]]:
+    """Read a list like ``choices: [{key: a, label: {en, fr}}, ...]`` with unique keys."""
+    items = options.get(key)
+    result: list[tuple[str, Text]] = []
+    if not isinstance(items, list) or not items:
+        ctx.error(options, f"field '{spec.id}' ({spec.type}) needs a non-empty '{key}' list",
+                  spec.line)
+        return result
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, Mapping) or "key" not in item:
+            ctx.error(item, f"field '{spec.id}': each of '{key}' needs 'key' and 'label'",
+                      spec.line)
+            continue
+        item_key = str(item["key"])
+        if item_key in seen:
+            ctx.error(item, f"field '{spec.id}': duplicate {key} key '{item_key}'", spec.line)
+        seen.add(item_key)
+        text = ctx.text(item, "label")
+        if text is not None:
+            result.append((item_key, text))
+    return result
+
+
+def number_option(
+    spec: FieldSpec, options: Mapping[str, Any], key: str, ctx: SchemaContext,
+    *, integer: bool = False,
+) -> float | int | None:
+    """An optional numeric option such as ``min`` or ``max``."""
+    value = options.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or (
+        integer and not isinstance(value, int)
+    ):
+        kind = "a whole number" if integer else "a number"
+        ctx.error(options, f"field '{spec.id}': '{key}' must be {kind} (got {value!r})", spec.line)
+        return None
+    return value
+
+
+def check_bounds(spec: FieldSpec, ctx: SchemaContext, low: str, high: str) -> None:
+    lo, hi = spec.options.get(low), spec.options.get(high)
+    if lo is not None and hi is not None and lo > hi:
+        ctx.error(spec.options, f"field '{spec.id}': '{low}' ({lo}) is above '{high}' ({hi})",
+                  spec.line)

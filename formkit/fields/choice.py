@@ -1,0 +1,156 @@
+"""Yes/no, single choice (radio or select) and multiple choice (checkboxes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from wtforms import RadioField, SelectField, SelectMultipleField, validators
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from formkit.conditions import is_answered
+from formkit.fields.base import FieldType, label_text, number_option, parse_keyed_texts
+
+
+def yes_no_label(value: bool, locale: str) -> str:
+    with force_locale(locale):
+        return _("Yes") if value else _("No")
+
+
+class YesNo(FieldType):
+    """``type: yesno`` — stored as ``true``/``false``."""
+
+    name = "yesno"
+    cell = True
+    template = "fields/choices.html"
+
+    def wtforms_field(self, spec, locale, settings):
+        return RadioField(
+            label_text(spec.label, locale, spec.id),
+            choices=[("yes", yes_no_label(True, locale)), ("no", yes_no_label(False, locale))],
+            validators=self.required_validators(spec),
+            validate_choice=True,
+        )
+
+    def value_from(self, spec, field) -> Any:
+        return {"yes": True, "no": False}.get(field.data)
+
+    def form_data(self, spec, value) -> Any:
+        return None if value is None else ("yes" if value else "no")
+
+    def display(self, spec, value, locale) -> str:
+        return "" if value is None else yes_no_label(bool(value), locale)
+
+
+class Choice(FieldType):
+    """``type: choice`` — one of ``choices``; ``widget: radio`` (default) or ``select``."""
+
+    name = "choice"
+    cell = True
+    options = frozenset({"choices", "widget"})
+    template = "fields/choices.html"
+
+    def configure(self, spec, options, ctx) -> None:
+        super().configure(spec, options, ctx)
+        spec.options["choices"] = parse_keyed_texts(spec, options, "choices", ctx)
+        widget = options.get("widget", "radio")
+        if widget not in ("radio", "select"):
+            ctx.error(options, f"field '{spec.id}': widget must be radio or select", spec.line)
+        spec.options["widget"] = widget
+
+    def choices(self, spec, locale) -> list[tuple[str, str]]:
+        return [(key, text.get(locale)) for key, text in spec.options["choices"]]
+
+    def wtforms_field(self, spec, locale, settings):
+        if spec.options["widget"] == "select":
+            with force_locale(locale):
+                blank = ("", _("Choose…"))
+            return SelectField(
+                label_text(spec.label, locale, spec.id),
+                choices=[blank, *self.choices(spec, locale)],
+                validators=[*self.required_validators(spec), _KnownChoice()],
+                validate_choice=False,
+            )
+        return RadioField(
+            label_text(spec.label, locale, spec.id),
+            choices=self.choices(spec, locale),
+            validators=self.required_validators(spec),
+        )
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        return dict(self.choices(spec, locale)).get(str(value), str(value))
+
+
+class _KnownChoice:
+    """A select's value must be one of its choices (the blank counts as no answer)."""
+
+    def __call__(self, form, field) -> None:
+        if field.data and field.data not in {key for key, _label in field.choices if key}:
+            raise validators.ValidationError(field.gettext("Not a valid choice."))
+
+
+class _SelectionCount:
+    def __init__(self, low: int | None, high: int | None):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:
+        count = len(field.data or [])
+        if count == 0:
+            return  # "required" is the required validator's job
+        if self.low and count < self.low:
+            raise validators.ValidationError(
+                ngettext("Choose at least %(num)d option.", "Choose at least %(num)d options.",
+                         self.low)
+            )
+        if self.high and count > self.high:
+            raise validators.ValidationError(
+                ngettext("Choose at most %(num)d option.", "Choose at most %(num)d options.",
+                         self.high)
+            )
+
+
+class MultiChoice(Choice):
+    """``type: multichoice`` — checkboxes with optional ``min``/``max`` selections."""
+
+    name = "multichoice"
+    cell = False
+    options = frozenset({"choices", "min", "max"})
+
+    def configure(self, spec, options, ctx) -> None:
+        FieldType.configure(self, spec, options, ctx)
+        spec.options["choices"] = parse_keyed_texts(spec, options, "choices", ctx)
+        spec.options["widget"] = "checkbox"
+        for key in ("min", "max"):
+            number_option(spec, options, key, ctx, integer=True)
+
+    def required_validators(self, spec) -> list:
+        # A checkbox group sends nothing when none is ticked: DataRequired, not InputRequired.
+        if spec.required:
+            return [validators.DataRequired(message=_l("Choose at least one option."))]
+        return [validators.Optional()]
+
+    def wtforms_field(self, spec, locale, settings):
+        return SelectMultipleField(
+            label_text(spec.label, locale, spec.id),
+            choices=self.choices(spec, locale),
+            validators=[*self.required_validators(spec),
+                        _SelectionCount(spec.options.get("min"), spec.options.get("max"))],
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+        )
+
+    def value_from(self, spec, field) -> Any:
+        chosen = set(field.data or [])
+        # Keep the schema's order, whatever order the browser sent.
+        return [key for key, _text in spec.options["choices"] if key in chosen] or None
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        labels = dict(self.choices(spec, locale))
+        return "; ".join(labels.get(str(v), str(v)) for v in value)

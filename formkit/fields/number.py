@@ -1,0 +1,164 @@
+"""Integer, decimal and currency (CAD) fields, read and shown in the respondent's locale."""
+
+from __future__ import annotations
+
+import decimal
+import re
+from typing import Any
+
+from babel import numbers
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, validators
+from wtforms.widgets import TextInput
+
+from formkit.conditions import is_answered
+from formkit.fields.base import FieldType, check_bounds, label_text, number_option
+
+BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+#: beyond this a number is a typing accident (and floats lose cents).
+LARGEST = decimal.Decimal(10) ** 12
+_SYMBOLS = re.compile(r"[\s$\u00a0\u202f]|CAD|CA", re.IGNORECASE)
+
+
+def babel_locale(locale: str) -> str:
+    return BABEL_LOCALES.get(str(locale)[:2], "en_CA")
+
+
+def parse_number(text: str, locale: str) -> decimal.Decimal:
+    """Read ``1 234,56`` (French) or ``1,234.56`` (English); ``$`` and spaces ignored.
+
+    :raises ValueError: when the text is not a number.
+    """
+    cleaned = _SYMBOLS.sub("", text)
+    if not cleaned:
+        raise ValueError(text)
+    try:
+        return numbers.parse_decimal(cleaned, locale=babel_locale(locale), strict=False)
+    except numbers.NumberFormatError:
+        pass
+    # A French respondent typing "12.5" (or an English one typing "12,5") means a decimal.
+    try:
+        return decimal.Decimal(cleaned.replace(",", "."))
+    except decimal.InvalidOperation as exc:
+        raise ValueError(text) from exc
+
+
+class LocaleNumberField(Field):
+    """A text input that reads numbers the way the respondent writes them."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, integer=False, locale="en", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.integer = integer
+        self.locale = locale
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_plain(self.data, self.locale, self.integer)
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            value = parse_number(str(valuelist[0]), self.locale)
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                _l("Enter a whole number.") if self.integer else _l("Enter a number.")
+            ) from None
+        if not value.is_finite() or abs(value) >= LARGEST:
+            self.data = None
+            raise ValueError(_l("Enter a number."))
+        if self.integer:
+            if value != value.to_integral_value():
+                self.data = None
+                raise ValueError(_l("Enter a whole number."))
+            self.data = int(value)
+        else:
+            self.data = value
+
+
+def format_plain(value: Any, locale: str, integer: bool = False) -> str:
+    """A number as the respondent would type it back (no grouping)."""
+    if integer:
+        return str(int(value))
+    text = format(decimal.Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",") if str(locale).startswith("fr") else text
+
+
+class Integer(FieldType):
+    """``type: integer`` with optional ``min``/``max``."""
+
+    name = "integer"
+    cell = True
+    integer = True
+    options = frozenset({"min", "max", "unit"})
+    template = "fields/input.html"
+
+    def configure(self, spec, options, ctx) -> None:
+        super().configure(spec, options, ctx)
+        for key in ("min", "max"):
+            number_option(spec, options, key, ctx, integer=self.integer)
+        check_bounds(spec, ctx, "min", "max")
+        if "unit" in options:
+            spec.options["unit"] = ctx.text(options, "unit")
+
+    def wtforms_field(self, spec, locale, settings):
+        low, high = spec.options.get("min"), spec.options.get("max")
+        checks = [validators.NumberRange(min=low, max=high)] if (low, high) != (None, None) else []
+        render_kw = {"inputmode": "numeric" if self.integer else "decimal"}
+        if spec.placeholder:
+            render_kw["placeholder"] = spec.placeholder.get(locale)
+        return LocaleNumberField(
+            label_text(spec.label, locale, spec.id),
+            validators=[*self.required_validators(spec), *checks],
+            integer=self.integer,
+            locale=locale,
+            render_kw=render_kw,
+        )
+
+    def value_from(self, spec, field) -> Any:
+        data = field.data
+        if data is None:
+            return None
+        return int(data) if self.integer else float(round(decimal.Decimal(data), 6))
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        text = numbers.format_decimal(value, locale=babel_locale(locale))
+        unit = spec.options.get("unit")
+        return f"{text}\u00a0{unit.get(locale)}" if unit else text
+
+
+class Decimal(Integer):
+    """``type: decimal`` — a number with a fractional part; ``1,5`` is read in French."""
+
+    name = "decimal"
+    integer = False
+
+
+class Currency(Decimal):
+    """``type: currency`` — Canadian dollars: ``$1,234.56`` / ``1 234,56 $``."""
+
+    name = "currency"
+    options = frozenset({"min", "max"})
+
+    def value_from(self, spec, field) -> Any:
+        data = field.data
+        if data is None:
+            return None
+        return float(decimal.Decimal(data).quantize(decimal.Decimal("0.01")))
+
+    def display(self, spec, value, locale) -> str:
+        return format_cad(value, locale) if is_answered(value) else ""
+
+
+def format_cad(value: Any, locale: str) -> str:
+    """An amount in Canadian dollars as the locale writes it."""
+    return numbers.format_currency(value, "CAD", locale=babel_locale(locale))

@@ -1,0 +1,147 @@
+"""Rating scales (1..N with labelled anchors, optional "not applicable") and matrices
+(several rows rated on one shared scale)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from wtforms import FormField, RadioField
+
+from formkit.conditions import is_answered
+from formkit.fields.base import FieldType, SubForm, label_text, parse_keyed_texts
+
+NOT_APPLICABLE = "na"
+
+
+def not_applicable_label(locale: str) -> str:
+    with force_locale(locale):
+        return _("Not applicable")
+
+
+class Scale(FieldType):
+    """``type: scale`` — ``points: 5``, ``anchors: {1: {en, fr}, 5: {en, fr}}``,
+    ``not_applicable: true``. Stored as the chosen number, or ``"na"``."""
+
+    name = "scale"
+    options = frozenset({"points", "anchors", "not_applicable"})
+    template = "fields/scale.html"
+
+    def configure(self, spec, options, ctx) -> None:
+        super().configure(spec, options, ctx)
+        points = options.get("points", 5)
+        if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 11:
+            ctx.error(options, f"field '{spec.id}': 'points' must be a whole number from 2 to 11",
+                      spec.line)
+            points = 5
+        spec.options["points"] = points
+        anchors: dict[int, Any] = {}
+        raw_anchors = options.get("anchors") or {}
+        if not isinstance(raw_anchors, Mapping):
+            ctx.error(options, f"field '{spec.id}': 'anchors' maps scale points to texts",
+                      spec.line)
+            raw_anchors = {}
+        for point in raw_anchors:
+            if not isinstance(point, int) or not 1 <= point <= points:
+                ctx.error(raw_anchors, f"field '{spec.id}': anchor {point!r} is outside 1..{points}",
+                          spec.line)
+                continue
+            text = ctx.text(raw_anchors, point)
+            if text is not None:
+                anchors[point] = text
+        spec.options["anchors"] = anchors
+        spec.options["not_applicable"] = bool(options.get("not_applicable", False))
+
+    def choices(self, spec, locale) -> list[tuple[str, str]]:
+        anchors = spec.options["anchors"]
+        result = []
+        for point in range(1, spec.options["points"] + 1):
+            anchor = anchors.get(point)
+            result.append((str(point), f"{point} – {anchor.get(locale)}" if anchor else str(point)))
+        if spec.options["not_applicable"]:
+            result.append((NOT_APPLICABLE, not_applicable_label(locale)))
+        return result
+
+    def radio(self, spec, locale, label: str, required: bool) -> RadioField:
+        return RadioField(label, choices=self.choices(spec, locale),
+                          validators=self.required_validators(spec) if required else [])
+
+    def wtforms_field(self, spec, locale, settings):
+        return self.radio(spec, locale, label_text(spec.label, locale, spec.id), True)
+
+    def value_from(self, spec, field) -> Any:
+        return to_scale_value(field.data)
+
+    def form_data(self, spec, value) -> Any:
+        return None if value is None else str(value)
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        if value == NOT_APPLICABLE:
+            return not_applicable_label(locale)
+        anchor = spec.options["anchors"].get(value)
+        text = f"{value} / {spec.options['points']}"
+        return f"{text} ({anchor.get(locale)})" if anchor else text
+
+
+def to_scale_value(data: Any) -> int | str | None:
+    if data in (None, ""):
+        return None
+    return NOT_APPLICABLE if data == NOT_APPLICABLE else int(data)
+
+
+class Matrix(Scale):
+    """``type: matrix`` — ``rows: [{key, label}]`` each rated on one shared scale.
+    Stored as ``{row_key: number or "na"}``."""
+
+    name = "matrix"
+    options = Scale.options | {"rows"}
+    template = "fields/matrix.html"
+
+    def configure(self, spec, options, ctx) -> None:
+        super().configure(spec, options, ctx)
+        spec.options["rows"] = parse_keyed_texts(spec, options, "rows", ctx)
+
+    def wtforms_field(self, spec, locale, settings):
+        attrs = {
+            f"r_{key}": self.radio(spec, locale, text.get(locale), True)
+            for key, text in spec.options["rows"]
+        }
+        rows_form = type(f"Matrix_{spec.id}", (SubForm,), attrs)
+        return FormField(rows_form, label_text(spec.label, locale, spec.id))
+
+    def value_from(self, spec, field) -> Any:
+        values = {key: to_scale_value(field[f"r_{key}"].data) for key, _t in spec.options["rows"]}
+        answered = {k: v for k, v in values.items() if v is not None}
+        return answered or None
+
+    def form_data(self, spec, value) -> Any:
+        value = value or {}
+        return {f"r_{key}": (None if value.get(key) is None else str(value[key]))
+                for key, _t in spec.options["rows"]}
+
+    def row_display(self, spec, value, locale) -> list[tuple[str, str]]:
+        value = value or {}
+        return [(text.get(locale), Scale.display(self, spec, value.get(key), locale))
+                for key, text in spec.options["rows"]]
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        return "; ".join(f"{row}: {shown}" for row, shown in self.row_display(spec, value, locale))
+
+    def display_html(self, spec, value, locale) -> Markup:
+        if not is_answered(value):
+            return Markup("")
+        rows = "".join(
+            Markup("<tr><th scope='row'>{}</th><td>{}</td></tr>").format(row, shown)
+            for row, shown in self.row_display(spec, value, locale)
+        )
+        return Markup("<table class='answer-table'>") + Markup(rows) + Markup("</table>")
+
+
+__all__ = ["Matrix", "Scale", "NOT_APPLICABLE", "escape"]

@@ -1,0 +1,183 @@
+"""Repeating tables: rows of typed columns, added and removed without JavaScript.
+
+Rows travel as ``q_<table>-<index>-q_<column>`` form fields. Adding or removing a row
+is an ordinary form submission (a button named ``_action``), so it works in any browser;
+the page script only saves the round trip.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import ngettext
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+from wtforms import FieldList, FormField, validators
+
+from formkit.conditions import is_answered
+from formkit.fields.base import FieldType, SubForm, label_text, number_option
+
+
+#: actions that check a page (the empty action is the re-check at submit).
+VALIDATING_ACTIONS = ("next", "submit", "")
+
+
+class _RowCount:
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def __call__(self, form, field) -> None:
+        count = len(field.entries)
+        if count < self.low:
+            raise validators.ValidationError(
+                ngettext("Add at least %(num)d row.", "Add at least %(num)d rows.", self.low))
+        if count > self.high:
+            raise validators.ValidationError(
+                ngettext("Enter at most %(num)d row.", "Enter at most %(num)d rows.", self.high))
+
+
+class Table(FieldType):
+    """``type: table`` — ``columns:`` (fields of simple types), ``min_rows``, ``max_rows``.
+    Stored as a list of ``{column_id: value}``; rows left entirely empty are dropped."""
+
+    name = "table"
+    options = frozenset({"columns", "min_rows", "max_rows"})
+    template = "fields/table.html"
+
+    def configure(self, spec, options, ctx) -> None:
+        from formkit.schema import parse_field  # the schema module parses columns as fields
+
+        super().configure(spec, options, ctx)
+        columns = []
+        raw_columns = options.get("columns")
+        if not isinstance(raw_columns, list) or not raw_columns:
+            ctx.error(options, f"table '{spec.id}' needs a non-empty 'columns' list", spec.line)
+            raw_columns = []
+        seen: list[str] = []
+        for raw in raw_columns:
+            column = parse_field(raw, ctx, ctx.types, seen)
+            if column is None:
+                continue
+            if column.id in seen:
+                ctx.error(raw, f"table '{spec.id}': duplicate column id '{column.id}'", column.line)
+            elif not column.kind.cell:
+                cell_types = ", ".join(sorted(n for n, t in ctx.types.items() if t.cell))
+                ctx.error(raw, f"table '{spec.id}': column '{column.id}' cannot be of type "
+                          f"'{column.type}' (allowed: {cell_types})", column.line)
+            elif column.show_if is not None:
+                ctx.error(raw, f"table '{spec.id}': columns cannot have show_if", column.line)
+            seen.append(column.id)
+            columns.append(column)
+        spec.options["columns"] = columns
+        for key in ("min_rows", "max_rows"):
+            number_option(spec, options, key, ctx, integer=True)
+        low = spec.options.get("min_rows") or (1 if spec.required else 0)
+        high = spec.options.get("max_rows")
+        if high is not None and high < max(low, 1):
+            ctx.error(options, f"table '{spec.id}': max_rows is below min_rows", spec.line)
+        spec.options["min_rows"] = low
+
+    def max_rows(self, spec, settings) -> int:
+        return min(spec.options.get("max_rows") or settings.max_table_rows,
+                   settings.max_table_rows)
+
+    def wtforms_field(self, spec, locale, settings):
+        row_form = type(
+            f"Row_{spec.id}",
+            (SubForm,),
+            {c.name: c.kind.wtforms_field(c, locale, settings) for c in spec.options["columns"]},
+        )
+        return FieldList(
+            FormField(row_form),
+            label_text(spec.label, locale, spec.id),
+            validators=[_RowCount(spec.options["min_rows"], self.max_rows(spec, settings))],
+            min_entries=spec.options["min_rows"],
+        )
+
+    def prepare_display(self, spec, field) -> None:
+        if not field.entries:
+            field.append_entry()
+
+    # -- rows in the submitted data ------------------------------------------------------
+    def _row_pattern(self, spec) -> re.Pattern:
+        return re.compile(rf"^{re.escape(spec.name)}-(\d{{1,6}})-(.+)$")
+
+    def _rows(self, spec, formdata: MultiDict) -> dict[int, list[tuple[str, str]]]:
+        pattern = self._row_pattern(spec)
+        rows: dict[int, list[tuple[str, str]]] = {}
+        for key, value in formdata.items(multi=True):
+            match = pattern.match(key)
+            if match:
+                rows.setdefault(int(match.group(1)), []).append((match.group(2), value))
+        return rows
+
+    def normalize_formdata(self, spec, formdata: MultiDict, settings, action: str = "") -> None:
+        """Drop empty rows, apply an add/remove ``action``, number rows 0..n-1 (in place).
+
+        Rows left empty are dropped when the page is checked (Next/Submit), not when
+        merely kept (Back, Save), so a row just added stays on screen. At most one row
+        beyond the limit is kept, so the limit's error is shown.
+        """
+        rows = self._rows(spec, formdata)
+        ordered = [rows[i] for i in sorted(rows)]
+        if action.startswith(f"remove:{spec.id}:"):
+            # Positions are those shown, which are the submitted rows in order.
+            index = action.rsplit(":", 1)[1]
+            if index.isdigit() and int(index) < len(ordered):
+                ordered.pop(int(index))
+        if action in VALIDATING_ACTIONS:
+            ordered = [row for row in ordered if any(str(v).strip() for _n, v in row)]
+        ordered = ordered[: self.max_rows(spec, settings) + 1]
+        if action == f"add:{spec.id}" and len(ordered) < self.max_rows(spec, settings):
+            ordered.append([(spec.options["columns"][0].name, "")])
+        pattern = self._row_pattern(spec)
+        for key in [k for k in formdata if pattern.match(k)]:
+            formdata.poplist(key)
+        for index, cells in enumerate(ordered):
+            for name, value in cells:
+                formdata.add(f"{spec.name}-{index}-{name}", value)
+
+    # -- values -------------------------------------------------------------------------
+    def value_from(self, spec, field) -> Any:
+        rows = []
+        for entry in field.entries:
+            row = {c.id: c.kind.value_from(c, entry.form[c.name]) for c in spec.options["columns"]}
+            if any(is_answered(v) for v in row.values()):
+                rows.append(row)
+        return rows or None
+
+    def form_data(self, spec, value) -> Any:
+        return [
+            {c.name: c.kind.form_data(c, row.get(c.id)) for c in spec.options["columns"]}
+            for row in (value or [])
+        ]
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        columns = spec.options["columns"]
+        return " | ".join(
+            "; ".join(f"{label_text(c.label, locale, c.id)}: {c.kind.display(c, row.get(c.id), locale)}"
+                      for c in columns if is_answered(row.get(c.id)))
+            for row in value
+        )
+
+    def display_html(self, spec, value, locale) -> Markup:
+        if not is_answered(value):
+            return Markup("")
+        columns = spec.options["columns"]
+        head = Markup("").join(
+            Markup("<th scope='col'>{}</th>").format(label_text(c.label, locale, c.id))
+            for c in columns
+        )
+        body = Markup("").join(
+            Markup("<tr>{}</tr>").format(Markup("").join(
+                Markup("<td>{}</td>").format(c.kind.display_html(c, row.get(c.id), locale))
+                for c in columns
+            ))
+            for row in value
+        )
+        return Markup("<table class='answer-table'><thead><tr>{}</tr></thead><tbody>{}</tbody>"
+                      "</table>").format(head, body)
+

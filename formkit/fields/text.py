@@ -1,0 +1,145 @@
+"""Short text (with formats: email, phone, Canadian postal code, URL) and long text."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField, validators
+
+from formkit.conditions import is_answered
+from formkit.fields.base import (
+    FieldSettings,
+    FieldType,
+    clean_text,
+    label_text,
+    number_option,
+)
+
+POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s*(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+
+
+class _PhoneCheck:
+    """A North American (or +country) phone number, via the phonenumbers library."""
+
+    def __call__(self, form, field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        try:
+            number = phonenumbers.parse(text, "CA")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            raise validators.ValidationError(
+                _l("Enter a phone number, for example 613-555-0123.")
+            )
+
+
+class _PostalCodeCheck:
+    def __call__(self, form, field) -> None:
+        text = (field.data or "").strip().upper()
+        if text and not POSTAL_CODE.match(text):
+            raise validators.ValidationError(
+                _l("Enter a Canadian postal code, for example K1A 0B6.")
+            )
+
+
+_FORMATS: dict[str, tuple[list, str, str]] = {
+    # format: (validators, HTML input type, autocomplete)
+    "email": ([validators.Email()], "email", "email"),
+    "phone": ([_PhoneCheck()], "tel", "tel"),
+    "postal_code": ([_PostalCodeCheck()], "text", "postal-code"),
+    "url": ([validators.URL(require_tld=True)], "url", "url"),
+}
+
+
+def _normalize(fmt: str | None, text: str) -> str:
+    """Store formats in one canonical spelling."""
+    if fmt == "postal_code":
+        match = POSTAL_CODE.match(text.upper())
+        return f"{match.group(1)} {match.group(2)}" if match else text
+    if fmt == "phone":
+        number = phonenumbers.parse(text, "CA")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if fmt == "email":
+        return text.lower() if text.isascii() else text
+    return text
+
+
+class ShortText(FieldType):
+    """``type: text`` — one line; ``format:`` email, phone, postal_code or url."""
+
+    name = "text"
+    cell = True
+    options = frozenset({"format", "max_length", "autocomplete"})
+
+    def configure(self, spec, options, ctx) -> None:
+        super().configure(spec, options, ctx)
+        fmt = options.get("format")
+        if fmt is not None and fmt not in _FORMATS:
+            ctx.error(options, f"field '{spec.id}': unknown format {fmt!r} "
+                      f"(known: {', '.join(_FORMATS)})", spec.line)
+        number_option(spec, options, "max_length", ctx, integer=True)
+
+    def _max_length(self, spec, settings: FieldSettings) -> int:
+        return min(spec.options.get("max_length") or settings.max_text_length,
+                   settings.max_text_length)
+
+    def wtforms_field(self, spec, locale, settings):
+        fmt = spec.options.get("format")
+        checks, input_type, autocomplete = _FORMATS.get(fmt, ([], "text", None))
+        render_kw = {"type": input_type}
+        autocomplete = spec.options.get("autocomplete", autocomplete)
+        if autocomplete:
+            render_kw["autocomplete"] = autocomplete
+        if spec.placeholder:
+            render_kw["placeholder"] = spec.placeholder.get(locale)
+        return StringField(
+            label_text(spec.label, locale, spec.id),
+            validators=[*self.required_validators(spec),
+                        validators.Length(max=self._max_length(spec, settings)), *checks],
+            render_kw=render_kw,
+        )
+
+    def value_from(self, spec, field) -> Any:
+        text = clean_text(field.data or "")
+        return _normalize(spec.options.get("format"), text) if text else None
+
+    def display(self, spec, value, locale) -> str:
+        if not is_answered(value):
+            return ""
+        if spec.options.get("format") == "phone":
+            try:
+                number = phonenumbers.parse(str(value), "CA")
+                return phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.NATIONAL
+                    if number.country_code == 1 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+                )
+            except phonenumbers.NumberParseException:
+                return str(value)
+        return str(value)
+
+
+class LongText(ShortText):
+    """``type: textarea`` — several lines of free text."""
+
+    name = "textarea"
+    options = frozenset({"max_length", "rows"})
+    template = "fields/input.html"
+
+    def wtforms_field(self, spec, locale, settings):
+        render_kw: dict[str, Any] = {"rows": spec.options.get("rows", 5)}
+        if spec.placeholder:
+            render_kw["placeholder"] = spec.placeholder.get(locale)
+        return TextAreaField(
+            label_text(spec.label, locale, spec.id),
+            validators=[*self.required_validators(spec),
+                        validators.Length(max=self._max_length(spec, settings))],
+            render_kw=render_kw,
+        )
+
+    def value_from(self, spec, field) -> Any:
+        return clean_text(field.data or "") or None

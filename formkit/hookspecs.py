@@ -1,0 +1,128 @@
+"""The plugin contract: every hook formkit calls, with its reference documentation.
+
+Implement a hook by writing a function of the same name decorated with
+``@formkit.hookimpl`` in a module that formkit loads (a built-in, a package in the
+``formkit`` entry-point group, or a ``*.py`` file in the plugins directory).
+Implementations may accept any subset of the arguments named here, so a hook can
+grow new arguments without breaking existing plugins.
+
+Hooks that receive a ``form`` are called for every form; an implementation that
+only serves some forms returns ``None`` for the others (``if form.id != "x": return None``).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("formkit")
+
+
+@hookspec
+def formkit_field_types():
+    """Contribute field types.
+
+    :return: an iterable of :class:`formkit.fields.FieldType` subclasses. Each class's
+        ``name`` is the ``type:`` that form schemas use. Two plugins contributing the
+        same name stop the application at start-up with a message naming both.
+    """
+
+
+@hookspec
+def formkit_forms(app):
+    """Contribute forms.
+
+    :param app: the Flask application (read ``app.config`` for settings).
+    :return: an iterable of paths to YAML form files (or directories of them), or of
+        already-parsed mappings in the schema format of ``docs/forms.md``. Two forms
+        with the same id stop the application at start-up with a message naming both
+        plugins.
+    """
+
+
+@hookspec
+def formkit_prefill(form, args, store):
+    """Give initial answers to a new response of ``form``.
+
+    Called once, when a respondent starts the form.
+
+    :param form: the :class:`formkit.schema.Form` being started.
+    :param args: the query-string arguments of the start URL (a ``MultiDict``), e.g.
+        ``?from=REF`` to carry answers over from another response.
+    :param store: the response store, to read another response.
+    :return: a mapping ``{field_id: value}`` with stored-form values, or ``None``.
+        Results of all plugins are merged; later plugins win on the same field.
+    """
+
+
+@hookspec
+def formkit_validate(form, section, answers):
+    """Validate answers across fields, after each field passed its own checks.
+
+    Called when a respondent leaves a page with "Next" or submits.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param section: the :class:`formkit.schema.Section` being left.
+    :param answers: all visible answers so far, ``{field_id: value}``.
+    :return: ``{field_id: [message, ...]}`` with messages already translated
+        (use ``flask_babel.gettext``), or ``None``. Errors from all plugins are combined;
+        any error keeps the respondent on the page.
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_score(form, answers, locale):
+    """Compute a response's result (score, eligibility, totals...).
+
+    ``firstresult``: the first non-``None`` result is used.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param answers: the final visible answers, ``{field_id: value}``.
+    :param locale: the respondent's locale (``"en"`` or ``"fr"``).
+    :return: a JSON-serialisable mapping stored as the response's ``score``, or ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_result_html(form, response):
+    """Render a submitted response's result for people.
+
+    ``firstresult``. Shown on the confirmation page and reused by coordinator views.
+    Render in the current locale (``flask_babel.get_locale()``).
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: the stored :class:`formkit.storage.Response`, with ``score``.
+    :return: HTML (``markupsafe.Markup``), or ``None`` when there is nothing to show.
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_summarize(form, responses):
+    """Summarize many submitted responses of ``form`` (dashboards, PDF summaries).
+
+    ``firstresult``.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param responses: an iterable of :class:`formkit.storage.Response`.
+    :return: a JSON-serialisable mapping of the form's own aggregates, or ``None``.
+    """
+
+
+@hookspec
+def formkit_response_saved(form, response, event):
+    """React to a saved response (notify someone, update a directory...).
+
+    Called after the store has durably written the response.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: the stored :class:`formkit.storage.Response`.
+    :param event: ``"draft"`` (saved for later) or ``"submitted"``.
+    """
+
+
+@hookspec
+def formkit_blueprints(app):
+    """Add routes.
+
+    :param app: the Flask application.
+    :return: an iterable of :class:`flask.Blueprint` to register.
+    """

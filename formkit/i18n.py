@@ -1,0 +1,74 @@
+"""Interface languages: ``?lang=``, then a cookie, then Accept-Language, then English."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, flash, request, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+
+COOKIE = "lang"
+
+
+def supported() -> list[str]:
+    return list(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    languages = supported()
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    cookie = request.cookies.get(COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_locale() -> str:
+    return str(get_locale() or "en")
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _unknown_language() -> None:
+        asked = request.args.get("lang")
+        if asked is not None and asked not in supported():
+            flash(_("That language is not available; the page is shown in English or French."),
+                  "warning")
+
+    @app.after_request
+    def _remember_language(response):
+        asked = request.args.get("lang")
+        if asked in supported() and request.cookies.get(COOKIE) != asked:
+            response.set_cookie(COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True, secure=request.is_secure)
+        return response
+
+    @app.context_processor
+    def _language_context():
+        locale = current_locale()
+        return {
+            "locale": locale,
+            "other_locales": [lang for lang in supported() if lang != locale],
+            "language_name": language_name,
+            "lang_url": lang_url,
+        }
+
+
+#: each language named in itself, as language switchers do.
+_NAMES = {"en": "English", "fr": "Français"}
+
+
+def language_name(code: str) -> str:
+    return _NAMES.get(code, code)
+
+
+def lang_url(code: str) -> str:
+    """This page in another language (a GET link; form pages post instead)."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    if request.endpoint and request.url_rule is not None:
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for("public.index", lang=code)

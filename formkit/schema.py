@@ -1,0 +1,301 @@
+"""The form schema model, built from YAML, validated with file:line errors.
+
+A form is sections (shown as pages) of fields. Every user-visible text is a
+:class:`Text` with English and French. Field-type specific options are checked by the
+field type itself (:meth:`formkit.fields.FieldType.configure`), so adding a type never
+touches this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from formkit.conditions import Condition, parse_condition
+from formkit.yamlsource import line_of, load_yaml
+
+if TYPE_CHECKING:
+    from formkit.fields.base import FieldType
+
+LANGUAGES = ("en", "fr")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text: ``Text(en=..., fr=...)``; ``text.get("fr")`` picks one."""
+
+    en: str
+    fr: str
+
+    def get(self, locale: str | None) -> str:
+        return self.fr if str(locale or "en").startswith("fr") else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"en": self.en, "fr": self.fr}
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One problem in a form file, with where it is."""
+
+    source: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+class FormLoadError(Exception):
+    """A form file has problems; ``errors`` lists every one of them."""
+
+    def __init__(self, errors: list[SchemaError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class FieldSpec:
+    """One field of a form as declared in its schema."""
+
+    id: str
+    type: str
+    label: Text | None
+    help: Text | None = None
+    placeholder: Text | None = None
+    required: bool = False
+    default: Any = None
+    show_if: Condition | None = None
+    line: int = 0
+    #: type-specific options, filled by the field type's ``configure``.
+    options: dict[str, Any] = field(default_factory=dict)
+    #: the field type instance (set at load time).
+    kind: FieldType | None = None
+
+    @property
+    def name(self) -> str:
+        """The HTML/WTForms name; prefixed so it never shadows WTForms attributes."""
+        return f"q_{self.id}"
+
+    @property
+    def stores_value(self) -> bool:
+        return bool(self.kind and self.kind.stores_value)
+
+
+@dataclass
+class Section:
+    """A page of a form."""
+
+    id: str
+    title: Text
+    description: Text | None
+    fields: list[FieldSpec]
+    show_if: Condition | None = None
+    line: int = 0
+
+
+@dataclass
+class Form:
+    """A loaded, validated form."""
+
+    id: str
+    version: str
+    title: Text
+    description: Text | None
+    sections: list[Section]
+    source: str = ""
+    #: name of the plugin that contributed the form (set by the registry).
+    plugin: str = ""
+    #: top-level keys this module does not interpret (e.g. ``scoring``), for plugins.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._fields = {f.id: f for s in self.sections for f in s.fields}
+
+    @property
+    def fields(self) -> Iterator[FieldSpec]:
+        return iter(self._fields.values())
+
+    def field(self, field_id: str) -> FieldSpec:
+        return self._fields[field_id]
+
+    def has_field(self, field_id: str) -> bool:
+        return field_id in self._fields
+
+    def section_index(self, section_id: str) -> int:
+        return next(i for i, s in enumerate(self.sections) if s.id == section_id)
+
+
+class SchemaContext:
+    """Collects errors while one form file is read."""
+
+    def __init__(self, source: str, types: Mapping[str, FieldType] | None = None):
+        self.source = source
+        self.types: Mapping[str, FieldType] = types or {}
+        self.errors: list[SchemaError] = []
+
+    def error(self, node: Any, message: str, line: int = 0) -> None:
+        self.errors.append(SchemaError(self.source, line or line_of(node, 1), message))
+
+    def text(self, node: Mapping, key: str, *, required: bool = True) -> Text | None:
+        """Read ``node[key]`` as a bilingual text; report a missing language."""
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.error(node, f"'{key}' is required ({{en: ..., fr: ...}})")
+            return None
+        if not isinstance(value, Mapping):
+            self.error(node, f"'{key}' must give both languages as {{en: ..., fr: ...}}")
+            return None
+        missing = [lang for lang in LANGUAGES if not str(value.get(lang) or "").strip()]
+        for lang in missing:
+            self.error(value, f"'{key}' has no '{lang}' text")
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            self.error(value, f"'{key}' has unknown language(s): {', '.join(unknown)}")
+        if missing:
+            return None
+        return Text(en=str(value["en"]).strip(), fr=str(value["fr"]).strip())
+
+    def identifier(self, node: Mapping, key: str = "id") -> str:
+        value = node.get(key)
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            self.error(
+                node,
+                f"'{key}' must be lower-case letters, digits and _ starting with a letter "
+                f"(got {value!r})",
+            )
+            return str(value or "")
+        return value
+
+
+_FIELD_KEYS = {"id", "type", "label", "help", "placeholder", "required", "default", "show_if"}
+
+
+def parse_field(
+    raw: Any, ctx: SchemaContext, types: Mapping[str, FieldType], known: list[str]
+) -> FieldSpec | None:
+    """Build one :class:`FieldSpec`; ``known`` are the ids of earlier fields."""
+    if not isinstance(raw, Mapping):
+        ctx.error(raw, "a field must be a mapping with at least 'id' and 'type'")
+        return None
+    field_id = ctx.identifier(raw)
+    type_name = raw.get("type")
+    kind = types.get(type_name) if isinstance(type_name, str) else None
+    if kind is None:
+        names = ", ".join(sorted(types))
+        ctx.error(raw, f"field '{field_id}': unknown type {type_name!r} (known: {names})")
+        return None
+    label = ctx.text(raw, "label", required=kind.label_required)
+    spec = FieldSpec(
+        id=field_id,
+        type=type_name,
+        label=label,
+        help=ctx.text(raw, "help", required=False),
+        placeholder=ctx.text(raw, "placeholder", required=False),
+        required=bool(raw.get("required", False)),
+        default=raw.get("default"),
+        line=line_of(raw, 1),
+        kind=kind,
+    )
+    if "show_if" in raw:
+        spec.show_if = parse_condition(raw["show_if"], ctx, known, line_of(raw))
+    options = {k: v for k, v in raw.items() if k not in _FIELD_KEYS}
+    kind.configure(spec, options, ctx)
+    return spec
+
+
+def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
+    """Validate a parsed YAML document and build a :class:`Form`.
+
+    :raises FormLoadError: listing every problem found, with lines.
+    """
+    ctx = SchemaContext(source, types)
+    if not isinstance(data, Mapping):
+        raise FormLoadError([SchemaError(source, 1, "a form file must be a mapping")])
+    form_id = ctx.identifier(data)
+    version = data.get("version")
+    if version is None or not re.match(r"^[0-9A-Za-z._-]+$", str(version)):
+        ctx.error(data, "'version' is required (e.g. 1 or 2024-1)")
+    title = ctx.text(data, "title")
+    description = ctx.text(data, "description", required=False)
+    raw_sections = data.get("sections")
+    sections: list[Section] = []
+    known: list[str] = []
+    if not isinstance(raw_sections, list) or not raw_sections:
+        ctx.error(data, "'sections' must be a non-empty list")
+        raw_sections = []
+    section_ids: set[str] = set()
+    for raw_section in raw_sections:
+        if not isinstance(raw_section, Mapping):
+            ctx.error(data, "each section must be a mapping", line_of(raw_section))
+            continue
+        section_id = ctx.identifier(raw_section)
+        if section_id in section_ids:
+            ctx.error(raw_section, f"duplicate section id '{section_id}'")
+        section_ids.add(section_id)
+        show_if = None
+        if "show_if" in raw_section:
+            show_if = parse_condition(raw_section["show_if"], ctx, known, line_of(raw_section))
+        fields: list[FieldSpec] = []
+        raw_fields = raw_section.get("fields")
+        if not isinstance(raw_fields, list) or not raw_fields:
+            ctx.error(raw_section, f"section '{section_id}' needs a non-empty 'fields' list")
+            raw_fields = []
+        for raw_field in raw_fields:
+            spec = parse_field(raw_field, ctx, types, known)
+            if spec is None:
+                continue
+            if spec.id in known:
+                ctx.error(raw_field, f"duplicate field id '{spec.id}'")
+                continue
+            known.append(spec.id)
+            fields.append(spec)
+        sections.append(
+            Section(
+                id=section_id,
+                title=ctx.text(raw_section, "title") or Text(section_id, section_id),
+                description=ctx.text(raw_section, "description", required=False),
+                fields=fields,
+                show_if=show_if,
+                line=line_of(raw_section),
+            )
+        )
+    if ctx.errors:
+        raise FormLoadError(ctx.errors)
+    extra = {
+        k: v for k, v in data.items() if k not in {"id", "version", "title", "description", "sections"}
+    }
+    return Form(
+        id=form_id,
+        version=str(version),
+        title=title,  # type: ignore[arg-type]
+        description=description,
+        sections=sections,
+        source=source,
+        extra=extra,
+    )
+
+
+def load_form(path: str | Path, types: Mapping[str, FieldType]) -> Form:
+    """Read and validate one YAML form file.
+
+    :raises FormLoadError: with every problem and its line.
+    """
+    source = str(path)
+    try:
+        data = load_yaml(path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FormLoadError([SchemaError(source, line, f"YAML syntax: {problem}")]) from exc
+    except OSError as exc:
+        raise FormLoadError([SchemaError(source, 0, f"cannot read: {exc.strerror}")]) from exc
+    return parse_form(data, source, types)

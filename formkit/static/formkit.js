@@ -1,0 +1,58 @@
+/* formkit: progressive enhancement only; every page works without this file.
+   Shows and hides questions whose show_if depends on an answer on the same page. */
+(function () {
+  "use strict";
+  var form = document.getElementById("response-form");
+  if (!form) { return; }
+
+  function valuesOf(fieldId) {
+    var values = [];
+    var elements = form.querySelectorAll('[name="q_' + fieldId + '"]');
+    elements.forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (el.tagName === "SELECT") {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { if (o.value) { values.push(o.value); } });
+        return;
+      }
+      if (el.value.trim() !== "") { values.push(el.value.trim()); }
+    });
+    return values;
+  }
+
+  function same(answer, expected) {
+    if (typeof expected === "boolean") {
+      return (answer === "yes") === expected && (answer === "yes" || answer === "no");
+    }
+    return String(answer) === String(expected);
+  }
+
+  function test(cond) {
+    if (cond.all) { return cond.all.every(test); }
+    if (cond.any) { return cond.any.some(test); }
+    var values = valuesOf(cond.field);
+    if ("answered" in cond) { return (values.length > 0) === Boolean(cond.answered); }
+    if ("equals" in cond) { return values.some(function (v) { return same(v, cond.equals); }); }
+    if ("not_equals" in cond) { return !values.some(function (v) { return same(v, cond.not_equals); }); }
+    if ("one_of" in cond) {
+      return values.some(function (v) { return cond.one_of.some(function (w) { return same(v, w); }); });
+    }
+    return true;
+  }
+
+  var conditional = form.querySelectorAll("[data-show-if]");
+  function update() {
+    conditional.forEach(function (el) {
+      var cond;
+      try { cond = JSON.parse(el.getAttribute("data-show-if")); } catch (e) { return; }
+      el.hidden = !test(cond);
+    });
+  }
+  if (conditional.length) {
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    update();
+  }
+
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();

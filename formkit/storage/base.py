@@ -1,0 +1,123 @@
+"""The response record and the store interface every backend implements."""
+
+from __future__ import annotations
+
+import abc
+import copy
+import datetime
+import secrets
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+
+
+def utcnow() -> str:
+    """Now, as an ISO 8601 UTC timestamp (what records store)."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+
+
+def new_token(nbytes: int = 10) -> str:
+    """A random lower-case base32 token (no padding), unguessable for ``nbytes`` >= 10."""
+    import base64
+
+    return base64.b32encode(secrets.token_bytes(nbytes)).decode().rstrip("=").lower()
+
+
+@dataclass
+class Response:
+    """One respondent's answers to one form: a draft until submitted."""
+
+    id: str
+    form_id: str
+    form_version: str
+    locale: str
+    status: str = DRAFT
+    #: stored values by field id (choice keys, numbers, ISO dates — never labels).
+    answers: dict[str, Any] = field(default_factory=dict)
+    #: what the form's plugin computed at submit (``formkit_score``).
+    score: dict[str, Any] | None = None
+    created: str = field(default_factory=utcnow)
+    updated: str = field(default_factory=utcnow)
+    submitted: str | None = None
+    #: while a draft: the page the respondent is on, and input typed on pages they left
+    #: without validating (Back, Save, language switch), by section id.
+    page: int = 0
+    pending: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: idempotency key of the browser form that created the record.
+    key: str | None = None
+    #: sha256 of the resume code, when the respondent saved the draft.
+    resume_hash: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Response:
+        names = {f.name for f in fields(cls)}
+        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+
+class StoreError(Exception):
+    """The store could not complete an operation (nothing was half-written)."""
+
+
+class Store(abc.ABC):
+    """Where responses live. Every method is safe across processes."""
+
+    @abc.abstractmethod
+    def create_draft(self, form_id: str, form_version: str, locale: str, key: str,
+                     answers: dict[str, Any] | None = None) -> Response:
+        """A new draft for ``form_id``; with a ``key`` already used, the existing record."""
+
+    @abc.abstractmethod
+    def save_draft(self, response: Response) -> Response:
+        """Write a draft's answers, page, pending input and locale.
+
+        A record submitted meanwhile is left as it is and returned.
+        """
+
+    @abc.abstractmethod
+    def submit(self, response: Response) -> tuple[Response, bool]:
+        """Mark a draft submitted with its final answers and score.
+
+        Idempotent: returns ``(stored, True)`` the first time and ``(stored, False)`` when
+        the record was already submitted (a double click, a refreshed POST, a retry).
+        """
+
+    @abc.abstractmethod
+    def get(self, response_id: str) -> Response | None:
+        """One record, or ``None`` (also for malformed ids)."""
+
+    @abc.abstractmethod
+    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
+        """Records of a form, oldest first, optionally of one status."""
+
+    @abc.abstractmethod
+    def count(self, form_id: str, status: str | None = None) -> int:
+        """How many records a form has (of one status)."""
+
+    @abc.abstractmethod
+    def update(self, response_id: str, **changes: Any) -> Response | None:
+        """Change some attributes of a record; ``None`` if it does not exist."""
+
+    @abc.abstractmethod
+    def delete(self, response_id: str) -> bool:
+        """Remove a record; ``False`` if it did not exist."""
+
+    @abc.abstractmethod
+    def set_resume_hash(self, response_id: str, code_hash: str) -> Response | None:
+        """Attach a (hashed) resume code to a draft, replacing an earlier one."""
+
+    @abc.abstractmethod
+    def find_by_resume_hash(self, code_hash: str) -> Response | None:
+        """The draft a resume code belongs to."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release resources."""

@@ -1,0 +1,21 @@
+"""Public pages that are not a form: the list of forms."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, session
+
+from formkit.state import current_registry
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    forms = sorted(current_registry().forms.values(), key=lambda f: f.title.en.lower())
+    drafts = session.get("drafts", {})
+    return render_template("index.html", forms=forms, drafts=drafts)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,398 @@
+"""Filling a form: pages, save and resume, idempotent submit, the result page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.datastructures import MultiDict
+
+from formkit.flow import (
+    apply_values,
+    final_answers,
+    missing_required,
+    page_form,
+    prune,
+    read_page,
+    visible_pages,
+)
+from formkit.i18n import current_locale
+from formkit.schema import Form
+from formkit.state import current_registry, current_store
+from formkit.storage import Response
+from formkit.storage.base import new_token
+
+bp = Blueprint("respond", __name__)
+
+_KEY = re.compile(r"^[a-z2-7]{16,40}$")
+_RESUME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#: letters people confuse with digits the resume alphabet does not use.
+_RESUME_TYPOS = str.maketrans({"0": "O", "1": "I", "8": "B", "9": "G"})
+RESUME_LENGTH = 16
+
+
+# -- helpers ---------------------------------------------------------------------------
+def get_form(form_id: str) -> Form:
+    form = current_registry().get_form(form_id)
+    if form is None:
+        abort(404)
+    return form
+
+
+def _drafts() -> dict[str, str]:
+    return session.setdefault("drafts", {})
+
+
+def remember_draft(response: Response) -> None:
+    drafts = _drafts()
+    drafts[response.form_id] = response.id
+    session["drafts"] = drafts
+    session.permanent = True
+
+
+def forget_draft(form_id: str) -> None:
+    drafts = _drafts()
+    if drafts.pop(form_id, None):
+        session["drafts"] = drafts
+
+
+def current_draft(form: Form) -> Response | None:
+    response_id = session.get("drafts", {}).get(form.id)
+    if not response_id:
+        return None
+    response = current_store().get(response_id)
+    if response is None or response.form_id != form.id:
+        forget_draft(form.id)
+        return None
+    return response
+
+
+def _result_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="formkit-result")
+
+
+def result_url(response: Response) -> str:
+    token = _result_serializer().dumps(response.id)
+    return url_for("respond.done", form_id=response.form_id, token=token)
+
+
+def page_url(form: Form, page: int, **args: Any) -> str:
+    return url_for("respond.page", form_id=form.id, page=page, **args)
+
+
+def normalize_resume_code(text: str) -> str | None:
+    """The canonical code from what someone typed (spaces, dashes, case ignored)."""
+    code = re.sub(r"[\s\-]", "", text or "").upper().translate(_RESUME_TYPOS)
+    if len(code) != RESUME_LENGTH or any(c not in _RESUME_CHARS for c in code):
+        return None
+    return code
+
+
+def hash_resume_code(code: str) -> str:
+    # Codes carry 80 random bits, so a fast hash suffices (no dictionary to attack).
+    return hashlib.sha256(f"formkit-resume:{code}".encode()).hexdigest()
+
+
+def format_resume_code(code: str) -> str:
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+# -- pages -----------------------------------------------------------------------------
+def field_states(form: Form, page: int, answers: dict[str, Any]) -> dict[str, str]:
+    """For each field with ``show_if``: ``"live"`` when it depends on this page (the
+    script shows/hides it; without script it stays visible), else ``"hidden"`` or
+    ``"shown"`` from earlier answers."""
+    section = form.sections[page]
+    here = {s.id for s in section.fields}
+    visible = prune(form, answers)
+    states = {}
+    for spec in section.fields:
+        if spec.show_if is None:
+            continue
+        if spec.show_if.fields() & here:
+            states[spec.id] = "live"
+        else:
+            states[spec.id] = "shown" if spec.show_if.evaluate(visible) else "hidden"
+    return states
+
+
+def render_page(form: Form, page: int, draft: Response | None, key: str,
+                wtform=None, errors: dict[str, list[str]] | None = None, status: int = 200):
+    answers = draft.answers if draft else {}
+    section = form.sections[page]
+    locale = current_locale()
+    if wtform is None:
+        pending = draft.pending.get(section.id) if draft else None
+        wtform = page_form(form, section, locale, answers, pending)
+    pages = visible_pages(form, answers)
+    if page not in pages:
+        pages = sorted({*pages, page})
+    states = field_states(form, page, answers)
+    conditions = {
+        spec.id: json.dumps(spec.show_if.to_json())
+        for spec in section.fields if states.get(spec.id) == "live"
+    }
+    body = render_template(
+        "page.html",
+        form=form,
+        section=section,
+        page=page,
+        wtform=wtform,
+        errors=errors or {},
+        states=states,
+        conditions=conditions,
+        position=pages.index(page) + 1,
+        total=len(pages),
+        sections=[form.sections[i] for i in pages],
+        is_first=page == pages[0],
+        is_last=page == pages[-1],
+        key=key,
+        draft=draft,
+    )
+    return body, status
+
+
+@bp.get("/f/<form_id>/")
+def start(form_id: str):
+    """Start a form, or continue the draft this browser has."""
+    form = get_form(form_id)
+    draft = current_draft(form)
+    if draft is not None and not draft.is_submitted:
+        return redirect(page_url(form, draft.page))
+    if draft is not None:
+        forget_draft(form.id)
+    prefill: dict[str, Any] = {}
+    for result in current_registry().hook.formkit_prefill(
+        form=form, args=request.args, store=current_store()
+    ):
+        prefill.update(result or {})
+    prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
+    if prefill:
+        # Prefilled answers may belong to later pages: keep them in a draft now.
+        draft = current_store().create_draft(form.id, form.version, current_locale(),
+                                             new_token(16), answers=prefill)
+        remember_draft(draft)
+        return redirect(page_url(form, 0))
+    return render_page(form, 0, None, new_token(16))
+
+
+@bp.route("/f/<form_id>/page/<int:page>", methods=["GET", "POST"])
+def page(form_id: str, page: int):
+    form = get_form(form_id)
+    draft = current_draft(form)
+    if request.method == "GET":
+        return _show(form, page, draft)
+    return _post(form, page, draft)
+
+
+def _show(form: Form, page: int, draft: Response | None):
+    if draft is None or draft.is_submitted:
+        if draft is not None:
+            forget_draft(form.id)
+        if page != 0:
+            return redirect(url_for("respond.start", form_id=form.id))
+        return render_page(form, 0, None, new_token(16))
+    pages = visible_pages(form, draft.answers)
+    if page >= len(form.sections) or page > draft.page:
+        return redirect(page_url(form, draft.page))
+    if page not in pages:
+        later = [p for p in pages if p > page] or [pages[-1]]
+        return redirect(page_url(form, later[0]))
+    return render_page(form, page, draft, draft.key or new_token(16))
+
+
+def _post(form: Form, page: int, draft: Response | None):
+    store = current_store()
+    locale = current_locale()
+    posted_key = request.form.get("_key", "")
+    key = posted_key if _KEY.match(posted_key) else None
+    if draft is None or (key is not None and draft.key != key):
+        # The first POST of a form creates its draft; the page's key makes this
+        # idempotent when the same POST arrives twice.
+        draft = store.create_draft(form.id, form.version, locale, key or new_token(16))
+        remember_draft(draft)
+    if draft.is_submitted:
+        forget_draft(form.id)
+        return redirect(result_url(draft))
+    if page >= len(form.sections) or page > draft.page:
+        flash(_("That page is not available yet; here is where you left off."), "warning")
+        return redirect(page_url(form, draft.page))
+
+    section = form.sections[page]
+    action = request.form.get("_action", "next")
+    validate = action in ("next", "submit")
+    outcome = read_page(form, section, locale, request.form, draft.answers,
+                        action=action, validate=validate)
+    draft.locale = locale
+    if not validate:
+        draft.pending[section.id] = outcome.raw
+        store.save_draft(draft)
+        return _navigate(form, page, draft, action)
+    if not outcome.ok:
+        draft.pending[section.id] = outcome.raw
+        store.save_draft(draft)
+        return render_page(form, page, draft, draft.key, wtform=outcome.wtform,
+                           errors=outcome.errors, status=422)
+    apply_values(section, draft.answers, outcome)
+    draft.pending.pop(section.id, None)
+    later = [p for p in visible_pages(form, draft.answers) if p > page]
+    if action == "next" and later:
+        draft.page = max(draft.page, later[0])
+        store.save_draft(draft)
+        return redirect(page_url(form, later[0]))
+    return _finish(form, draft)
+
+
+def _navigate(form: Form, page: int, draft: Response, action: str):
+    """Actions that keep what was typed without checking it."""
+    if action == "back":
+        earlier = [p for p in visible_pages(form, draft.answers) if p < page]
+        return redirect(page_url(form, earlier[-1] if earlier else page))
+    if action == "save":
+        return _save_for_later(form, draft)
+    if action.startswith("lang:") and action[5:] in current_app.config["LANGUAGES"]:
+        return redirect(page_url(form, page, lang=action[5:]))
+    if action.startswith(("add:", "remove:")):
+        field_id = action.split(":")[1]
+        return redirect(page_url(form, page) + f"#field-{field_id}")
+    return redirect(page_url(form, page))
+
+
+def _finish(form: Form, draft: Response):
+    """Submit: every visible page complete, then score and store exactly once."""
+    store = current_store()
+    locale = current_locale()
+    for index in visible_pages(form, draft.answers):
+        section = form.sections[index]
+        pending = draft.pending.get(section.id)
+        if pending is None:
+            continue
+        outcome = read_page(form, section, locale, MultiDict(pending), draft.answers,
+                            validate=True)
+        if not outcome.ok:
+            draft.page = max(draft.page, index)
+            store.save_draft(draft)
+            flash(_("Please check the answers on this page before you submit."), "error")
+            return redirect(page_url(form, index))
+        apply_values(section, draft.answers, outcome)
+        draft.pending.pop(section.id)
+    missing = missing_required(form, draft.answers)
+    if missing is not None:
+        draft.page = max(draft.page, missing)
+        store.save_draft(draft)
+        flash(_("Some required questions on this page are not answered yet."), "error")
+        return redirect(page_url(form, missing))
+    draft.answers = final_answers(form, draft.answers)
+    draft.score = current_registry().hook.formkit_score(form=form, answers=draft.answers,
+                                                        locale=locale)
+    stored, created = store.submit(draft)
+    if created:
+        current_registry().hook.formkit_response_saved(form=form, response=stored,
+                                                       event="submitted")
+    forget_draft(form.id)
+    return redirect(result_url(stored))
+
+
+def _save_for_later(form: Form, draft: Response):
+    # 256 is a multiple of 32, so each character is uniform: 80 random bits in all.
+    code = "".join(_RESUME_CHARS[b % 32] for b in secrets.token_bytes(RESUME_LENGTH))
+    current_store().set_resume_hash(draft.id, hash_resume_code(code))
+    current_registry().hook.formkit_response_saved(form=form, response=draft, event="draft")
+    session["resume_code"] = code
+    return redirect(url_for("respond.saved", form_id=form.id))
+
+
+@bp.get("/f/<form_id>/saved")
+def saved(form_id: str):
+    form = get_form(form_id)
+    code = session.pop("resume_code", None)
+    if not code:
+        return redirect(url_for("respond.start", form_id=form.id))
+    return render_template("saved.html", form=form, code=format_resume_code(code),
+                           link=url_for("respond.resume_link", code=code, _external=True))
+
+
+@bp.get("/f/<form_id>/done/<token>")
+def done(form_id: str, token: str):
+    form = get_form(form_id)
+    try:
+        response_id = _result_serializer().loads(token)
+    except BadSignature:
+        abort(404)
+    response = current_store().get(response_id)
+    if response is None or response.form_id != form.id or not response.is_submitted:
+        abort(404)
+    result = current_registry().hook.formkit_result_html(form=form, response=response)
+    return render_template("done.html", form=form, response=response, result=result)
+
+
+def rerender_after_csrf_failure():
+    """A page posted with a missing or stale CSRF token: show it again with what was
+    typed and a fresh token. Nothing is written, since the request is not trusted."""
+    form = get_form(request.view_args["form_id"])
+    page = min(request.view_args.get("page", 0), len(form.sections) - 1)
+    draft = current_draft(form)
+    outcome = read_page(form, form.sections[page], current_locale(), request.form,
+                        draft.answers if draft else {}, validate=False)
+    posted_key = request.form.get("_key", "")
+    flash(_("For your security, please press the button again: your session had expired. "
+            "The answers on this page are still here."), "warning")
+    return render_page(form, page, draft, posted_key if _KEY.match(posted_key) else
+                       new_token(16), wtform=outcome.wtform, status=400)
+
+
+# -- resume ----------------------------------------------------------------------------
+def _resume(text: str):
+    code = normalize_resume_code(text)
+    if code is None:
+        return None, _("A resume code has 16 letters and digits, like ABCD-EFGH-JKLM-NPQR. "
+                       "Please check it and try again.")
+    response = current_store().find_by_resume_hash(hash_resume_code(code))
+    if response is None or response.is_submitted:
+        return None, _("We could not find a saved response with that code. It may have been "
+                       "submitted already, or mistyped.")
+    return response, None
+
+
+def _continue(response: Response):
+    form = current_registry().get_form(response.form_id)
+    if form is None:
+        abort(404)
+    remember_draft(response)
+    flash(_("Welcome back: your answers are restored."), "success")
+    return redirect(page_url(form, response.page))
+
+
+@bp.route("/resume", methods=["GET", "POST"])
+def resume():
+    if request.method == "GET":
+        return render_template("resume.html", error=None, code="")
+    response, error = _resume(request.form.get("code", ""))
+    if error:
+        return render_template("resume.html", error=error,
+                               code=request.form.get("code", "")[:64]), 422
+    return _continue(response)
+
+
+@bp.get("/resume/<code>")
+def resume_link(code: str):
+    response, error = _resume(code)
+    if error:
+        return render_template("resume.html", error=error, code=code[:64]), 404
+    return _continue(response)
