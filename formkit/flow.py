@@ -64,6 +64,17 @@ def visible_pages(form: Form, answers: Mapping[str, Any]) -> list[int]:
             if s.show_if is None or s.show_if.evaluate(visible)]
 
 
+def expected_pages(form: Form, answers: Mapping[str, Any]) -> list[int]:
+    """Pages to count in the progress indicator: visible ones, plus those whose
+    condition reads a question not answered yet (they may still appear)."""
+    visible = prune(form, answers)
+    return [
+        i for i, s in enumerate(form.sections)
+        if s.show_if is None or s.show_if.evaluate(visible)
+        or any(not is_answered(visible.get(f)) for f in s.show_if.fields())
+    ]
+
+
 def initial_data(section: Section, answers: Mapping[str, Any]) -> dict[str, Any]:
     """WTForms ``data`` showing stored answers (or schema defaults never answered)."""
     data = {}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from markupsafe import Markup, escape
 from flask_wtf.i18n import translations
 from wtforms import Form, validators
+from wtforms.fields.choices import SelectChoice
 
 from formkit.conditions import is_answered
 
@@ -118,6 +119,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean_text(text: str) -> str:
     """Trimmed text without control characters (NUL and friends never reach the store)."""
     return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
+
+
+def select_choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """WTForms choices from (key, label) pairs."""
+    return [SelectChoice(key, label) for key, label in pairs]
 
 
 def label_text(text: Text | None, locale: str, fallback: str = "") -> str:

@@ -12,7 +12,13 @@ from wtforms import RadioField, SelectField, SelectMultipleField, validators
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, label_text, number_option, parse_keyed_texts
+from formkit.fields.base import (
+    FieldType,
+    label_text,
+    number_option,
+    parse_keyed_texts,
+    select_choices,
+)
 
 
 def yes_no_label(value: bool, locale: str) -> str:
@@ -30,7 +36,8 @@ class YesNo(FieldType):
     def wtforms_field(self, spec, locale, settings):
         return RadioField(
             label_text(spec.label, locale, spec.id),
-            choices=[("yes", yes_no_label(True, locale)), ("no", yes_no_label(False, locale))],
+            choices=select_choices([("yes", yes_no_label(True, locale)),
+                                    ("no", yes_no_label(False, locale))]),
             validators=self.required_validators(spec),
             validate_choice=True,
         )
@@ -70,13 +77,13 @@ class Choice(FieldType):
                 blank = ("", _("Choose…"))
             return SelectField(
                 label_text(spec.label, locale, spec.id),
-                choices=[blank, *self.choices(spec, locale)],
+                choices=select_choices([blank, *self.choices(spec, locale)]),
                 validators=[*self.required_validators(spec), _KnownChoice()],
                 validate_choice=False,
             )
         return RadioField(
             label_text(spec.label, locale, spec.id),
-            choices=self.choices(spec, locale),
+            choices=select_choices(self.choices(spec, locale)),
             validators=self.required_validators(spec),
         )
 
@@ -90,7 +97,7 @@ class _KnownChoice:
     """A select's value must be one of its choices (the blank counts as no answer)."""
 
     def __call__(self, form, field) -> None:
-        if field.data and field.data not in {key for key, _label in field.choices if key}:
+        if field.data and field.data not in {c.value for c in field.choices if c.value}:
             raise validators.ValidationError(field.gettext("Not a valid choice."))
 
 
@@ -137,7 +144,7 @@ class MultiChoice(Choice):
     def wtforms_field(self, spec, locale, settings):
         return SelectMultipleField(
             label_text(spec.label, locale, spec.id),
-            choices=self.choices(spec, locale),
+            choices=select_choices(self.choices(spec, locale)),
             validators=[*self.required_validators(spec),
                         _SelectionCount(spec.options.get("min"), spec.options.get("max"))],
             widget=ListWidget(prefix_label=False),

@@ -8,11 +8,17 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import FormField, RadioField
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, SubForm, label_text, parse_keyed_texts
+from formkit.fields.base import (
+    FieldType,
+    SubForm,
+    label_text,
+    parse_keyed_texts,
+    select_choices,
+)
 
 NOT_APPLICABLE = "na"
 
@@ -66,7 +72,7 @@ class Scale(FieldType):
         return result
 
     def radio(self, spec, locale, label: str, required: bool) -> RadioField:
-        return RadioField(label, choices=self.choices(spec, locale),
+        return RadioField(label, choices=select_choices(self.choices(spec, locale)),
                           validators=self.required_validators(spec) if required else [])
 
     def wtforms_field(self, spec, locale, settings):
@@ -143,5 +149,3 @@ class Matrix(Scale):
         )
         return Markup("<table class='answer-table'>") + Markup(rows) + Markup("</table>")
 
-
-__all__ = ["Matrix", "Scale", "NOT_APPLICABLE", "escape"]

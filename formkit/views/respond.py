@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from formkit.flow import (
     apply_values,
+    expected_pages,
     final_answers,
     missing_required,
     page_form,
@@ -140,7 +141,7 @@ def render_page(form: Form, page: int, draft: Response | None, key: str,
     if wtform is None:
         pending = draft.pending.get(section.id) if draft else None
         wtform = page_form(form, section, locale, answers, pending)
-    pages = visible_pages(form, answers)
+    pages = expected_pages(form, answers)
     if page not in pages:
         pages = sorted({*pages, page})
     states = field_states(form, page, answers)

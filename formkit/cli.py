@@ -1,0 +1,114 @@
+"""The ``formkit`` command: serve, list forms and plugins, check everything."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from formkit import __version__
+from formkit.app import create_app
+from formkit.plugins import PluginError, plugin_hooks
+from formkit.state import current_registry
+
+
+def _create_app():
+    try:
+        return create_app()
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.version_option(__version__, prog_name="formkit")
+def main() -> None:
+    """formkit: bilingual forms from YAML schemas and plugins."""
+
+
+def default_workers() -> int:
+    """Two per core plus one (gunicorn's advice), at most eight."""
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+@main.command()
+@click.option("--host", default=lambda: os.environ.get("FORMKIT_HOST", "127.0.0.1"),
+              show_default="127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("FORMKIT_PORT", "5000")),
+              type=int, show_default="5000")
+@click.option("--workers", default=lambda: int(os.environ.get("FORMKIT_WORKERS", "0")) or
+              default_workers(), type=int, show_default="2 x cores + 1, at most 8")
+@click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Run the web server (gunicorn; --dev for the reloading development server)."""
+    app = _create_app()  # fail here, loudly, before any worker starts
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("timeout", 120)
+            self.cfg.set("graceful_timeout", 30)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app()
+
+    click.echo(f"formkit {__version__}: http://{host}:{port}/ with {workers} workers")
+    Server().run()
+
+
+@main.command("forms")
+@with_appcontext
+def list_forms() -> None:
+    """List the loaded forms with their plugin and version."""
+    forms = current_registry().forms.values()
+    if not forms:
+        click.echo("no forms loaded")
+    for form in sorted(forms, key=lambda f: f.id):
+        pages = len(form.sections)
+        click.echo(f"{form.id:<20} v{form.version:<8} {form.plugin:<32} {pages} page(s)  "
+                   f"{form.title.en} / {form.title.fr}")
+
+
+@main.command("plugins")
+@with_appcontext
+def list_plugins() -> None:
+    """List plugins in loading order with the hooks each implements."""
+    registry = current_registry()
+    for name, hooks in plugin_hooks(registry.pm):
+        click.echo(f"{name}: {', '.join(hooks) or '(no hooks)'}")
+    blocked = current_app.config["BLOCKED_PLUGINS"]
+    if blocked:
+        click.echo(f"blocked: {', '.join(blocked)}")
+
+
+@main.command()
+def check() -> None:
+    """Validate every form schema and plugin; print each problem with file and line."""
+    try:
+        app = create_app({"STRICT_LOADING": False})
+    except PluginError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    with app.app_context():
+        registry = current_registry()
+        problems = list(registry.problems)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        forms = len(registry.forms)
+        plugins = len(registry.pm.list_name_plugin())
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {forms} form(s), {plugins} plugin(s), no problems")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
