@@ -90,7 +90,8 @@ def parse_condition(
         if combinator in raw:
             items = raw[combinator]
             if len(raw) != 1 or not isinstance(items, list) or not items:
-                ctx.error(raw, f"show_if '{combinator}' takes a non-empty list and nothing else", line)
+                ctx.error(raw, f"show_if '{combinator}' takes a non-empty list and nothing else",
+                          line)
                 return None
             parts = [parse_condition(item, ctx, known, line) for item in items]
             if any(p is None for p in parts):

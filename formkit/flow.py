@@ -168,9 +168,10 @@ def read_page(form: Form, section: Section, locale: str, formdata: MultiDict,
 
 
 def _safe_value(spec: FieldSpec, wtform: FlaskForm) -> Any:
+    """A field's value from input not validated yet, or ``None``."""
     try:
         return spec.kind.value_from(spec, wtform[spec.name])
-    except (TypeError, ValueError, KeyError, AttributeError):
+    except Exception:  # unvalidated input may break any type's conversion
         return None
 
 

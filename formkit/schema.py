@@ -140,8 +140,9 @@ class SchemaContext:
         self.types: Mapping[str, FieldType] = types or {}
         self.errors: list[SchemaError] = []
 
-    def error(self, node: Any, message: str, line: int = 0) -> None:
-        self.errors.append(SchemaError(self.source, line or line_of(node, 1), message))
+    def error(self, node: Any, message: str, line: int = 0, key: Any = None) -> None:
+        """Record a problem at ``line``, else at ``key`` of ``node``, else where ``node`` starts."""
+        self.errors.append(SchemaError(self.source, line or line_of(node, 1, key), message))
 
     def text(self, node: Mapping, key: str, *, required: bool = True) -> Text | None:
         """Read ``node[key]`` as a bilingual text; report a missing language."""
@@ -151,7 +152,8 @@ class SchemaContext:
                 self.error(node, f"'{key}' is required ({{en: ..., fr: ...}})")
             return None
         if not isinstance(value, Mapping):
-            self.error(node, f"'{key}' must give both languages as {{en: ..., fr: ...}}")
+            self.error(node, f"'{key}' must give both languages as {{en: ..., fr: ...}}",
+                       key=key)
             return None
         missing = [lang for lang in LANGUAGES if not str(value.get(lang) or "").strip()]
         for lang in missing:
@@ -170,6 +172,7 @@ class SchemaContext:
                 node,
                 f"'{key}' must be lower-case letters, digits and _ starting with a letter "
                 f"(got {value!r})",
+                key=key if key in node else None,
             )
             return str(value or "")
         return value
@@ -269,9 +272,8 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         )
     if ctx.errors:
         raise FormLoadError(ctx.errors)
-    extra = {
-        k: v for k, v in data.items() if k not in {"id", "version", "title", "description", "sections"}
-    }
+    known_keys = {"id", "version", "title", "description", "sections"}
+    extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
         version=str(version),

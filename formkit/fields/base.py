@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from markupsafe import Markup, escape
 from flask_wtf.i18n import translations
+from markupsafe import Markup, escape
 from wtforms import Form, validators
 from wtforms.fields.choices import SelectChoice
 

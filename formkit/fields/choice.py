@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from wtforms import RadioField, SelectField, SelectMultipleField, validators
 from wtforms.widgets import CheckboxInput, ListWidget
 

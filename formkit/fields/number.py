@@ -60,6 +60,11 @@ class LocaleNumberField(Field):
             return ""
         return format_plain(self.data, self.locale, self.integer)
 
+    def pre_validate(self, form) -> None:
+        # Text that is not a number gets one message, not a range error as well.
+        if self.process_errors:
+            raise validators.StopValidation()
+
     def process_formdata(self, valuelist) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None

@@ -52,7 +52,8 @@ class Scale(FieldType):
             raw_anchors = {}
         for point in raw_anchors:
             if not isinstance(point, int) or not 1 <= point <= points:
-                ctx.error(raw_anchors, f"field '{spec.id}': anchor {point!r} is outside 1..{points}",
+                ctx.error(raw_anchors,
+                          f"field '{spec.id}': anchor {point!r} is outside 1..{points}",
                           spec.line)
                 continue
             text = ctx.text(raw_anchors, point)

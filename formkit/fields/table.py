@@ -18,7 +18,6 @@ from wtforms import FieldList, FormField, validators
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
 
-
 #: actions that check a page (the empty action is the re-check at submit).
 VALIDATING_ACTIONS = ("next", "submit", "")
 
@@ -158,8 +157,10 @@ class Table(FieldType):
             return ""
         columns = spec.options["columns"]
         return " | ".join(
-            "; ".join(f"{label_text(c.label, locale, c.id)}: {c.kind.display(c, row.get(c.id), locale)}"
-                      for c in columns if is_answered(row.get(c.id)))
+            "; ".join(
+                f"{label_text(c.label, locale, c.id)}: {c.kind.display(c, row.get(c.id), locale)}"
+                for c in columns if is_answered(row.get(c.id))
+            )
             for row in value
         )
 

@@ -62,7 +62,10 @@ def _normalize(fmt: str | None, text: str) -> str:
         match = POSTAL_CODE.match(text.upper())
         return f"{match.group(1)} {match.group(2)}" if match else text
     if fmt == "phone":
-        number = phonenumbers.parse(text, "CA")
+        try:
+            number = phonenumbers.parse(text, "CA")
+        except phonenumbers.NumberParseException:
+            return text
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if fmt == "email":
         return text.lower() if text.isascii() else text
