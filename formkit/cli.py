@@ -33,7 +33,7 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 8)
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.option("--host", default=lambda: os.environ.get("FORMKIT_HOST", "127.0.0.1"),
               show_default="127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("FORMKIT_PORT", "5000")),
@@ -89,7 +89,7 @@ def list_plugins() -> None:
         click.echo(f"blocked: {', '.join(blocked)}")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 def check() -> None:
     """Validate every form schema and plugin; print each problem with file and line."""
     try:

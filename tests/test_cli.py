@@ -1,0 +1,63 @@
+"""The formkit command: forms, plugins, check."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from conftest import ROOT, TEST_FORMS
+from formkit.cli import default_workers, main
+
+
+def test_forms_lists_id_version_and_plugin(runner):
+    result = runner.invoke(main, ["forms"])
+    assert result.exit_code == 0
+    assert "all_types" in result.output and "v1" in result.output
+    assert "formkit.builtins.yaml_forms" in result.output
+    assert "Every field type / Tous les types de champ" in result.output
+
+
+def test_plugins_lists_hooks_in_order(runner):
+    result = runner.invoke(main, ["plugins"])
+    lines = result.output.splitlines()
+    assert lines[0] == "formkit.builtins.field_types: formkit_field_types"
+    assert lines[1] == "formkit.builtins.yaml_forms: formkit_forms"
+
+
+def check(monkeypatch, tmp_path, forms_dir):
+    monkeypatch.setenv("FORMKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("FORMKIT_FORMS_DIR", str(forms_dir))
+    monkeypatch.setenv("FORMKIT_PLUGINS_DIR", str(tmp_path / "none"))
+    return CliRunner().invoke(main, ["check"])
+
+
+def test_check_passes_on_good_forms(monkeypatch, tmp_path):
+    result = check(monkeypatch, tmp_path, TEST_FORMS)
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 form(s)" in result.output
+
+
+def test_check_reports_every_problem_with_file_and_line(monkeypatch, tmp_path):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "one.yaml").write_text(
+        "id: one\nversion: 1\ntitle: {en: One}\nsections:\n  - id: s\n"
+        "    title: {en: S, fr: S}\n    fields:\n      - {id: a, type: nope}\n")
+    (forms / "two.yaml").write_text("id: two\nversion: [\n")
+    result = check(monkeypatch, tmp_path, forms)
+    assert result.exit_code == 1
+    assert f"{forms / 'one.yaml'}:3: 'title' has no 'fr' text" in result.output
+    assert f"{forms / 'one.yaml'}:8: field 'a': unknown type 'nope'" in result.output
+    assert f"{forms / 'two.yaml'}:" in result.output and "YAML syntax" in result.output
+    assert "3 problem(s) found" in result.output
+
+
+def test_check_passes_on_the_project_forms_and_plugins(monkeypatch, tmp_path):
+    monkeypatch.setenv("FORMKIT_PLUGINS_DIR", str(ROOT / "plugins"))
+    monkeypatch.setenv("FORMKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("FORMKIT_FORMS_DIR", str(ROOT / "forms"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_default_worker_count_is_bounded():
+    assert 3 <= default_workers() <= 8

@@ -1,0 +1,167 @@
+"""The TinyDB store: its interface, several processes at once, and crashes mid-write."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from formkit.storage import SUBMITTED, open_store
+from formkit.storage.tinydb_store import SEGMENT_SIZE, TinyDBStore
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_store(str(tmp_path / "data"))
+
+
+def test_create_draft_is_idempotent_per_key(db):
+    first = db.create_draft("survey", "1", "fr", "key-one", {"a": 1})
+    again = db.create_draft("survey", "1", "en", "key-one")
+    other = db.create_draft("survey", "1", "en", "key-two")
+    assert again.id == first.id and again.answers == {"a": 1} and again.locale == "fr"
+    assert other.id != first.id
+    assert db.count("survey") == 2
+
+
+def test_draft_save_submit_and_read_back(db):
+    draft = db.create_draft("survey", "3", "en", "k")
+    draft.answers = {"name": "Zoë", "n": 2}
+    draft.page = 1
+    draft.pending = {"s2": {"q_x": ["typed"]}}
+    db.save_draft(draft)
+    stored = db.get(draft.id)
+    assert stored.answers == {"name": "Zoë", "n": 2} and stored.pending == draft.pending
+    stored.score = {"total": 2}
+    submitted, created = db.submit(stored)
+    assert created and submitted.status == SUBMITTED and submitted.pending == {}
+    assert submitted.submitted and submitted.score == {"total": 2}
+    again, created = db.submit(stored)
+    assert not created and again.submitted == submitted.submitted
+    # a submitted record is not changed by a late draft save
+    stored.answers = {"name": "changed"}
+    assert db.save_draft(stored).answers["name"] == "Zoë"
+
+
+def test_records_are_copies_not_shared_state(db):
+    draft = db.create_draft("survey", "1", "en", "k", {"items": [1]})
+    fetched = db.get(draft.id)
+    fetched.answers["items"].append(2)
+    assert db.get(draft.id).answers == {"items": [1]}
+
+
+def test_malformed_or_unknown_ids(db):
+    for bad in ("", "x", "../../etc", "survey-000001-", "survey-999999-abcdefghijklmnop"):
+        assert db.get(bad) is None
+        assert db.update(bad, status="x") is None
+        assert db.delete(bad) is False
+
+
+def test_update_delete_and_counts(db):
+    ids = [db.create_draft("survey", "1", "en", f"k{i}").id for i in range(5)]
+    for response_id in ids[:3]:
+        db.submit(db.get(response_id))
+    assert db.count("survey") == 5 and db.count("survey", SUBMITTED) == 3
+    assert [r.id for r in db.iter_responses("survey", SUBMITTED)] == ids[:3]
+    assert db.update(ids[0], score={"x": 1}).score == {"x": 1}
+    assert db.delete(ids[1]) and not db.delete(ids[1])
+    assert db.count("survey") == 4 and db.get(ids[1]) is None
+    # its key is free again
+    assert db.create_draft("survey", "1", "en", "k1").id != ids[1]
+
+
+def test_resume_codes(db):
+    draft = db.create_draft("survey", "1", "en", "k")
+    db.set_resume_hash(draft.id, "hash-1")
+    assert db.find_by_resume_hash("hash-1").id == draft.id
+    db.set_resume_hash(draft.id, "hash-2")  # a new code replaces the old one
+    assert db.find_by_resume_hash("hash-1") is None
+    assert db.find_by_resume_hash("hash-2").id == draft.id
+    db.submit(db.get(draft.id))
+    assert db.find_by_resume_hash("hash-2") is None
+
+
+def test_segments_keep_each_file_bounded(tmp_path):
+    db = TinyDBStore(tmp_path / "data")
+    ids = [db.create_draft("survey", "1", "en", f"k{i}").id for i in range(SEGMENT_SIZE + 5)]
+    folder = tmp_path / "data" / "responses" / "survey"
+    segments = sorted(p.name for p in folder.glob("seg-*.json"))
+    assert segments == ["seg-000001.json", "seg-000002.json"]
+    first = json.loads((folder / segments[0]).read_text())["records"]
+    assert len(first) == SEGMENT_SIZE
+    assert all(db.get(i) is not None for i in ids)
+    assert db.count("survey") == SEGMENT_SIZE + 5
+
+
+def _submit_many(root: str, worker: int, count: int, acknowledged: str | None = None) -> None:
+    db = TinyDBStore(root)
+    for i in range(count):
+        draft = db.create_draft("survey", "1", "en", f"w{worker}-{i}", {"worker": worker, "i": i})
+        stored, _ = db.submit(draft)
+        if acknowledged:
+            with open(acknowledged, "a") as fh:
+                fh.write(stored.id + "\n")
+
+
+def test_concurrent_processes_lose_nothing(tmp_path):
+    root = str(tmp_path / "data")
+    TinyDBStore(root)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_submit_many, args=(root, w, 40)) for w in range(4)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(120)
+        assert process.exitcode == 0
+    db = TinyDBStore(root)
+    records = list(db.iter_responses("survey"))
+    assert len(records) == 160 and db.count("survey", SUBMITTED) == 160
+    assert len({r.id for r in records}) == 160
+    assert {(r.answers["worker"], r.answers["i"]) for r in records} == {
+        (w, i) for w in range(4) for i in range(40)}
+
+
+def test_each_process_sees_the_others_writes(tmp_path):
+    root = str(tmp_path / "data")
+    reader = TinyDBStore(root)
+    assert reader.count("survey") == 0
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(target=_submit_many, args=(root, 0, 3))
+    process.start()
+    process.join(60)
+    assert reader.count("survey") == 3
+
+
+def test_killed_writer_loses_no_acknowledged_response(tmp_path):
+    root = str(tmp_path / "data")
+    TinyDBStore(root)
+    acknowledged = tmp_path / "acknowledged.txt"
+    acknowledged.touch()
+    context = multiprocessing.get_context("spawn")
+    for round_number in range(5):
+        process = context.Process(target=_submit_many,
+                                  args=(root, round_number, 10_000, str(acknowledged)))
+        process.start()
+        deadline = time.monotonic() + 10
+        while not acknowledged.read_text().count("\n") > round_number * 5 + 3:
+            assert time.monotonic() < deadline, "writer made no progress"
+            time.sleep(0.01)
+        time.sleep(0.05 * (round_number + 1))
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+    # Every file still parses, and every acknowledged submission is there, once.
+    for path in Path(root).rglob("*.json"):
+        json.loads(path.read_text())
+    db = TinyDBStore(root)
+    stored = {r.id: r for r in db.iter_responses("survey")}
+    acked = acknowledged.read_text().split()
+    assert acked and all(stored[i].status == SUBMITTED for i in acked)
+    assert len(stored) == len({r.key for r in stored.values()})
+    # and the store still takes writes (the lock died with its holder)
+    _submit_many(root, 99, 1)
+    assert db.count("survey") == len(stored) + 1
