@@ -101,6 +101,10 @@ class FieldType:
         """The WTForms ``data`` that shows a stored ``value`` again."""
         return value
 
+    def sample_formdata(self, spec: FieldSpec) -> dict[str, Any]:
+        """Valid input for this field as a browser would post it (benchmarks, tests)."""
+        return {spec.name: "sample"}
+
     # -- output ------------------------------------------------------------------------
     def display(self, spec: FieldSpec, value: Any, locale: str) -> str:
         """A stored value as text for people (HTML, PDF, exports with labels)."""

@@ -41,6 +41,9 @@ class YesNo(FieldType):
             validate_choice=True,
         )
 
+    def sample_formdata(self, spec):
+        return {spec.name: "yes"}
+
     def value_from(self, spec, field) -> Any:
         return {"yes": True, "no": False}.get(field.data)
 
@@ -85,6 +88,9 @@ class Choice(FieldType):
             choices=select_choices(self.choices(spec, locale)),
             validators=self.required_validators(spec),
         )
+
+    def sample_formdata(self, spec):
+        return {spec.name: spec.options["choices"][0][0]}
 
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
@@ -149,6 +155,10 @@ class MultiChoice(Choice):
             widget=ListWidget(prefix_label=False),
             option_widget=CheckboxInput(),
         )
+
+    def sample_formdata(self, spec):
+        count = max(spec.options.get("min") or 1, 1)
+        return {spec.name: [key for key, _text in spec.options["choices"][:count]]}
 
     def value_from(self, spec, field) -> Any:
         chosen = set(field.data or [])

@@ -63,6 +63,10 @@ class Date(FieldType):
             format=["%Y-%m-%d"],
         )
 
+    def sample_formdata(self, spec):
+        low = spec.options.get("min")
+        return {spec.name: (low or datetime.date(2025, 1, 15)).isoformat()}
+
     def value_from(self, spec, field) -> Any:
         return field.data.isoformat() if field.data else None
 

@@ -21,6 +21,9 @@ class Info(FieldType):
     def wtforms_field(self, spec, locale, settings):
         return None
 
+    def sample_formdata(self, spec):
+        return {}
+
     def paragraphs(self, spec, locale) -> list[str]:
         text = spec.options.get("text")
         return [p.strip() for p in text.get(locale).split("\n\n") if p.strip()] if text else []

@@ -127,6 +127,11 @@ class Integer(FieldType):
             render_kw=render_kw,
         )
 
+    def sample_formdata(self, spec):
+        low, high = spec.options.get("min"), spec.options.get("max")
+        value = low if low is not None else (min(high, 3) if high is not None else 3)
+        return {spec.name: str(value)}
+
     def value_from(self, spec, field) -> Any:
         data = field.data
         if data is None:

@@ -79,6 +79,9 @@ class Scale(FieldType):
     def wtforms_field(self, spec, locale, settings):
         return self.radio(spec, locale, label_text(spec.label, locale, spec.id), True)
 
+    def sample_formdata(self, spec):
+        return {spec.name: str(spec.options["points"])}
+
     def value_from(self, spec, field) -> Any:
         return to_scale_value(field.data)
 
@@ -120,6 +123,11 @@ class Matrix(Scale):
         }
         rows_form = type(f"Matrix_{spec.id}", (SubForm,), attrs)
         return FormField(rows_form, label_text(spec.label, locale, spec.id))
+
+    def sample_formdata(self, spec):
+        points = spec.options["points"]
+        return {f"{spec.name}-r_{key}": str(1 + i % points)
+                for i, (key, _text) in enumerate(spec.options["rows"])}
 
     def value_from(self, spec, field) -> Any:
         values = {key: to_scale_value(field[f"r_{key}"].data) for key, _t in spec.options["rows"]}

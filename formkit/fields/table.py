@@ -137,6 +137,15 @@ class Table(FieldType):
             for name, value in cells:
                 formdata.add(f"{spec.name}-{index}-{name}", value)
 
+    def sample_formdata(self, spec):
+        rows = max(spec.options["min_rows"], 2)
+        data: dict[str, Any] = {}
+        for index in range(rows):
+            for column in spec.options["columns"]:
+                for name, value in column.kind.sample_formdata(column).items():
+                    data[f"{spec.name}-{index}-{name}"] = value
+        return data
+
     # -- values -------------------------------------------------------------------------
     def value_from(self, spec, field) -> Any:
         rows = []

@@ -107,6 +107,11 @@ class ShortText(FieldType):
             render_kw=render_kw,
         )
 
+    def sample_formdata(self, spec):
+        samples = {"email": "person@example.ca", "phone": "613-555-0123",
+                   "postal_code": "K1A 0B6", "url": "https://example.ca/"}
+        return {spec.name: samples.get(spec.options.get("format"), "Sample answer")}
+
     def value_from(self, spec, field) -> Any:
         text = clean_text(field.data or "")
         return _normalize(spec.options.get("format"), text) if text else None
@@ -143,6 +148,9 @@ class LongText(ShortText):
                         validators.Length(max=self._max_length(spec, settings))],
             render_kw=render_kw,
         )
+
+    def sample_formdata(self, spec):
+        return {spec.name: "A longer answer,\nwritten over two lines."}
 
     def value_from(self, spec, field) -> Any:
         return clean_text(field.data or "") or None

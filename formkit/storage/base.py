@@ -6,7 +6,7 @@ import abc
 import copy
 import datetime
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -118,6 +118,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def find_by_resume_hash(self, code_hash: str) -> Response | None:
         """The draft a resume code belongs to."""
+
+    @abc.abstractmethod
+    def import_records(self, records: Iterable[Response]) -> int:
+        """Add many records at once, keeping their ids when the backend can (copies,
+        restores, benchmarks). Returns how many were written."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release resources."""

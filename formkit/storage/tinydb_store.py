@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from tinydb.table import Document, Table
 
 from formkit.storage.base import DRAFT, SUBMITTED, Response, Store, StoreError, new_token, utcnow
 
-SEGMENT_SIZE = 200
+SEGMENT_SIZE = 50
 INDEX_SHARDS = 256
 TABLE = "records"
 _SEGMENT_FILE = re.compile(r"^seg-(\d{6})\.json$")
@@ -325,6 +325,40 @@ class TinyDBStore(Store):
                                                           "updated": utcnow()})
             self._index_set("resume", code_hash, response_id)
             return Response.from_dict(stored) if stored else None
+
+    def import_records(self, records: Iterable[Response]) -> int:
+        """Append records in whole segments: one file write per segment, not per record.
+
+        Records get ids of this store's layout (``<form>-<segment>-<token>``)."""
+        written = 0
+        with self._lock:
+            by_form: dict[str, list[Response]] = {}
+            for record in records:
+                by_form.setdefault(record.form_id, []).append(record)
+            for form_id, items in by_form.items():
+                segments = self._segments(form_id)
+                number = int(_SEGMENT_FILE.match(segments[-1].name).group(1)) if segments else 0
+                keys: dict[Path, dict[str, dict]] = {}
+                for start in range(0, len(items), SEGMENT_SIZE):
+                    number += 1
+                    path = self._segment_path(form_id, number)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    table = {}
+                    for record in items[start:start + SEGMENT_SIZE]:
+                        record.id = f"{form_id}-{number:06d}-{new_token()}"
+                        table[record.id] = record.to_dict()
+                        if record.key:
+                            index_key = f"{form_id}:{record.key}"
+                            shard = self._index_path("keys", index_key)
+                            keys.setdefault(shard, {})[index_key] = {"id": record.id}
+                    atomic_write_json(str(path), {TABLE: table})
+                    written += len(table)
+                for shard, entries in keys.items():
+                    shard.parent.mkdir(parents=True, exist_ok=True)
+                    data = self._cache.read(str(shard)) or {}
+                    merged = {TABLE: {**data.get(TABLE, {}), **entries}}
+                    atomic_write_json(str(shard), merged)
+        return written
 
     def find_by_resume_hash(self, code_hash: str) -> Response | None:
         response_id = self._index_get("resume", code_hash)
