@@ -98,6 +98,8 @@ class Section:
     fields: list[FieldSpec]
     show_if: Condition | None = None
     line: int = 0
+    #: show the form's result for the answers so far at the top of this page.
+    show_result: bool = False
 
 
 @dataclass
@@ -178,6 +180,7 @@ class SchemaContext:
         return value
 
 
+_SECTION_KEYS = {"id", "title", "description", "fields", "show_if", "show_result"}
 _FIELD_KEYS = {"id", "type", "label", "help", "placeholder", "required", "default", "show_if"}
 
 
@@ -243,6 +246,10 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         if section_id in section_ids:
             ctx.error(raw_section, f"duplicate section id '{section_id}'")
         section_ids.add(section_id)
+        unknown = sorted(set(raw_section) - _SECTION_KEYS)
+        if unknown:
+            ctx.error(raw_section, f"section '{section_id}': unknown key(s) {', '.join(unknown)}"
+                      f" (allowed: {', '.join(sorted(_SECTION_KEYS))})")
         show_if = None
         if "show_if" in raw_section:
             show_if = parse_condition(raw_section["show_if"], ctx, known, line_of(raw_section))
@@ -268,6 +275,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                 fields=fields,
                 show_if=show_if,
                 line=line_of(raw_section),
+                show_result=bool(raw_section.get("show_result", False)),
             )
         )
     if ctx.errors:

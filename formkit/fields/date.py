@@ -74,7 +74,10 @@ class Date(FieldType):
         return datetime.date.fromisoformat(value) if value else None
 
     def display(self, spec, value, locale) -> str:
-        if not is_answered(value):
-            return ""
-        return dates.format_date(datetime.date.fromisoformat(value), "long",
-                                 locale=babel_locale(locale))
+        return format_iso_date(value, locale) if is_answered(value) else ""
+
+
+def format_iso_date(value: str, locale: str) -> str:
+    """``2025-03-01`` as ``March 1, 2025`` or ``1 mars 2025``."""
+    return dates.format_date(datetime.date.fromisoformat(value), "long",
+                             locale=babel_locale(locale))

@@ -47,12 +47,22 @@ class _PostalCodeCheck:
             )
 
 
+class _WebAddressCheck:
+    """Only http(s) addresses: a ``javascript:`` link shown to coordinators would be a trap."""
+
+    def __call__(self, form, field) -> None:
+        text = (field.data or "").strip().lower()
+        if text and not text.startswith(("http://", "https://")):
+            raise validators.ValidationError(
+                _l("Enter a web address starting with https:// or http://."))
+
+
 _FORMATS: dict[str, tuple[list, str, str]] = {
     # format: (validators, HTML input type, autocomplete)
     "email": ([validators.Email()], "email", "email"),
     "phone": ([_PhoneCheck()], "tel", "tel"),
     "postal_code": ([_PostalCodeCheck()], "text", "postal-code"),
-    "url": ([validators.URL(require_tld=True)], "url", "url"),
+    "url": ([_WebAddressCheck(), validators.URL(require_tld=True)], "url", "url"),
 }
 
 

@@ -50,6 +50,8 @@ class Response:
     key: str | None = None
     #: sha256 of the resume code, when the respondent saved the draft.
     resume_hash: str | None = None
+    #: the coordinators' decision on a submitted response (e.g. pending/approved/declined).
+    review_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -151,6 +151,7 @@ def render_page(form: Form, page: int, draft: Response | None, key: str,
     }
     body = render_template(
         "page.html",
+        preview=result_preview(form, answers, locale) if section.show_result else None,
         form=form,
         section=section,
         page=page,
@@ -169,15 +170,25 @@ def render_page(form: Form, page: int, draft: Response | None, key: str,
     return body, status
 
 
+def result_preview(form: Form, answers: dict[str, Any], locale: str):
+    """The form's result for the answers so far (sections with ``show_result``)."""
+    registry = current_registry()
+    so_far = final_answers(form, answers)
+    score = registry.hook.formkit_score(form=form, answers=so_far, locale=locale)
+    if score is None:
+        return None
+    preview = Response(id="", form_id=form.id, form_version=form.version, locale=locale,
+                       answers=so_far, score=score)
+    return registry.hook.formkit_result_html(form=form, response=preview)
+
+
 @bp.get("/f/<form_id>/")
 def start(form_id: str):
-    """Start a form, or continue the draft this browser has."""
+    """Start a form, or continue the draft this browser has.
+
+    A start URL that prefills answers (e.g. ``?from=<reference>``) always begins a new
+    response: the person asked for one; an earlier draft stays in the store."""
     form = get_form(form_id)
-    draft = current_draft(form)
-    if draft is not None and not draft.is_submitted:
-        return redirect(page_url(form, draft.page))
-    if draft is not None:
-        forget_draft(form.id)
     prefill: dict[str, Any] = {}
     for result in current_registry().hook.formkit_prefill(
         form=form, args=request.args, store=current_store()
@@ -190,6 +201,11 @@ def start(form_id: str):
                                              new_token(16), answers=prefill)
         remember_draft(draft)
         return redirect(page_url(form, 0))
+    draft = current_draft(form)
+    if draft is not None and not draft.is_submitted:
+        return redirect(page_url(form, draft.page))
+    if draft is not None:
+        forget_draft(form.id)
     return render_page(form, 0, None, new_token(16))
 
 

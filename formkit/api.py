@@ -1,0 +1,52 @@
+"""What plugins may use: a stable surface over the core's internals.
+
+Plugins import from here (``from formkit.api import current_store``) rather than from
+the modules behind it, so the core can reorganise without breaking them.
+"""
+
+from formkit import hookimpl
+from formkit.charts import bar_chart
+from formkit.conditions import is_answered
+from formkit.fields.base import FieldSettings, FieldType
+from formkit.fields.date import format_iso_date
+from formkit.fields.number import babel_locale, format_cad
+from formkit.i18n import current_locale
+from formkit.schema import FieldSpec, Form, Section, Text
+from formkit.state import current_registry, current_store
+from formkit.storage import DRAFT, SUBMITTED, Response, Store
+
+
+def get_form(form_id: str) -> Form | None:
+    """A loaded form of the current application, or ``None``."""
+    return current_registry().get_form(form_id)
+
+
+def display_answer(form: Form, field_id: str, value, locale: str | None = None) -> str:
+    """A stored value of ``form``'s field as people read it, in ``locale`` (default: current)."""
+    spec = form.field(field_id)
+    return spec.kind.display(spec, value, locale or current_locale())
+
+
+__all__ = [
+    "DRAFT",
+    "SUBMITTED",
+    "FieldSettings",
+    "FieldSpec",
+    "FieldType",
+    "Form",
+    "Response",
+    "Section",
+    "Store",
+    "Text",
+    "babel_locale",
+    "bar_chart",
+    "current_locale",
+    "current_registry",
+    "current_store",
+    "display_answer",
+    "format_cad",
+    "format_iso_date",
+    "get_form",
+    "hookimpl",
+    "is_answered",
+]

@@ -1,0 +1,128 @@
+"""Wellbeing Guide: a priority score per wellbeing area, ranked, with a chart.
+
+For each area, from the team's three ratings on a scale of 1 to P (P = 5):
+
+    priority = 100 × (P − strength) × importance × readiness / ((P − 1) × P × P)
+
+which for P = 5 is simply (5 − strength) × importance × readiness, from 0 to 100. An
+area is a priority when it is weak, matters, and the team can act on it. Areas rated
+"not applicable" on any of the three are left out of the ranking. Ties are broken by
+importance, then by the size of the gap, then by the order of the form. The top three
+(with a score above 0) are the priorities; areas rated 4 or more for strength are the
+strengths to build on.
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from formkit.api import (
+    SUBMITTED,
+    babel_locale,
+    bar_chart,
+    current_locale,
+    get_form,
+    hookimpl,
+)
+
+FORM_ID = "wellbeing"
+RATINGS = ("strength", "importance", "readiness")
+TOP = 3
+STRONG = 4
+
+
+def area_scores(form, answers: dict) -> dict:
+    """The score stored with a response: every area, ranked."""
+    spec = form.field("strength")
+    points = spec.options["points"]
+    full = (points - 1) * points * points
+    rated, unrated = [], []
+    for index, (key, _text) in enumerate(spec.options["rows"]):
+        values = [(answers.get(rating) or {}).get(key) for rating in RATINGS]
+        if not all(isinstance(v, int) for v in values):
+            unrated.append({"key": key, "strength": values[0], "importance": values[1],
+                            "readiness": values[2], "priority": None})
+            continue
+        strength, importance, readiness = values
+        priority = round(100 * (points - strength) * importance * readiness / full, 1)
+        rated.append({"key": key, "strength": strength, "importance": importance,
+                      "readiness": readiness, "priority": priority, "_order": index})
+    rated.sort(key=lambda a: (-a["priority"], -a["importance"], a["strength"], a["_order"]))
+    for rank, area in enumerate(rated, start=1):
+        area["rank"] = rank
+        del area["_order"]
+    strengths = sorted((a for a in rated if a["strength"] >= STRONG),
+                       key=lambda a: (-a["strength"], -a["importance"], a["rank"]))
+    strengths += [a for a in unrated if isinstance(a["strength"], int)
+                  and a["strength"] >= STRONG]
+    return {
+        "formula": "100 * (P - strength) * importance * readiness / ((P - 1) * P * P)",
+        "points": points,
+        "areas": rated + unrated,
+        "top_priorities": [a["key"] for a in rated if a["priority"] > 0][:TOP],
+        "strengths": [a["key"] for a in strengths],
+        "not_rated": [a["key"] for a in unrated],
+    }
+
+
+def area_labels(form, locale: str) -> dict[str, str]:
+    return {key: text.get(locale) for key, text in form.field("strength").options["rows"]}
+
+
+@hookimpl
+def formkit_score(form, answers):
+    if form.id != FORM_ID:
+        return None
+    return area_scores(form, answers)
+
+
+@hookimpl
+def formkit_result_html(form, response):
+    if form.id != FORM_ID or not response.score:
+        return None
+    locale = current_locale()
+    labels = area_labels(form, locale)
+    score = response.score
+    ranked = [a for a in score["areas"] if a["priority"] is not None]
+    chart = bar_chart(
+        [(labels[a["key"]], a["priority"]) for a in ranked],
+        maximum=100, highlight=len(score["top_priorities"]),
+        title=_("Priority score of each area, from 0 to 100"),
+        value_label=lambda v: format_decimal(v, locale=babel_locale(locale)),
+    )
+    workplan = None
+    if response.id and response.status == SUBMITTED and get_form("workplan") is not None:
+        workplan = url_for("respond.start", form_id="workplan", **{"from": response.id})
+    return Markup(render_template("wellbeing/result.html", score=score, labels=labels,
+                                  ranked=ranked, chart=chart, workplan=workplan,
+                                  by_key={a["key"]: a for a in score["areas"]},
+                                  reference=response.id))
+
+
+@hookimpl
+def formkit_summarize(form, responses):
+    """Across teams: how often each area is a top priority, and its mean score."""
+    if form.id != FORM_ID:
+        return None
+    totals: dict[str, list[float]] = {}
+    top_counts: dict[str, int] = {}
+    teams = 0
+    for response in responses:
+        score = response.score or area_scores(form, response.answers)
+        teams += 1
+        for area in score["areas"]:
+            if area["priority"] is not None:
+                totals.setdefault(area["key"], []).append(area["priority"])
+        for key in score["top_priorities"]:
+            top_counts[key] = top_counts.get(key, 0) + 1
+    areas = [
+        {"key": key, "teams_rating": len(values),
+         "mean_priority": round(sum(values) / len(values), 1),
+         "top_priority_count": top_counts.get(key, 0)}
+        for key, values in totals.items()
+    ]
+    areas.sort(key=lambda a: (-a["top_priority_count"], -a["mean_priority"]))
+    return {"teams": teams, "areas": areas}

@@ -1,0 +1,221 @@
+"""Workplan: date checks, cost totals, status counts, overdue actions; prefill from a
+Wellbeing Guide's top priorities.
+
+The score stored at submit holds, as of the submission date:
+- ``total_cost`` and ``by_priority`` (cost and number of actions per priority),
+- ``by_funding`` (cost per funding source key; ``unspecified`` when none is chosen),
+- ``status_counts`` (actions per status; ``unspecified`` when none is chosen),
+- ``overdue``: actions whose due date is before that date and that are not done.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from formkit.api import (
+    SUBMITTED,
+    bar_chart,
+    current_locale,
+    current_store,
+    format_cad,
+    format_iso_date,
+    get_form,
+    hookimpl,
+)
+
+FORM_ID = "workplan"
+WELLBEING = "wellbeing"
+PRIORITIES = ((1, "priority_1", "outcome_1", "actions_1"),
+              (2, "priority_2", "outcome_2", "actions_2"),
+              (3, "priority_3", "outcome_3", "actions_3"))
+STATUSES = ("not_started", "in_progress", "done", "blocked")
+
+bp = Blueprint("workplan", __name__)
+
+
+def _date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def row_errors(rows: list[dict]) -> list[str]:
+    """Row-level problems of one action table, as translated messages."""
+    errors = []
+    for number, row in enumerate(rows or [], start=1):
+        start, due = _date(row.get("start")), _date(row.get("due"))
+        if start and due and due < start:
+            errors.append(_("Row %(num)d: the due date is before the start date.", num=number))
+        if row.get("funding") == "other" and not row.get("funding_other"):
+            errors.append(_("Row %(num)d: name the other funding source.", num=number))
+        if row.get("status") == "done" and row.get("progress") not in (None, 100):
+            errors.append(_("Row %(num)d: an action that is done is 100%% complete.", num=number))
+    return errors
+
+
+@hookimpl
+def formkit_validate(form, section, answers):
+    if form.id != FORM_ID:
+        return None
+    errors: dict[str, list[str]] = {}
+    ids = {spec.id for spec in section.fields}
+    for _index, _name, _outcome, table in PRIORITIES:
+        if table in ids and row_errors(answers.get(table)):
+            errors[table] = row_errors(answers.get(table))
+    start, end = _date(answers.get("period_start")), _date(answers.get("period_end"))
+    if "period_end" in ids and start and end and end < start:
+        errors["period_end"] = [_("The plan cannot end before it starts.")]
+    return errors
+
+
+def workplan_score(answers: dict, today: datetime.date) -> dict:
+    total = Decimal(0)
+    by_funding: dict[str, Decimal] = {}
+    status_counts = dict.fromkeys((*STATUSES, "unspecified"), 0)
+    by_priority, overdue = [], []
+    for index, name_field, _outcome, table in PRIORITIES:
+        if not answers.get(name_field):
+            continue
+        cost = Decimal(0)
+        rows = answers.get(table) or []
+        for row in rows:
+            amount = Decimal(str(row.get("cost") or 0))
+            cost += amount
+            source = row.get("funding") or "unspecified"
+            by_funding[source] = by_funding.get(source, Decimal(0)) + amount
+            status = row.get("status") or "unspecified"
+            status_counts[status] += 1
+            due = _date(row.get("due"))
+            if due and due < today and status != "done":
+                overdue.append({"priority": index, "action": row.get("action"),
+                                "due": due.isoformat(), "status": status})
+        total += cost
+        by_priority.append({"priority": index, "name": answers[name_field],
+                            "cost": float(cost), "actions": len(rows)})
+    return {
+        "as_of": today.isoformat(),
+        "total_cost": float(total),
+        "actions": sum(p["actions"] for p in by_priority),
+        "by_priority": by_priority,
+        "by_funding": {k: float(v) for k, v in sorted(by_funding.items(), key=lambda i: -i[1])},
+        "status_counts": status_counts,
+        "overdue": sorted(overdue, key=lambda o: o["due"]),
+    }
+
+
+@hookimpl
+def formkit_score(form, answers):
+    if form.id != FORM_ID:
+        return None
+    return workplan_score(answers, datetime.date.today())
+
+
+def funding_label(form, key: str, locale: str) -> str:
+    if key == "unspecified":
+        return _("Not specified")
+    column = next(c for c in form.field("actions_1").options["columns"] if c.id == "funding")
+    return column.kind.display(column, key, locale)
+
+
+def status_label(form, key: str, locale: str) -> str:
+    if key == "unspecified":
+        return _("Not specified")
+    column = next(c for c in form.field("actions_1").options["columns"] if c.id == "status")
+    return column.kind.display(column, key, locale)
+
+
+@hookimpl
+def formkit_result_html(form, response):
+    if form.id != FORM_ID or not response.score:
+        return None
+    locale = current_locale()
+    score = response.score
+    funding = [(funding_label(form, k, locale), v) for k, v in score["by_funding"].items()]
+    chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [0]),
+                      title=_("Estimated cost by funding source"),
+                      value_label=lambda v: format_cad(v, locale)) if funding else None
+    return Markup(render_template(
+        "workplan/result.html", score=score, funding=funding, chart=chart,
+        statuses=[(status_label(form, k, locale), n) for k, n in score["status_counts"].items()
+                  if n],
+        cad=lambda v: format_cad(v, locale),
+        due=lambda v: format_iso_date(v, locale),
+        status_label=lambda k: status_label(form, k, locale),
+        evaluation=(url_for("respond.start", form_id="evaluation", **{"from": response.id})
+                    if response.id and response.status == SUBMITTED
+                    and get_form("evaluation") else None),
+        reference=response.id,
+    ))
+
+
+@hookimpl
+def formkit_summarize(form, responses):
+    """Across workplans: cost by funding source, actions by status, overdue actions."""
+    if form.id != FORM_ID:
+        return None
+    plans, total = 0, 0.0
+    by_funding: dict[str, float] = {}
+    status_counts: dict[str, int] = {}
+    overdue = 0
+    for response in responses:
+        score = response.score or workplan_score(response.answers, datetime.date.today())
+        plans += 1
+        total += score["total_cost"]
+        for key, amount in score["by_funding"].items():
+            by_funding[key] = round(by_funding.get(key, 0.0) + amount, 2)
+        for key, count in score["status_counts"].items():
+            status_counts[key] = status_counts.get(key, 0) + count
+        overdue += len(score["overdue"])
+    return {"plans": plans, "total_cost": round(total, 2), "by_funding": by_funding,
+            "status_counts": status_counts, "overdue": overdue}
+
+
+def submitted_wellbeing(reference: str):
+    response = current_store().get((reference or "").strip())
+    if response is None or response.form_id != WELLBEING or not response.is_submitted:
+        return None
+    return response
+
+
+@hookimpl
+def formkit_prefill(form, args):
+    """``?from=<Wellbeing Guide reference>``: its top priorities become ours."""
+    if form.id != FORM_ID or not args.get("from"):
+        return None
+    guide = submitted_wellbeing(args["from"])
+    wellbeing = get_form(WELLBEING)
+    if guide is None or wellbeing is None or not guide.score:
+        return None
+    locale = current_locale()
+    labels = {key: text.get(locale) for key, text in wellbeing.field("strength").options["rows"]}
+    answers = {"wellbeing_reference": guide.id,
+               "team_name": guide.answers.get("team_name"),
+               "community": guide.answers.get("community")}
+    for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
+                                                  strict=False):
+        answers[name_field] = labels.get(key, key)
+    return {k: v for k, v in answers.items() if v}
+
+
+@bp.get("/workplan/from-wellbeing")
+def from_wellbeing():
+    """Start a workplan by typing a Wellbeing Guide's reference."""
+    if get_form(FORM_ID) is None:
+        abort(404)
+    reference = (request.args.get("reference") or "").strip()[:80]
+    error = None
+    if reference:
+        if submitted_wellbeing(reference) is not None:
+            return redirect(url_for("respond.start", form_id=FORM_ID, **{"from": reference}))
+        error = _("No submitted Wellbeing Guide has that reference. Copy it from the Guide's "
+                  "result page, for example wellbeing-000001-abcd…")
+    return render_template("workplan/from_wellbeing.html", reference=reference,
+                           error=error), (404 if error else 200)
+
+
+@hookimpl
+def formkit_blueprints():
+    return [bp]
