@@ -128,7 +128,7 @@ def test_text_is_cleaned_and_limited(app, form):
     outcome = read(app, form, 0, {"q_name": "x" * 81, "q_email": "a@b.ca", "q_role": "staff",
                                   "q_website": "not a url"})
     assert outcome.errors["name"] == ["Field cannot be longer than 80 characters."]
-    assert outcome.errors["website"] == ["Invalid URL."]
+    assert outcome.errors["website"] == ["Enter a web address starting with https:// or http://."]
 
 
 def test_required_multichoice_and_table_rows(app, form):

@@ -53,7 +53,7 @@ class _WebAddressCheck:
     def __call__(self, form, field) -> None:
         text = (field.data or "").strip().lower()
         if text and not text.startswith(("http://", "https://")):
-            raise validators.ValidationError(
+            raise validators.StopValidation(
                 _l("Enter a web address starting with https:// or http://."))
 
 

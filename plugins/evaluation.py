@@ -1,0 +1,93 @@
+"""Evaluation Worksheet: completeness per outcome; prefill from a Workplan's outcomes.
+
+An outcome is complete when it has at least one evaluation question, one indicator
+and one method. Who collects, when, data sources and use of results are listed as
+"still to plan" when empty, but do not make an outcome incomplete.
+"""
+
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from formkit.api import current_locale, current_store, get_form, hookimpl, is_answered
+
+FORM_ID = "evaluation"
+WORKPLAN = "workplan"
+OUTCOMES = (1, 2, 3)
+#: what an outcome needs to be complete, by field prefix.
+REQUIRED = ("questions", "indicators", "methods")
+TO_PLAN = ("data_sources", "collector", "timing", "use")
+
+
+def completeness(answers: dict) -> dict:
+    outcomes = []
+    for n in OUTCOMES:
+        outcome = answers.get(f"outcome_{n}")
+        if not outcome:
+            continue
+        counts = {part: len(answers.get(f"{part}_{n}") or []) for part in REQUIRED}
+        missing = [part for part in REQUIRED if counts[part] == 0]
+        outcomes.append({
+            "number": n,
+            "outcome": outcome,
+            "complete": not missing,
+            "missing": missing,
+            "to_plan": [part for part in TO_PLAN if not is_answered(answers.get(f"{part}_{n}"))],
+            **counts,
+        })
+    return {
+        "outcomes": outcomes,
+        "complete": sum(1 for o in outcomes if o["complete"]),
+        "total": len(outcomes),
+    }
+
+
+@hookimpl
+def formkit_score(form, answers):
+    if form.id != FORM_ID:
+        return None
+    return completeness(answers)
+
+
+@hookimpl
+def formkit_result_html(form, response):
+    if form.id != FORM_ID or not response.score:
+        return None
+    locale = current_locale()
+    # Names of the parts are the form's own labels, in the reader's language.
+    names = {part: form.field(f"{part}_1").label.get(locale) for part in (*REQUIRED, *TO_PLAN)}
+    return Markup(render_template("evaluation/result.html", score=response.score, names=names))
+
+
+@hookimpl
+def formkit_summarize(form, responses):
+    """Across worksheets: outcomes planned and complete, and how often each method is used."""
+    if form.id != FORM_ID:
+        return None
+    worksheets = outcomes = complete = 0
+    methods: dict[str, int] = {}
+    for response in responses:
+        score = response.score or completeness(response.answers)
+        worksheets += 1
+        outcomes += score["total"]
+        complete += score["complete"]
+        for n in OUTCOMES:
+            for method in response.answers.get(f"methods_{n}") or []:
+                methods[method] = methods.get(method, 0) + 1
+    return {"worksheets": worksheets, "outcomes": outcomes, "complete": complete,
+            "methods": dict(sorted(methods.items(), key=lambda i: -i[1]))}
+
+
+@hookimpl
+def formkit_prefill(form, args):
+    """``?from=<Workplan reference>``: the workplan's outcomes become ours."""
+    if form.id != FORM_ID or not args.get("from") or get_form(WORKPLAN) is None:
+        return None
+    plan = current_store().get(str(args["from"]).strip())
+    if plan is None or plan.form_id != WORKPLAN or not plan.is_submitted:
+        return None
+    answers = {"workplan_reference": plan.id, "team_name": plan.answers.get("team_name")}
+    for n in OUTCOMES:
+        answers[f"outcome_{n}"] = plan.answers.get(f"outcome_{n}")
+    return {k: v for k, v in answers.items() if v}
