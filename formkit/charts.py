@@ -48,7 +48,7 @@ def bar_chart(
         share = 0.0 if maximum <= 0 else max(0.0, min(float(value) / maximum, 1.0))
         colour = HIGHLIGHT if index < highlight else BAR
         parts.append(Markup(
-            '<g><title>{full}: {shown}</title>'
+            '<g><title>{full} – {shown}</title>'
             '<text x="{lx}" y="{ty}" text-anchor="end" fill="{text}">{label}</text>'
             '<rect x="{bx}" y="{by}" width="{plot}" height="18" fill="{track}"/>'
             '<rect x="{bx}" y="{by}" width="{bw:.1f}" height="18" fill="{colour}"/>'
