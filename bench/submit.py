@@ -17,7 +17,10 @@ Usage: python bench/submit.py [--sizes 100,1000,10000,20000] [--repeat 30]
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,8 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def question_count(form) -> int:
     total = 0
     for spec in form.fields:
-        options = spec.options
-        total += len(options.get("rows") or options.get("columns") or [None])
+        parts = [v for v in (spec.options.get("rows"), spec.options.get("columns"))
+                 if isinstance(v, list)]
+        total += len(parts[0]) if parts else 1
     return total
 
 
@@ -85,6 +89,7 @@ def run_size(size: int, repeat: int, forms_dir: str, plugins_dir: str) -> dict:
             )
             pages = visible_pages(form, answers)
             largest = max(pages, key=lambda p: len(form.sections[p].fields))
+        gc.collect()
         url = f"/f/{form.id}/page/{{}}"
         render, first_save, submit = [], [], []
         warmup = 3  # first requests compile templates and build form classes
@@ -137,12 +142,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--forms-dir", default=str(ROOT / "forms"))
     parser.add_argument("--plugins-dir", default=str(ROOT / "plugins"))
+    parser.add_argument("--one", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one:
+        # One size in this fresh process; the parent collects the figures.
+        print(json.dumps(run_size(args.one, args.repeat, args.forms_dir, args.plugins_dir)))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     ms = 1000
     rows = []
     for size in sizes:
-        result = run_size(size, args.repeat, args.forms_dir, args.plugins_dir)
+        # A fresh process per size, so no size inherits another's memory or caches.
+        output = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--repeat", str(args.repeat),
+             "--forms-dir", args.forms_dir, "--plugins-dir", args.plugins_dir],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        result = json.loads(output.strip().splitlines()[-1])
         rows.append((size, result))
         print(f"measured {size} ({result['form']})", file=sys.stderr)
     print(f"\nform: {rows[0][1]['form']}, {args.repeat} requests per size, times in ms\n")

@@ -144,6 +144,8 @@ class TinyDBStore(Store):
         (self.root / "index").mkdir(parents=True, exist_ok=True)
         self._cache = _FileCache()
         self._lock = FileLock(str(self.root / "store.lock"))
+        #: the last segment number seen per form, so a write need not list the folder.
+        self._last_segment: dict[str, int] = {}
 
     # -- files -------------------------------------------------------------------------
     def _db(self, path: Path) -> _StrIdDB:
@@ -165,6 +167,18 @@ class TinyDBStore(Store):
             return []
         names = sorted(n for n in os.listdir(folder) if _SEGMENT_FILE.match(n))
         return [folder / n for n in names]
+
+    def _last_segment_number(self, form_id: str) -> int:
+        """The highest segment number of a form (0 if none); call under the lock."""
+        number = self._last_segment.get(form_id)
+        if number is None:
+            segments = self._segments(form_id)
+            number = int(_SEGMENT_FILE.match(segments[-1].name).group(1)) if segments else 0
+        # Another process may have started newer segments since.
+        while self._segment_path(form_id, number + 1).exists():
+            number += 1
+        self._last_segment[form_id] = number
+        return number
 
     def _segment_path(self, form_id: str, number: int) -> Path:
         return self._form_dir(form_id) / f"seg-{number:06d}.json"
@@ -216,12 +230,9 @@ class TinyDBStore(Store):
                 found = self.get(existing)
                 if found is not None:
                     return found
-            segments = self._segments(form_id)
-            number = 1
-            if segments:
-                number = int(_SEGMENT_FILE.match(segments[-1].name).group(1))
-                if len(self._table(segments[-1])) >= SEGMENT_SIZE:
-                    number += 1
+            number = max(self._last_segment_number(form_id), 1)
+            if len(self._table(self._segment_path(form_id, number))) >= SEGMENT_SIZE:
+                number += 1
             response = Response(
                 id=f"{form_id}-{number:06d}-{new_token()}",
                 form_id=form_id,
@@ -336,8 +347,7 @@ class TinyDBStore(Store):
             for record in records:
                 by_form.setdefault(record.form_id, []).append(record)
             for form_id, items in by_form.items():
-                segments = self._segments(form_id)
-                number = int(_SEGMENT_FILE.match(segments[-1].name).group(1)) if segments else 0
+                number = self._last_segment_number(form_id)
                 keys: dict[Path, dict[str, dict]] = {}
                 for start in range(0, len(items), SEGMENT_SIZE):
                     number += 1
@@ -352,6 +362,7 @@ class TinyDBStore(Store):
                             shard = self._index_path("keys", index_key)
                             keys.setdefault(shard, {})[index_key] = {"id": record.id}
                     atomic_write_json(str(path), {TABLE: table})
+                    self._last_segment[form_id] = number
                     written += len(table)
                 for shard, entries in keys.items():
                     shard.parent.mkdir(parents=True, exist_ok=True)
