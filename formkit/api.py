@@ -4,6 +4,9 @@ Plugins import from here (``from formkit.api import current_store``) rather than
 the modules behind it, so the core can reorganise without breaking them.
 """
 
+import functools
+import inspect
+
 from formkit import hookimpl
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
@@ -14,6 +17,29 @@ from formkit.i18n import current_locale
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
+
+
+def for_form(*form_ids: str):
+    """Run a hook implementation only for these forms; for any other it returns ``None``.
+
+    ::
+
+        @hookimpl
+        @for_form("wellbeing")
+        def formkit_score(form, answers): ...
+    """
+
+    def decorate(func):
+        position = list(inspect.signature(func).parameters).index("form")
+
+        @functools.wraps(func)  # pluggy reads the argument names through __wrapped__
+        def wrapper(*args, **kwargs):
+            form = args[position] if len(args) > position else kwargs["form"]
+            return func(*args, **kwargs) if form.id in form_ids else None
+
+        return wrapper
+
+    return decorate
 
 
 def get_form(form_id: str) -> Form | None:
@@ -45,6 +71,7 @@ __all__ = [
     "current_store",
     "display_answer",
     "format_cad",
+    "for_form",
     "format_iso_date",
     "get_form",
     "hookimpl",

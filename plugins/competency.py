@@ -14,7 +14,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from formkit.api import babel_locale, bar_chart, current_locale, hookimpl
+from formkit.api import babel_locale, bar_chart, current_locale, for_form, hookimpl
 
 FORM_ID = "competency"
 KINDS = ("skill", "knowledge", "behaviour")
@@ -63,9 +63,8 @@ def competency_score(form, answers: dict) -> dict:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_score(form, answers):
-    if form.id != FORM_ID:
-        return None
     return competency_score(form, answers)
 
 
@@ -80,8 +79,9 @@ def kind_names() -> dict[str, str]:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_result_html(form, response):
-    if form.id != FORM_ID or not response.score:
+    if not response.score:
         return None
     locale = current_locale()
     score = response.score
@@ -97,10 +97,9 @@ def formkit_result_html(form, response):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across respondents: the mean of each domain and kind."""
-    if form.id != FORM_ID:
-        return None
     count = 0
     sums: dict[str, list[float]] = {}
     kinds: dict[str, list[float]] = {}

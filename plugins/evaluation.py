@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import render_template
 from markupsafe import Markup
 
-from formkit.api import current_locale, current_store, get_form, hookimpl, is_answered
+from formkit.api import current_locale, current_store, for_form, get_form, hookimpl, is_answered
 
 FORM_ID = "evaluation"
 WORKPLAN = "workplan"
@@ -44,15 +44,15 @@ def completeness(answers: dict) -> dict:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_score(form, answers):
-    if form.id != FORM_ID:
-        return None
     return completeness(answers)
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_result_html(form, response):
-    if form.id != FORM_ID or not response.score:
+    if not response.score:
         return None
     locale = current_locale()
     # Names of the parts are the form's own labels, in the reader's language.
@@ -61,10 +61,9 @@ def formkit_result_html(form, response):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across worksheets: outcomes planned and complete, and how often each method is used."""
-    if form.id != FORM_ID:
-        return None
     worksheets = outcomes = complete = 0
     methods: dict[str, int] = {}
     for response in responses:
@@ -80,9 +79,10 @@ def formkit_summarize(form, responses):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_prefill(form, args):
     """``?from=<Workplan reference>``: the workplan's outcomes become ours."""
-    if form.id != FORM_ID or not args.get("from") or get_form(WORKPLAN) is None:
+    if not args.get("from") or get_form(WORKPLAN) is None:
         return None
     plan = current_store().get(str(args["from"]).strip())
     if plan is None or plan.form_id != WORKPLAN or not plan.is_submitted:

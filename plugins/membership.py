@@ -15,6 +15,7 @@ from formkit.api import (
     current_locale,
     current_store,
     display_answer,
+    for_form,
     get_form,
     hookimpl,
 )
@@ -39,15 +40,15 @@ def eligibility(answers: dict) -> dict:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_score(form, answers):
-    if form.id != FORM_ID:
-        return None
     return eligibility(answers)
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_result_html(form, response):
-    if form.id != FORM_ID or not response.score:
+    if not response.score:
         return None
     locale = current_locale()
     score = response.score

@@ -24,6 +24,7 @@ from formkit.api import (
     babel_locale,
     bar_chart,
     current_locale,
+    for_form,
     get_form,
     hookimpl,
 )
@@ -73,15 +74,15 @@ def area_labels(form, locale: str) -> dict[str, str]:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_score(form, answers):
-    if form.id != FORM_ID:
-        return None
     return area_scores(form, answers)
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_result_html(form, response):
-    if form.id != FORM_ID or not response.score:
+    if not response.score:
         return None
     locale = current_locale()
     labels = area_labels(form, locale)
@@ -103,10 +104,9 @@ def formkit_result_html(form, response):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across teams: how often each area is a top priority, and its mean score."""
-    if form.id != FORM_ID:
-        return None
     totals: dict[str, list[float]] = {}
     top_counts: dict[str, int] = {}
     teams = 0

@@ -22,6 +22,7 @@ from formkit.api import (
     bar_chart,
     current_locale,
     current_store,
+    for_form,
     format_cad,
     format_iso_date,
     get_form,
@@ -57,9 +58,8 @@ def row_errors(rows: list[dict]) -> list[str]:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_validate(form, section, answers):
-    if form.id != FORM_ID:
-        return None
     errors: dict[str, list[str]] = {}
     ids = {spec.id for spec in section.fields}
     for _index, _name, _outcome, table in PRIORITIES:
@@ -107,9 +107,8 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_score(form, answers):
-    if form.id != FORM_ID:
-        return None
     return workplan_score(answers, datetime.date.today())
 
 
@@ -128,8 +127,9 @@ def status_label(form, key: str, locale: str) -> str:
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_result_html(form, response):
-    if form.id != FORM_ID or not response.score:
+    if not response.score:
         return None
     locale = current_locale()
     score = response.score
@@ -152,10 +152,9 @@ def formkit_result_html(form, response):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across workplans: cost by funding source, actions by status, overdue actions."""
-    if form.id != FORM_ID:
-        return None
     plans, total = 0, 0.0
     by_funding: dict[str, float] = {}
     status_counts: dict[str, int] = {}
@@ -181,9 +180,10 @@ def submitted_wellbeing(reference: str):
 
 
 @hookimpl
+@for_form(FORM_ID)
 def formkit_prefill(form, args):
     """``?from=<Wellbeing Guide reference>``: its top priorities become ours."""
-    if form.id != FORM_ID or not args.get("from"):
+    if not args.get("from"):
         return None
     guide = submitted_wellbeing(args["from"])
     wellbeing = get_form(WELLBEING)

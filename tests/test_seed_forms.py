@@ -182,6 +182,15 @@ def wellbeing_answers():
             for i, rating in enumerate(("strength", "importance", "readiness"))}
 
 
+def wellbeing_overrides():
+    """The hand ratings as the three rating pages post them."""
+    ratings = wellbeing_answers()
+    return {
+        index: {f"q_{rating}-r_{area}": str(value) for area, value in ratings[rating].items()}
+        for index, rating in ((1, "strength"), (2, "importance"), (3, "readiness"))
+    }
+
+
 def test_wellbeing_priority_scores_by_hand(seed_app):
     score = plugin(seed_app, "wellbeing").area_scores(form_of(seed_app, "wellbeing"),
                                                       wellbeing_answers())
@@ -197,11 +206,7 @@ def test_wellbeing_priority_scores_by_hand(seed_app):
 
 
 def test_wellbeing_result_page_ranks_and_charts(seed_app, seed_browser):
-    ratings = wellbeing_answers()
-    overrides = {
-        index: {f"q_{rating}-r_{area}": str(value) for area, value in ratings[rating].items()}
-        for index, rating in ((1, "strength"), (2, "importance"), (3, "readiness"))
-    }
+    overrides = wellbeing_overrides()
     page = fill(seed_browser, seed_app, "wellbeing", "fr", overrides=overrides)
     text = text_of(page)
     assert "Vos principales priorités" in text
@@ -323,11 +328,7 @@ def test_competency_learning_plan_page_shows_results_first(seed_app, seed_browse
 
 # -- the chain --------------------------------------------------------------------------
 def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
-    ratings = wellbeing_answers()
-    overrides = {
-        index: {f"q_{rating}-r_{area}": str(value) for area, value in ratings[rating].items()}
-        for index, rating in ((1, "strength"), (2, "importance"), (3, "readiness"))
-    }
+    overrides = wellbeing_overrides()
     result = fill(seed_browser, seed_app, "wellbeing", "en", overrides=overrides)
     link = re.search(r'href="(/f/workplan/\?from=[^"]+)"', result.text).group(1)
     reference = link.split("from=")[1]
