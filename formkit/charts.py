@@ -6,6 +6,7 @@ assistive technology; pages show the same figures in a table beside it.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
@@ -16,8 +17,13 @@ TRACK = "#e8e8e8"
 TEXT = "#1b1b1b"
 
 
-def _clip(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+def _lines(text: str, width: int, count: int = 2) -> list[str]:
+    """A label over at most ``count`` lines, the last clipped with an ellipsis."""
+    lines = textwrap.wrap(text, width) or [""]
+    if len(lines) > count:
+        last = " ".join(lines[count - 1:])
+        lines = [*lines[: count - 1], last[: width - 1].rstrip() + "…"]
+    return lines
 
 
 def bar_chart(
@@ -27,37 +33,46 @@ def bar_chart(
     title: str,
     value_label: Callable[[float], str] = lambda v: f"{v:g}",
     highlight: int = 0,
-    width: int = 640,
+    width: int = 440,
 ) -> Markup:
-    """A horizontal bar chart; the first ``highlight`` bars are drawn in a second colour.
+    """A horizontal bar chart, each label above its bar so the chart stays narrow and
+    readable when a phone scales it down; the first ``highlight`` bars are drawn in a
+    second colour.
 
     :param bars: ``(label, value)`` in the order to draw, top to bottom.
     :param maximum: the value of a full-width bar (values above are drawn full).
     """
-    label_width, value_width, row, pad = 230, 70, 30, 8
-    plot = width - label_width - value_width - pad
-    height = row * len(bars) + 2 * pad
-    parts = [
-        Markup('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-               'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-               'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
-               "<title>{t}</title>").format(w=width, h=height, t=title)
-    ]
+    value_width, pad, line, bar = 84, 6, 16, 16
+    plot = width - value_width - pad
+    rows = []
+    y = pad
     for index, (label, value) in enumerate(bars):
-        y = pad + index * row
+        lines = _lines(str(label), width=58)
         share = 0.0 if maximum <= 0 else max(0.0, min(float(value) / maximum, 1.0))
-        colour = HIGHLIGHT if index < highlight else BAR
-        parts.append(Markup(
+        label_text = Markup("").join(
+            Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=pad, y=y + 12 + line * i,
+                                                                 t=text)
+            for i, text in enumerate(lines)
+        )
+        top = y + line * len(lines) + 2
+        rows.append(Markup(
             '<g><title>{full} – {shown}</title>'
-            '<text x="{lx}" y="{ty}" text-anchor="end" fill="{text}">{label}</text>'
-            '<rect x="{bx}" y="{by}" width="{plot}" height="18" fill="{track}"/>'
-            '<rect x="{bx}" y="{by}" width="{bw:.1f}" height="18" fill="{colour}"/>'
-            '<text x="{vx}" y="{ty}" fill="{text}">{shown}</text></g>'
+            '<text fill="{text}">{label}</text>'
+            '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>'
+            '<rect x="{x}" y="{top}" width="{bw:.1f}" height="{bar}" fill="{colour}"/>'
+            '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
         ).format(
-            full=label, shown=value_label(value), label=_clip(label, 32),
-            lx=label_width - 6, ty=y + 14, bx=label_width, by=y + 1, plot=plot,
-            bw=plot * share, colour=colour, track=TRACK, text=TEXT,
-            vx=label_width + plot + 6,
+            full=label, shown=value_label(value), label=label_text, x=pad, top=top,
+            plot=plot, bar=bar, bw=plot * share, track=TRACK,
+            colour=HIGHLIGHT if index < highlight else BAR, text=TEXT,
+            vx=pad + plot + 6, vy=top + 13,
         ))
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+        y = top + bar + 10
+    height = y + pad
+    head = Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
+        "<title>{t}</title>"
+    ).format(w=width, h=height, t=title)
+    return head + Markup("").join(rows) + Markup("</svg>")
