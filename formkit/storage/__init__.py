@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from formkit.storage.base import DRAFT, SUBMITTED, Response, Store, StoreError
+from formkit.storage.base import (
+    ADMIN,
+    COORDINATOR,
+    DRAFT,
+    ROLES,
+    SUBMITTED,
+    Response,
+    Store,
+    StoreError,
+    User,
+)
 
-__all__ = ["DRAFT", "SUBMITTED", "Response", "Store", "StoreError", "open_store"]
+__all__ = ["ADMIN", "COORDINATOR", "DRAFT", "ROLES", "SUBMITTED", "Response", "Store",
+           "StoreError", "User", "open_store"]
 
 
 def open_store(url: str, base: str | Path = ".") -> Store:

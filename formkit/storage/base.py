@@ -52,6 +52,8 @@ class Response:
     resume_hash: str | None = None
     #: the coordinators' decision on a submitted response (e.g. pending/approved/declined).
     review_status: str | None = None
+    #: changes of ``review_status``: ``{"at", "by", "from", "to", "comment"}``, oldest first.
+    history: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,6 +66,49 @@ class Response:
     @property
     def is_submitted(self) -> bool:
         return self.status == SUBMITTED
+
+
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+ROLES = (ADMIN, COORDINATOR)
+
+
+@dataclass
+class User:
+    """A coordinator account. Respondents have none."""
+
+    id: str
+    email: str
+    role: str = COORDINATOR
+    #: argon2id hash; ``None`` until the person sets a password.
+    password_hash: str | None = None
+    active: bool = True
+    #: form ids this coordinator may see; empty means every form.
+    forms: list[str] = field(default_factory=list)
+    failed_logins: int = 0
+    locked_until: float = 0.0
+    #: bumped to end every session of the account (disable, password change, logout).
+    session_version: int = 0
+    #: sha256 of a one-time set-password token, and when it expires (epoch seconds).
+    token_hash: str | None = None
+    token_expires: float = 0.0
+    created: str = field(default_factory=utcnow)
+    last_login: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> User:
+        names = {f.name for f in fields(cls)}
+        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def may_see(self, form_id: str) -> bool:
+        return self.is_admin or not self.forms or form_id in self.forms
 
 
 class StoreError(Exception):
@@ -125,6 +170,53 @@ class Store(abc.ABC):
     def import_records(self, records: Iterable[Response]) -> int:
         """Add many records at once, keeping their ids when the backend can (copies,
         restores, benchmarks). Returns how many were written."""
+
+    # -- accounts ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_user(self, user: User) -> User:
+        """Add an account; :class:`StoreError` if the email is taken."""
+
+    @abc.abstractmethod
+    def get_user(self, user_id: str) -> User | None:
+        """An account by id."""
+
+    @abc.abstractmethod
+    def find_user(self, email: str) -> User | None:
+        """An account by email (case-insensitive)."""
+
+    @abc.abstractmethod
+    def list_users(self) -> list[User]:
+        """Every account, by email."""
+
+    @abc.abstractmethod
+    def update_user(self, user_id: str, **changes: Any) -> User | None:
+        """Change some attributes of an account."""
+
+    # -- audit log ---------------------------------------------------------------------
+    @abc.abstractmethod
+    def append_audit(self, entry: dict[str, Any]) -> None:
+        """Append an entry (who, action, target, detail); entries are never changed."""
+
+    @abc.abstractmethod
+    def iter_audit(self) -> Iterator[dict[str, Any]]:
+        """Audit entries, newest first."""
+
+    @abc.abstractmethod
+    def count_audit(self) -> int:
+        """How many audit entries there are."""
+
+    # -- counters (rate limits) --------------------------------------------------------
+    @abc.abstractmethod
+    def hit(self, key: str, window: float) -> int:
+        """Count one event for ``key``; the count since the key's window (seconds) began."""
+
+    @abc.abstractmethod
+    def peek(self, key: str) -> int:
+        """The current count of ``key`` (0 once its window has passed)."""
+
+    @abc.abstractmethod
+    def reset(self, key: str) -> None:
+        """Forget the count of ``key``."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release resources."""

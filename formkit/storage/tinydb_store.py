@@ -1,11 +1,11 @@
 """The embedded default store: TinyDB files, safe for several processes on one machine.
 
 TinyDB rewrites a whole file on every write, so one big file makes each submission
-slower as responses accumulate. Records are therefore kept in *segments*: each form has
-numbered TinyDB files of at most :data:`SEGMENT_SIZE` records, filled in order, and a
-record's id names its form and segment (``<form>-<segment>-<token>``). A write touches
-one bounded segment, whatever the total. Lookups by idempotency key and by resume code
-use small hash-sharded index files.
+slower as responses accumulate. Collections that grow (each form's responses, the audit
+log) are therefore kept in *segments*: numbered TinyDB files of at most
+:data:`SEGMENT_SIZE` records, filled in order, and a record's id names its segment
+(``<form>-<segment>-<token>``). A write touches one bounded segment, whatever the total.
+Lookups by idempotency key and by resume code use small hash-sharded index files.
 
 Every write happens under one inter-process file lock and replaces its file atomically
 (temp file, fsync, ``os.replace``, directory fsync): readers never lock and always see a
@@ -23,6 +23,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,23 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from formkit.storage.base import DRAFT, SUBMITTED, Response, Store, StoreError, new_token, utcnow
+from formkit.storage.base import (
+    DRAFT,
+    SUBMITTED,
+    Response,
+    Store,
+    StoreError,
+    User,
+    new_token,
+    utcnow,
+)
 
 SEGMENT_SIZE = 50
 INDEX_SHARDS = 256
 TABLE = "records"
 _SEGMENT_FILE = re.compile(r"^seg-(\d{6})\.json$")
-_RESPONSE_ID = re.compile(r"^([a-z][a-z0-9_]{0,62})-(\d{6})-([a-z2-7]{8,32})$")
-_FORM_ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_RECORD_ID = re.compile(r"^([a-z][a-z0-9_]{0,62})-(\d{6})-([a-z2-7]{8,32})$")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 class _StrIdTable(Table):
@@ -135,117 +145,227 @@ class _CachedAtomicStorage(Storage):
         self.cache.remember(self.path, data)
 
 
-class TinyDBStore(Store):
-    """Responses in segmented TinyDB files under ``root``."""
+class _Files:
+    """The lock and cached TinyDB files under one root; shared by every table."""
 
-    def __init__(self, root: str | Path):
-        self.root = Path(root)
-        (self.root / "responses").mkdir(parents=True, exist_ok=True)
-        (self.root / "index").mkdir(parents=True, exist_ok=True)
-        self._cache = _FileCache()
-        self._lock = FileLock(str(self.root / "store.lock"))
-        #: the last segment number seen per form, so a write need not list the folder.
-        self._last_segment: dict[str, int] = {}
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache = _FileCache()
+        self.lock = FileLock(str(root / "store.lock"))
 
-    # -- files -------------------------------------------------------------------------
-    def _db(self, path: Path) -> _StrIdDB:
+    def db(self, path: Path) -> _StrIdDB:
         path.parent.mkdir(parents=True, exist_ok=True)
-        return _StrIdDB(storage=_CachedAtomicStorage, path=str(path), cache=self._cache)
+        return _StrIdDB(storage=_CachedAtomicStorage, path=str(path), cache=self.cache)
 
-    def _table(self, path: Path) -> dict:
-        data = self._cache.read(str(path)) or {}
+    def table(self, path: Path) -> dict:
+        data = self.cache.read(str(path)) or {}
         return data.get(TABLE, {})
 
-    def _form_dir(self, form_id: str) -> Path:
-        if not _FORM_ID.match(form_id):
-            raise StoreError(f"invalid form id {form_id!r}")
-        return self.root / "responses" / form_id
 
-    def _segments(self, form_id: str) -> list[Path]:
-        folder = self._form_dir(form_id)
-        if not folder.is_dir():
+class _SegmentedTable:
+    """Records in numbered files of at most :data:`SEGMENT_SIZE`; ids name the segment."""
+
+    def __init__(self, files: _Files, folder: Path, prefix: str):
+        self.files = files
+        self.folder = folder
+        self.prefix = prefix
+        #: the last segment number seen, so a write need not list the folder.
+        self._last: int | None = None
+
+    def path(self, number: int) -> Path:
+        return self.folder / f"seg-{number:06d}.json"
+
+    def paths(self) -> list[Path]:
+        if not self.folder.is_dir():
             return []
-        names = sorted(n for n in os.listdir(folder) if _SEGMENT_FILE.match(n))
-        return [folder / n for n in names]
+        return [self.folder / n for n in sorted(os.listdir(self.folder))
+                if _SEGMENT_FILE.match(n)]
 
-    def _last_segment_number(self, form_id: str) -> int:
-        """The highest segment number of a form (0 if none); call under the lock."""
-        number = self._last_segment.get(form_id)
+    def last_number(self) -> int:
+        """The highest segment number (0 if none); call under the lock."""
+        number = self._last
         if number is None:
-            segments = self._segments(form_id)
-            number = int(_SEGMENT_FILE.match(segments[-1].name).group(1)) if segments else 0
-        # Another process may have started newer segments since.
-        while self._segment_path(form_id, number + 1).exists():
+            paths = self.paths()
+            number = int(_SEGMENT_FILE.match(paths[-1].name).group(1)) if paths else 0
+        while self.path(number + 1).exists():  # another process may have added some
             number += 1
-        self._last_segment[form_id] = number
+        self._last = number
         return number
 
-    def _segment_path(self, form_id: str, number: int) -> Path:
-        return self._form_dir(form_id) / f"seg-{number:06d}.json"
-
-    def _locate(self, response_id: str) -> Path | None:
-        match = _RESPONSE_ID.match(response_id or "")
-        if not match:
+    def locate(self, record_id: str) -> Path | None:
+        match = _RECORD_ID.match(record_id or "")
+        if not match or match.group(1) != self.prefix:
             return None
-        return self._segment_path(match.group(1), int(match.group(2)))
+        return self.path(int(match.group(2)))
 
-    def _index_path(self, index: str, key: str) -> Path:
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        shard = int(digest[:4], 16) % INDEX_SHARDS
-        return self.root / "index" / index / f"{shard:03d}.json"
+    def insert(self, make: Callable[[str], dict]) -> dict:
+        """Append ``make(new_id)`` to the last segment (or a new one); under the lock."""
+        number = max(self.last_number(), 1)
+        if len(self.files.table(self.path(number))) >= SEGMENT_SIZE:
+            number += 1
+        record = make(f"{self.prefix}-{number:06d}-{new_token()}")
+        self.files.db(self.path(number)).table(TABLE).insert(
+            Document(record, doc_id=record["id"]))
+        self._last = max(self._last or 0, number)
+        return record
 
-    def _index_get(self, index: str, key: str) -> str | None:
-        entry = self._table(self._index_path(index, key)).get(key)
-        return entry["id"] if entry else None
+    def get(self, record_id: str) -> dict | None:
+        path = self.locate(record_id)
+        return self.files.table(path).get(record_id) if path else None
 
-    def _index_set(self, index: str, key: str, response_id: str | None) -> None:
-        table = self._db(self._index_path(index, key)).table(TABLE)
-        if response_id is None:
-            with contextlib.suppress(KeyError):
-                table.remove(doc_ids=[key])
-        else:
-            table.upsert(Document({"id": response_id}, doc_id=key))
-
-    # -- records -----------------------------------------------------------------------
-    def _modify(self, response_id: str, change: Callable[[dict], dict | None]) -> dict | None:
-        """Apply ``change`` to a stored record under the lock; ``None`` if absent."""
-        path = self._locate(response_id)
+    def modify(self, record_id: str, change: Callable[[dict], dict | None]) -> dict | None:
+        """Apply ``change`` to a record under the lock; ``None`` if it is absent."""
+        path = self.locate(record_id)
         if path is None or not path.exists():
             return None
-        with self._lock:
-            current = self._table(path).get(response_id)
+        with self.files.lock:
+            current = self.files.table(path).get(record_id)
             if current is None:
                 return None
             updated = change(dict(current))
             if updated is None or updated == current:
                 return current
-            self._db(path).table(TABLE).update(updated, doc_ids=[response_id])
+            self.files.db(path).table(TABLE).update(updated, doc_ids=[record_id])
             return updated
 
+    def remove(self, record_id: str) -> dict | None:
+        """Delete a record under the lock; the removed record, or ``None``."""
+        path = self.locate(record_id)
+        if path is None or not path.exists():
+            return None
+        with self.files.lock:
+            record = self.files.table(path).get(record_id)
+            if record is not None:
+                self.files.db(path).table(TABLE).remove(doc_ids=[record_id])
+            return record
+
+    def __iter__(self) -> Iterator[dict]:
+        for path in self.paths():
+            yield from list(self.files.table(path).values())
+
+    def reversed(self) -> Iterator[dict]:
+        for path in reversed(self.paths()):
+            yield from reversed(list(self.files.table(path).values()))
+
+    def count(self, keep: Callable[[dict], bool] | None = None) -> int:
+        total = 0
+        for path in self.paths():
+            records = self.files.table(path).values()
+            total += len(records) if keep is None else sum(1 for r in records if keep(r))
+        return total
+
+    def bulk(self, records: Iterable[dict]) -> list[dict]:
+        """Write many records in whole new segments (one file write per segment); under
+        the lock. Records get ids of this table."""
+        written: list[dict] = []
+        batch: list[dict] = []
+
+        def flush() -> None:
+            number = self.last_number() + 1
+            table = {}
+            for record in batch:
+                record["id"] = f"{self.prefix}-{number:06d}-{new_token()}"
+                table[record["id"]] = record
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_json(str(self.path(number)), {TABLE: table})
+            self._last = number
+            written.extend(batch)
+            batch.clear()
+
+        for record in records:
+            batch.append(record)
+            if len(batch) == SEGMENT_SIZE:
+                flush()
+        if batch:
+            flush()
+        return written
+
+
+class _ShardedIndex:
+    """A key → value map in hash-sharded files, for exact look-ups."""
+
+    def __init__(self, files: _Files, folder: Path):
+        self.files = files
+        self.folder = folder
+
+    def path(self, key: str) -> Path:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return self.folder / f"{int(digest[:4], 16) % INDEX_SHARDS:03d}.json"
+
+    def get(self, key: str) -> Any:
+        entry = self.files.table(self.path(key)).get(key)
+        return entry["v"] if entry else None
+
+    def set(self, key: str, value: Any) -> None:
+        """Set (or with ``None`` remove) a key; under the lock."""
+        table = self.files.db(self.path(key)).table(TABLE)
+        if value is None:
+            with contextlib.suppress(KeyError):
+                table.remove(doc_ids=[key])
+        else:
+            table.upsert(Document({"v": value}, doc_id=key))
+
+    def set_many(self, entries: dict[str, Any]) -> None:
+        """Add many keys, one write per shard; under the lock."""
+        shards: dict[Path, dict[str, dict]] = {}
+        for key, value in entries.items():
+            shards.setdefault(self.path(key), {})[key] = {"v": value}
+        for path, new in shards.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_json(str(path), {TABLE: {**self.files.table(path), **new}})
+
+
+class TinyDBStore(Store):
+    """Responses, accounts and the audit log in TinyDB files under ``root``."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._files = _Files(self.root)
+        self._forms: dict[str, _SegmentedTable] = {}
+        self._keys = _ShardedIndex(self._files, self.root / "index" / "keys")
+        self._resume = _ShardedIndex(self._files, self.root / "index" / "resume")
+        self._audit = _SegmentedTable(self._files, self.root / "audit", "audit")
+        self._accounts = self.root / "accounts.json"
+        self._counters = self.root / "counters.json"
+
+    @property
+    def _lock(self) -> FileLock:
+        return self._files.lock
+
+    def _responses(self, form_id: str) -> _SegmentedTable:
+        if not _NAME.match(form_id or ""):
+            raise StoreError(f"invalid form id {form_id!r}")
+        table = self._forms.get(form_id)
+        if table is None:
+            table = _SegmentedTable(self._files, self.root / "responses" / form_id, form_id)
+            self._forms[form_id] = table
+        return table
+
+    def _table_of(self, response_id: str) -> _SegmentedTable | None:
+        match = _RECORD_ID.match(response_id or "")
+        return self._responses(match.group(1)) if match else None
+
+    # -- responses ---------------------------------------------------------------------
     def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
         index_key = f"{form_id}:{key}"
+        table = self._responses(form_id)
         with self._lock:
-            existing = self._index_get("keys", index_key)
+            existing = self._keys.get(index_key)
             if existing:
                 found = self.get(existing)
                 if found is not None:
                     return found
-            number = max(self._last_segment_number(form_id), 1)
-            if len(self._table(self._segment_path(form_id, number))) >= SEGMENT_SIZE:
-                number += 1
-            response = Response(
-                id=f"{form_id}-{number:06d}-{new_token()}",
-                form_id=form_id,
-                form_version=form_version,
-                locale=locale,
-                answers=dict(answers or {}),
-                key=key,
-            )
-            self._db(self._segment_path(form_id, number)).table(TABLE).insert(
-                Document(response.to_dict(), doc_id=response.id)
-            )
-            self._index_set("keys", index_key, response.id)
-            return response
+            record = table.insert(lambda new_id: Response(
+                id=new_id, form_id=form_id, form_version=form_version, locale=locale,
+                answers=dict(answers or {}), key=key,
+            ).to_dict())
+            self._keys.set(index_key, record["id"])
+        return Response.from_dict(record)
+
+    def _modify(self, response_id: str, change: Callable[[dict], dict | None]) -> dict | None:
+        table = self._table_of(response_id)
+        return table.modify(response_id, change) if table else None
 
     def save_draft(self, response: Response) -> Response:
         def change(record: dict) -> dict:
@@ -278,29 +398,22 @@ class TinyDBStore(Store):
             raise StoreError(f"no draft {response.id}")
         if created and stored.get("resume_hash"):
             with self._lock:
-                self._index_set("resume", stored["resume_hash"], None)
+                self._resume.set(stored["resume_hash"], None)
         return Response.from_dict(stored), created
 
     def get(self, response_id: str) -> Response | None:
-        path = self._locate(response_id)
-        if path is None:
-            return None
-        record = self._table(path).get(response_id)
+        table = self._table_of(response_id)
+        record = table.get(response_id) if table else None
         return Response.from_dict(record) if record else None
 
     def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
-        for path in self._segments(form_id):
-            for record in list(self._table(path).values()):
-                if status is None or record["status"] == status:
-                    yield Response.from_dict(record)
+        for record in self._responses(form_id):
+            if status is None or record["status"] == status:
+                yield Response.from_dict(record)
 
     def count(self, form_id: str, status: str | None = None) -> int:
-        total = 0
-        for path in self._segments(form_id):
-            records = self._table(path).values()
-            total += len(records) if status is None else sum(
-                1 for r in records if r["status"] == status)
-        return total
+        keep = None if status is None else (lambda r: r["status"] == status)
+        return self._responses(form_id).count(keep)
 
     def update(self, response_id: str, **changes: Any) -> Response | None:
         def change(record: dict) -> dict:
@@ -311,19 +424,18 @@ class TinyDBStore(Store):
         return Response.from_dict(stored) if stored else None
 
     def delete(self, response_id: str) -> bool:
-        path = self._locate(response_id)
-        if path is None or not path.exists():
+        table = self._table_of(response_id)
+        if table is None:
             return False
         with self._lock:
-            record = self._table(path).get(response_id)
+            record = table.remove(response_id)
             if record is None:
                 return False
-            self._db(path).table(TABLE).remove(doc_ids=[response_id])
             if record.get("key"):
-                self._index_set("keys", f"{record['form_id']}:{record['key']}", None)
+                self._keys.set(f"{record['form_id']}:{record['key']}", None)
             if record.get("resume_hash"):
-                self._index_set("resume", record["resume_hash"], None)
-            return True
+                self._resume.set(record["resume_hash"], None)
+        return True
 
     def set_resume_hash(self, response_id: str, code_hash: str) -> Response | None:
         with self._lock:
@@ -331,51 +443,104 @@ class TinyDBStore(Store):
             if previous is None or previous.is_submitted:
                 return previous
             if previous.resume_hash:
-                self._index_set("resume", previous.resume_hash, None)
+                self._resume.set(previous.resume_hash, None)
             stored = self._modify(response_id, lambda r: {**r, "resume_hash": code_hash,
                                                           "updated": utcnow()})
-            self._index_set("resume", code_hash, response_id)
-            return Response.from_dict(stored) if stored else None
+            self._resume.set(code_hash, response_id)
+        return Response.from_dict(stored) if stored else None
+
+    def find_by_resume_hash(self, code_hash: str) -> Response | None:
+        response_id = self._resume.get(code_hash)
+        response = self.get(response_id) if response_id else None
+        if response is None or response.resume_hash != code_hash:
+            return None
+        return response
 
     def import_records(self, records: Iterable[Response]) -> int:
         """Append records in whole segments: one file write per segment, not per record.
 
         Records get ids of this store's layout (``<form>-<segment>-<token>``)."""
+        by_form: dict[str, list[dict]] = {}
+        for record in records:
+            by_form.setdefault(record.form_id, []).append(record.to_dict())
         written = 0
         with self._lock:
-            by_form: dict[str, list[Response]] = {}
-            for record in records:
-                by_form.setdefault(record.form_id, []).append(record)
             for form_id, items in by_form.items():
-                number = self._last_segment_number(form_id)
-                keys: dict[Path, dict[str, dict]] = {}
-                for start in range(0, len(items), SEGMENT_SIZE):
-                    number += 1
-                    path = self._segment_path(form_id, number)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    table = {}
-                    for record in items[start:start + SEGMENT_SIZE]:
-                        record.id = f"{form_id}-{number:06d}-{new_token()}"
-                        table[record.id] = record.to_dict()
-                        if record.key:
-                            index_key = f"{form_id}:{record.key}"
-                            shard = self._index_path("keys", index_key)
-                            keys.setdefault(shard, {})[index_key] = {"id": record.id}
-                    atomic_write_json(str(path), {TABLE: table})
-                    self._last_segment[form_id] = number
-                    written += len(table)
-                for shard, entries in keys.items():
-                    shard.parent.mkdir(parents=True, exist_ok=True)
-                    data = self._cache.read(str(shard)) or {}
-                    merged = {TABLE: {**data.get(TABLE, {}), **entries}}
-                    atomic_write_json(str(shard), merged)
+                stored = self._responses(form_id).bulk(items)
+                self._keys.set_many({f"{form_id}:{r['key']}": r["id"]
+                                     for r in stored if r.get("key")})
+                written += len(stored)
         return written
 
-    def find_by_resume_hash(self, code_hash: str) -> Response | None:
-        response_id = self._index_get("resume", code_hash)
-        if not response_id:
-            return None
-        response = self.get(response_id)
-        if response is None or response.resume_hash != code_hash:
-            return None
-        return response
+    # -- accounts ----------------------------------------------------------------------
+    def _users(self) -> dict:
+        return self._files.table(self._accounts)
+
+    def add_user(self, user: User) -> User:
+        with self._lock:
+            if self.find_user(user.email) is not None:
+                raise StoreError(f"an account for {user.email} already exists")
+            self._files.db(self._accounts).table(TABLE).insert(
+                Document(user.to_dict(), doc_id=user.id))
+        return user
+
+    def get_user(self, user_id: str) -> User | None:
+        record = self._users().get(user_id or "")
+        return User.from_dict(record) if record else None
+
+    def find_user(self, email: str) -> User | None:
+        email = (email or "").strip().lower()
+        for record in self._users().values():
+            if record["email"] == email:
+                return User.from_dict(record)
+        return None
+
+    def list_users(self) -> list[User]:
+        return sorted((User.from_dict(r) for r in self._users().values()),
+                      key=lambda u: u.email)
+
+    def update_user(self, user_id: str, **changes: Any) -> User | None:
+        with self._lock:
+            record = self._users().get(user_id)
+            if record is None:
+                return None
+            self._files.db(self._accounts).table(TABLE).update(changes, doc_ids=[user_id])
+            return User.from_dict({**record, **changes})
+
+    # -- audit log ---------------------------------------------------------------------
+    def append_audit(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._audit.insert(lambda new_id: {**entry, "id": new_id,
+                                               "at": entry.get("at") or utcnow()})
+
+    def iter_audit(self) -> Iterator[dict[str, Any]]:
+        return self._audit.reversed()
+
+    def count_audit(self) -> int:
+        return self._audit.count()
+
+    # -- counters (rate limits) --------------------------------------------------------
+    def hit(self, key: str, window: float) -> int:
+        now = time.time()
+        with self._lock:
+            table = self._files.table(self._counters)
+            # Keep the file small: drop every expired counter on each write.
+            fresh = {k: v for k, v in table.items() if v["until"] > now}
+            entry = fresh.get(key)
+            if entry is None:
+                entry = {"count": 0, "until": now + window}
+            entry = {**entry, "count": entry["count"] + 1}
+            fresh[key] = entry
+            atomic_write_json(str(self._counters), {TABLE: fresh})
+            return entry["count"]
+
+    def peek(self, key: str) -> int:
+        entry = self._files.table(self._counters).get(key)
+        return entry["count"] if entry and entry["until"] > time.time() else 0
+
+    def reset(self, key: str) -> None:
+        with self._lock:
+            table = self._files.table(self._counters)
+            if key in table:
+                atomic_write_json(str(self._counters),
+                                  {TABLE: {k: v for k, v in table.items() if k != key}})
