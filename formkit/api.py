@@ -14,6 +14,7 @@ from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
+from formkit.review import Column
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
@@ -54,6 +55,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "Column",
     "DRAFT",
     "SUBMITTED",
     "FieldSettings",

@@ -49,10 +49,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.jinja_loader = jinja2.ChoiceLoader(
             [app.jinja_loader, jinja2.FileSystemLoader(plugin_templates)])
 
-    from formkit.views import errors, public, respond
+    from formkit.views import admin, errors, public, respond
 
     app.register_blueprint(public.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     for _plugin, blueprints in call_each(pm, "formkit_blueprints", app=app):
         for blueprint in blueprints:

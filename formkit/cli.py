@@ -110,5 +110,129 @@ def check() -> None:
     click.echo(f"ok: {forms} form(s), {plugins} plugin(s), no problems")
 
 
+@main.group()
+def user() -> None:
+    """Manage coordinator accounts (there is no default account)."""
+
+
+def _set_password_link(account) -> str:
+    from formkit.auth import issue_password_token
+
+    token = issue_password_token(account)
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/admin/set-password/{token}"
+
+
+def _ask_password() -> str:
+    from formkit.auth import password_problem
+
+    while True:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        problem = password_problem(password)
+        if problem is None:
+            return password
+        click.echo(problem, err=True)
+
+
+def _account(email: str):
+    from formkit.state import current_store
+
+    account = current_store().find_user(email)
+    if account is None:
+        raise click.ClickException(f"no account for {email}")
+    return account
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "coordinator"]), default="coordinator",
+              show_default=True)
+@click.option("--forms", default="", help="Comma-separated form ids this coordinator sees "
+              "(default: all).")
+@click.option("--link", is_flag=True, help="Print a one-time set-password link (48 hours) "
+              "instead of asking for a password.")
+@with_appcontext
+def user_create(email: str, role: str, forms: str, link: bool) -> None:
+    """Create an account."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from formkit.auth import new_user, set_password
+    from formkit.state import current_store
+    from formkit.storage import StoreError
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise click.ClickException(str(exc)) from exc
+    form_ids = [f.strip() for f in forms.split(",") if f.strip()]
+    unknown = [f for f in form_ids if current_registry().get_form(f) is None]
+    if unknown:
+        raise click.ClickException(f"unknown form(s): {', '.join(unknown)}")
+    try:
+        account = current_store().add_user(new_user(email, role, form_ids))
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if link:
+        click.echo(f"created {role} {account.email}; set-password link (valid 48 hours):")
+        click.echo(_set_password_link(account))
+    else:
+        set_password(account, _ask_password())
+        click.echo(f"created {role} {account.email}")
+
+
+@user.command("list")
+@with_appcontext
+def user_list() -> None:
+    """List accounts."""
+    from formkit.state import current_store
+
+    for account in current_store().list_users():
+        state = "active" if account.active else "disabled"
+        if account.password_hash is None:
+            state += ", no password yet"
+        forms = ", ".join(account.forms) or "all forms"
+        click.echo(f"{account.email:<40} {account.role:<12} {state:<28} {forms}")
+
+
+@user.command("disable")
+@click.argument("email")
+@with_appcontext
+def user_disable(email: str) -> None:
+    """Disable an account and end its sessions."""
+    from formkit.state import current_store
+
+    account = _account(email)
+    current_store().update_user(account.id, active=False,
+                                session_version=account.session_version + 1)
+    click.echo(f"disabled {account.email}")
+
+
+@user.command("enable")
+@click.argument("email")
+@with_appcontext
+def user_enable(email: str) -> None:
+    """Enable a disabled account."""
+    from formkit.state import current_store
+
+    account = _account(email)
+    current_store().update_user(account.id, active=True, failed_logins=0, locked_until=0.0)
+    click.echo(f"enabled {account.email}")
+
+
+@user.command("reset-password")
+@click.argument("email")
+@click.option("--link", is_flag=True, help="Print a one-time set-password link instead.")
+@with_appcontext
+def user_reset_password(email: str, link: bool) -> None:
+    """Set a new password (ends the account's sessions)."""
+    from formkit.auth import set_password
+
+    account = _account(email)
+    if link:
+        click.echo(_set_password_link(account))
+    else:
+        set_password(account, _ask_password())
+        click.echo(f"password changed for {account.email}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     # languages
     "LANGUAGES": ["en", "fr"],
     "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "America/Toronto",
     "BABEL_TRANSLATION_DIRECTORIES": str(LOCALES_DIR),
     # The CSRF token lives as long as the session, so a long survey never fails on submit.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -36,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+    # coordinators
+    "COORDINATOR_IDLE_MINUTES": 30,
+    "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
+    # the address people use, for links printed by the command line
+    "BASE_URL": "http://127.0.0.1:5000",
+    "RESPONSES_PER_PAGE": 25,
 }
 
 

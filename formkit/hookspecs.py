@@ -108,6 +108,40 @@ def formkit_summarize(form, responses):
 
 
 @hookspec
+def formkit_response_columns(form):
+    """Columns the coordinators' response list and the exports show for ``form``.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :return: a list of :class:`formkit.review.Column` (``key``, ``label``, ``value``), where
+        ``value(response)`` gives a number or text from the stored response (usually its
+        ``score``) and ``label`` is already translated. Columns of all plugins are shown.
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_summary_html(form, summary):
+    """Render the form's own aggregate (what ``formkit_summarize`` returned) for people.
+
+    ``firstresult``. Used on the summary page and in the summary PDF.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param summary: the mapping ``formkit_summarize`` returned.
+    :return: HTML (``markupsafe.Markup``), or ``None``.
+    """
+
+
+@hookspec
+def formkit_pdf_sections(form, response):
+    """Extra sections for the PDF of one response, after the answers and the result.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: the stored :class:`formkit.storage.Response`.
+    :return: a list of HTML sections (``markupsafe.Markup``, each with its own heading),
+        in the PDF's language (the current locale), or ``None``.
+    """
+
+
+@hookspec
 def formkit_response_saved(form, response, event):
     """React to a saved response (notify someone, update a directory...).
 

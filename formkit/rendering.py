@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import format_datetime
 from markupsafe import Markup
 
 from formkit.schema import FieldSpec
@@ -27,7 +29,30 @@ def render_field(spec: FieldSpec, wtform: Any, errors: dict[str, list[str]],
     ))
 
 
+def when(timestamp: str | None, style: str = "medium") -> str:
+    """A stored ISO timestamp in the reader's language and the site's time zone."""
+    if not timestamp:
+        return ""
+    return format_datetime(datetime.datetime.fromisoformat(timestamp), style)
+
+
+def now_local(style: str = "long") -> str:
+    """Now, in the reader's language and the site's time zone (e.g. "Generated on …")."""
+    return format_datetime(datetime.datetime.now(datetime.UTC), style)
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string; anything but plain characters is hex-escaped, so
+    no text can end the string or the stylesheet."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;!?'()-–—«»’/%" else f"\\{ord(c):x} "
+                      for c in str(text))
+    return Markup(f'"{escaped}"')
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["css_string"] = css_string
+    app.jinja_env.globals["now_local"] = now_local
     # Compact HTML for slow connections: block tags leave no blank lines behind.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -116,6 +116,8 @@ class Form:
     plugin: str = ""
     #: top-level keys this module does not interpret (e.g. ``scoring``), for plugins.
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the coordinators' review statuses ``(key, text)``; empty means the core's default.
+    review_statuses: list[tuple[str, Text]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -280,7 +282,8 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         )
     if ctx.errors:
         raise FormLoadError(ctx.errors)
-    known_keys = {"id", "version", "title", "description", "sections"}
+    review_statuses = _review_statuses(data, ctx)
+    known_keys = {"id", "version", "title", "description", "sections", "review_statuses"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -290,7 +293,29 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         sections=sections,
         source=source,
         extra=extra,
+        review_statuses=review_statuses,
     )
+
+
+def _review_statuses(data: Mapping, ctx: SchemaContext) -> list[tuple[str, Text]]:
+    """``review_statuses: [{key, label}]`` — the first is the status of new responses."""
+    raw = data.get("review_statuses")
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not raw:
+        ctx.error(data, "'review_statuses' must be a non-empty list of {key, label}",
+                  key="review_statuses")
+        return []
+    statuses = []
+    for item in raw:
+        if not isinstance(item, Mapping) or not ID_PATTERN.match(str(item.get("key", ""))):
+            ctx.error(item, "each review status needs a 'key' (lower case, digits, _) and "
+                      "a 'label'", line_of(data, 1, "review_statuses"))
+            continue
+        text = ctx.text(item, "label")
+        if text is not None:
+            statuses.append((item["key"], text))
+    return statuses
 
 
 def load_form(path: str | Path, types: Mapping[str, FieldType]) -> Form:

@@ -14,7 +14,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from formkit.api import babel_locale, bar_chart, current_locale, for_form, hookimpl
+from formkit.api import Column, babel_locale, bar_chart, current_locale, for_form, hookimpl
 
 FORM_ID = "competency"
 KINDS = ("skill", "knowledge", "behaviour")
@@ -94,6 +94,36 @@ def formkit_result_html(form, response):
         "competency/result.html", score=score, chart=chart if rated else None, rated=rated,
         domain_names=domain_names, item_names=item_names, kind_names=kind_names(),
     ))
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    locale = current_locale()
+    names = labels(form, locale)[0]
+
+    def strongest(response):
+        rated = [d for d in (response.score or {}).get("domains", []) if d["mean"] is not None]
+        return max(rated, key=lambda d: d["mean"])["key"] if rated else None
+
+    return [
+        Column("overall", _("Mean rating"), lambda r: (r.score or {}).get("overall"),
+               shown=lambda v: format_decimal(v, locale=babel_locale(locale))),
+        Column("strongest", _("Strongest domain"), strongest, shown=names.get),
+    ]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summary_html(form, summary):
+    locale = current_locale()
+    names = labels(form, locale)[0]
+    domains = [(names[key], mean) for key, mean in summary["domains"].items()]
+    chart = bar_chart(domains, maximum=4, title=_("Mean rating per domain, 1 to 4"),
+                      value_label=lambda v: format_decimal(v, locale=babel_locale(locale))
+                      ) if domains else None
+    return Markup(render_template("competency/summary.html", summary=summary, chart=chart,
+                                  kind_names=kind_names()))
 
 
 @hookimpl

@@ -8,9 +8,19 @@ and one method. Who collects, when, data sources and use of results are listed a
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
 
-from formkit.api import current_locale, current_store, for_form, get_form, hookimpl, is_answered
+from formkit.api import (
+    Column,
+    bar_chart,
+    current_locale,
+    current_store,
+    for_form,
+    get_form,
+    hookimpl,
+    is_answered,
+)
 
 FORM_ID = "evaluation"
 WORKPLAN = "workplan"
@@ -76,6 +86,29 @@ def formkit_summarize(form, responses):
                 methods[method] = methods.get(method, 0) + 1
     return {"worksheets": worksheets, "outcomes": outcomes, "complete": complete,
             "methods": dict(sorted(methods.items(), key=lambda i: -i[1]))}
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    return [
+        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
+        Column("complete", _("Outcomes complete"), lambda r: (r.score or {}).get("complete"),
+               shown=str),
+        Column("outcomes", _("Outcomes"), lambda r: (r.score or {}).get("total")),
+    ]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summary_html(form, summary):
+    locale = current_locale()
+    methods_field = form.field("methods_1")
+    methods = [(methods_field.kind.display(methods_field, [key], locale), count)
+               for key, count in summary["methods"].items()]
+    chart = bar_chart(methods, maximum=max([c for _k, c in methods] or [1]),
+                      title=_("Methods planned, across outcomes")) if methods else None
+    return Markup(render_template("evaluation/summary.html", summary=summary, chart=chart))
 
 
 @hookimpl

@@ -12,6 +12,8 @@ from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Column,
+    bar_chart,
     current_locale,
     current_store,
     display_answer,
@@ -58,6 +60,53 @@ def formkit_result_html(form, response):
         "membership/result.html", score=score, met=met, all_criteria=all_criteria,
         answers=response.answers,
     ))
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    yes_no = {True: _("Yes"), False: _("No")}
+    return [
+        Column("eligible", _("Eligible"), lambda r: (r.score or {}).get("eligible"),
+               shown=yes_no.get),
+        Column("criteria", _("Criteria met"),
+               lambda r: (r.score or {}).get("criteria_count")),
+        Column("region", _("Region"), lambda r: r.answers.get("region"),
+               shown=lambda v: display_answer(form, "region", v)),
+        Column("kind", _("Type"), lambda r: r.answers.get("kind"),
+               shown=lambda v: display_answer(form, "kind", v)),
+    ]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summarize(form, responses):
+    """Applicants: eligible or not, how often each criterion is met, by region and kind."""
+    summary = {"applicants": 0, "eligible": 0, "criteria": dict.fromkeys(CRITERIA, 0),
+               "regions": {}, "kinds": {}}
+    for response in responses:
+        summary["applicants"] += 1
+        score = response.score or eligibility(response.answers)
+        summary["eligible"] += bool(score["eligible"])
+        for key in score["criteria_met"]:
+            summary["criteria"][key] += 1
+        for name, field_id in (("regions", "region"), ("kinds", "kind")):
+            value = response.answers.get(field_id)
+            if value:
+                summary[name][value] = summary[name].get(value, 0) + 1
+    return summary
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summary_html(form, summary):
+    locale = current_locale()
+    criteria = [(form.field(key).label.get(locale), summary["criteria"][key])
+                for key in CRITERIA]
+    chart = bar_chart(criteria, maximum=max(summary["applicants"], 1),
+                      title=_("How many applicants meet each criterion"))
+    return Markup(render_template("membership/summary.html", summary=summary, chart=chart,
+                                  criteria=criteria))
 
 
 def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:

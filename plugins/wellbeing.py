@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Column,
     babel_locale,
     bar_chart,
     current_locale,
@@ -101,6 +102,52 @@ def formkit_result_html(form, response):
                                   ranked=ranked, chart=chart, workplan=workplan,
                                   by_key={a["key"]: a for a in score["areas"]},
                                   reference=response.id))
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    labels = lambda: area_labels(form, current_locale())  # noqa: E731 - per request
+
+    def top(response, index=0):
+        keys = (response.score or {}).get("top_priorities") or []
+        return keys[index] if len(keys) > index else None
+
+    return [
+        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
+        Column("top_priority", _("Top priority"), top, shown=lambda k: labels().get(k, k)),
+        Column("top_score", _("Its score"), lambda r: next(
+            (a["priority"] for a in (r.score or {}).get("areas", []) if a["key"] == top(r)),
+            None)),
+    ]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summary_html(form, summary):
+    locale = current_locale()
+    labels = area_labels(form, locale)
+    areas = summary["areas"]
+    chart = bar_chart([(labels[a["key"]], a["top_priority_count"]) for a in areas],
+                      maximum=max(summary["teams"], 1), highlight=3,
+                      title=_("How many teams name each area a top priority"))
+    return Markup(render_template("wellbeing/summary.html", summary=summary, labels=labels,
+                                  chart=chart))
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_pdf_sections(form, response):
+    """A short narrative the team can paste into a report."""
+    if not response.score:
+        return None
+    labels = area_labels(form, current_locale())
+    joined = lambda keys: ", ".join(labels[k] for k in keys)  # noqa: E731
+    return [Markup(render_template(
+        "wellbeing/pdf_next_steps.html", answers=response.answers,
+        priorities=joined(response.score["top_priorities"]),
+        strengths=joined(response.score["strengths"]),
+    ))]
 
 
 @hookimpl

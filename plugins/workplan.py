@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Column,
     bar_chart,
     current_locale,
     current_store,
@@ -170,6 +171,35 @@ def formkit_summarize(form, responses):
         overdue += len(score["overdue"])
     return {"plans": plans, "total_cost": round(total, 2), "by_funding": by_funding,
             "status_counts": status_counts, "overdue": overdue}
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    locale = current_locale()
+    return [
+        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
+        Column("total_cost", _("Estimated cost"), lambda r: (r.score or {}).get("total_cost"),
+               shown=lambda v: format_cad(v, locale)),
+        Column("actions", _("Actions"), lambda r: (r.score or {}).get("actions")),
+        Column("overdue", _("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
+    ]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_summary_html(form, summary):
+    locale = current_locale()
+    funding = [(funding_label(form, k, locale), v) for k, v in
+               sorted(summary["by_funding"].items(), key=lambda i: -i[1])]
+    chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [1]),
+                      title=_("Estimated cost by funding source"),
+                      value_label=lambda v: format_cad(v, locale)) if funding else None
+    statuses = [(status_label(form, k, locale), n) for k, n in summary["status_counts"].items()
+                if n]
+    return Markup(render_template("workplan/summary.html", summary=summary, chart=chart,
+                                  funding=funding, statuses=statuses,
+                                  cad=lambda v: format_cad(v, locale)))
 
 
 def submitted_wellbeing(reference: str):

@@ -9,14 +9,16 @@ from conftest import ROOT
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 METHODS = [("formkit/**.py", "python"), ("plugins/**.py", "python"),
-           ("formkit/templates/**.html", "jinja2"), ("plugins/**.html", "jinja2")]
+           ("formkit/templates/**.html", "jinja2"), ("formkit/templates/**.css", "jinja2"),
+           ("plugins/**.html", "jinja2")]
 
 
 def source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=METHODS, keywords={**KEYWORDS},
-        options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n"},
+                     "**.css": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -116,6 +116,30 @@ class FieldType:
         """A stored value as HTML; escaped text unless a type needs structure."""
         return escape(self.display(spec, value, locale))
 
+    # -- many responses ----------------------------------------------------------------
+    def summary(self, spec: FieldSpec, values: list[Any], locale: str) -> dict[str, Any]:
+        """What many answers to this field add up to, for summaries and their PDFs.
+
+        :param values: the answers of every response that has one (never empty values).
+        :return: a block: ``{"kind": "answered", "answered": n}`` (the default), or
+            ``counts`` (``items``: label and count), ``numbers`` (``stats``: label and
+            formatted value), ``texts`` (``items``), ``means`` (``items``: label, mean,
+            count; ``maximum``).
+        """
+        return {"kind": "answered", "answered": len(values)}
+
+
+def count_summary(labels: list[tuple[str, str]], values: list[Any]) -> dict[str, Any]:
+    """A ``counts`` block: how many answers chose each (key, label), in schema order;
+    list answers (multiple choice) count once per key chosen."""
+    counts = dict.fromkeys((key for key, _label in labels), 0)
+    for value in values:
+        for key in value if isinstance(value, list) else [value]:
+            if str(key) in counts:
+                counts[str(key)] += 1
+    return {"kind": "counts", "answered": len(values),
+            "items": [(label, counts[key]) for key, label in labels]}
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

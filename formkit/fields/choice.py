@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
+    count_summary,
     label_text,
     number_option,
     parse_keyed_texts,
@@ -43,6 +44,10 @@ class YesNo(FieldType):
 
     def sample_formdata(self, spec):
         return {spec.name: "yes"}
+
+    def summary(self, spec, values, locale):
+        return count_summary([("True", yes_no_label(True, locale)),
+                              ("False", yes_no_label(False, locale))], values)
 
     def value_from(self, spec, field) -> Any:
         return {"yes": True, "no": False}.get(field.data)
@@ -91,6 +96,9 @@ class Choice(FieldType):
 
     def sample_formdata(self, spec):
         return {spec.name: spec.options["choices"][0][0]}
+
+    def summary(self, spec, values, locale):
+        return count_summary(self.choices(spec, locale), values)
 
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):

@@ -67,6 +67,14 @@ class Date(FieldType):
         low = spec.options.get("min")
         return {spec.name: (low or datetime.date(2025, 1, 15)).isoformat()}
 
+    def summary(self, spec, values, locale):
+        if not values:
+            return {"kind": "answered", "answered": 0}
+        return {"kind": "numbers", "answered": len(values),
+                "stats": [("count", str(len(values))),
+                          ("earliest", format_iso_date(min(values), locale)),
+                          ("latest", format_iso_date(max(values), locale))]}
+
     def value_from(self, spec, field) -> Any:
         return field.data.isoformat() if field.data else None
 

@@ -138,6 +138,22 @@ class Integer(FieldType):
             return None
         return int(data) if self.integer else float(round(decimal.Decimal(data), 6))
 
+    def summary(self, spec, values, locale):
+        numbers_ = sorted(float(v) for v in values if isinstance(v, int | float))
+        if not numbers_:
+            return {"kind": "answered", "answered": 0}
+        show = lambda v: self.display(spec, v, locale)  # noqa: E731
+        middle = len(numbers_) // 2
+        median = numbers_[middle] if len(numbers_) % 2 else (
+            numbers_[middle - 1] + numbers_[middle]) / 2
+        stats = [("count", str(len(numbers_))),
+                 ("mean", show(round(sum(numbers_) / len(numbers_), 2))),
+                 ("median", show(round(median, 2))), ("min", show(numbers_[0])),
+                 ("max", show(numbers_[-1]))]
+        if self.name == "currency":
+            stats.append(("total", show(round(sum(numbers_), 2))))
+        return {"kind": "numbers", "answered": len(numbers_), "stats": stats}
+
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""

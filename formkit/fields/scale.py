@@ -15,6 +15,7 @@ from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
     SubForm,
+    count_summary,
     label_text,
     parse_keyed_texts,
     select_choices,
@@ -82,6 +83,12 @@ class Scale(FieldType):
     def sample_formdata(self, spec):
         return {spec.name: str(spec.options["points"])}
 
+    def summary(self, spec, values, locale):
+        block = count_summary(self.choices(spec, locale), values)
+        rated = [v for v in values if isinstance(v, int)]
+        block["mean"] = round(sum(rated) / len(rated), 2) if rated else None
+        return block
+
     def value_from(self, spec, field) -> Any:
         return to_scale_value(field.data)
 
@@ -128,6 +135,15 @@ class Matrix(Scale):
         points = spec.options["points"]
         return {f"{spec.name}-r_{key}": str(1 + i % points)
                 for i, (key, _text) in enumerate(spec.options["rows"])}
+
+    def summary(self, spec, values, locale):
+        items = []
+        for key, text in spec.options["rows"]:
+            rated = [v[key] for v in values if isinstance(v.get(key), int)]
+            mean = round(sum(rated) / len(rated), 2) if rated else None
+            items.append((text.get(locale), mean, len(rated)))
+        return {"kind": "means", "answered": len(values), "items": items,
+                "maximum": spec.options["points"]}
 
     def value_from(self, spec, field) -> Any:
         values = {key: to_scale_value(field[f"r_{key}"].data) for key, _t in spec.options["rows"]}

@@ -155,6 +155,12 @@ class Table(FieldType):
                 rows.append(row)
         return rows or None
 
+    def summary(self, spec, values, locale):
+        rows = sum(len(v) for v in values)
+        return {"kind": "numbers", "answered": len(values),
+                "stats": [("responses", str(len(values))), ("rows", str(rows)),
+                          ("rows_per_response", f"{rows / len(values):.1f}" if values else "0")]}
+
     def form_data(self, spec, value) -> Any:
         return [
             {c.name: c.kind.form_data(c, row.get(c.id)) for c in spec.options["columns"]}

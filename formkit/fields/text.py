@@ -162,5 +162,9 @@ class LongText(ShortText):
     def sample_formdata(self, spec):
         return {spec.name: "A longer answer,\nwritten over two lines."}
 
+    def summary(self, spec, values, locale):
+        # Free text is listed, newest first (short text is not: it holds names, emails).
+        return {"kind": "texts", "answered": len(values), "items": list(reversed(values))}
+
     def value_from(self, spec, field) -> Any:
         return clean_text(field.data or "") or None

@@ -151,6 +151,12 @@ class Store(abc.ABC):
         """How many records a form has (of one status)."""
 
     @abc.abstractmethod
+    def form_stats(self, form_id: str) -> dict[str, Any]:
+        """Counts for a dashboard: ``{"draft": n, "submitted": n, "review": {status: n},
+        "latest": ISO time of the newest submission or None}`` (``review`` counts
+        submitted responses; those without a status count under ``None``)."""
+
+    @abc.abstractmethod
     def update(self, response_id: str, **changes: Any) -> Response | None:
         """Change some attributes of a record; ``None`` if it does not exist."""
 

@@ -415,6 +415,17 @@ class TinyDBStore(Store):
         keep = None if status is None else (lambda r: r["status"] == status)
         return self._responses(form_id).count(keep)
 
+    def form_stats(self, form_id: str) -> dict[str, Any]:
+        stats: dict[str, Any] = {"draft": 0, "submitted": 0, "review": {}, "latest": None}
+        for record in self._responses(form_id):
+            stats[record["status"]] = stats.get(record["status"], 0) + 1
+            if record["status"] == SUBMITTED:
+                review = record.get("review_status")
+                stats["review"][review] = stats["review"].get(review, 0) + 1
+                if stats["latest"] is None or record["submitted"] > stats["latest"]:
+                    stats["latest"] = record["submitted"]
+        return stats
+
     def update(self, response_id: str, **changes: Any) -> Response | None:
         def change(record: dict) -> dict:
             record.update(changes, updated=utcnow())

@@ -1,0 +1,185 @@
+"""Coordinator accounts: argon2id passwords, sessions with an idle timeout, sign-in
+limits per account and per address, one-time set-password links, and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from typing import Any
+
+import argon2
+from argon2 import profiles
+from flask import current_app, g, request, session
+from flask_babel import gettext as _
+
+from formkit.state import current_store
+from formkit.storage import ROLES, User
+from formkit.storage.base import utcnow
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+#: failed sign-ins of one account before it is locked, and for how long.
+ACCOUNT_FAILURES, ACCOUNT_LOCK_SECONDS = 5, 15 * 60
+#: failed sign-ins from one address within the window before it must wait.
+ADDRESS_FAILURES, ADDRESS_WINDOW_SECONDS = 20, 15 * 60
+TOKEN_SECONDS = 48 * 3600
+
+
+def _hasher() -> argon2.PasswordHasher:
+    # The "CHEAPEST" profile exists for test suites; deployments keep RFC 9106's.
+    name = current_app.config.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")
+    return argon2.PasswordHasher.from_parameters(getattr(profiles, name))
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        # Spend the same time as a real check, so unknown accounts are not revealed.
+        _hasher().hash(password or "-")
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return False
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, translated; ``None`` when it is acceptable."""
+    if len(password) < MIN_PASSWORD:
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        return _("Use at most %(num)d characters.", num=MAX_PASSWORD)
+    if len(set(password)) < 4:
+        return _("Use a less repetitive password.")
+    return None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(f"formkit-password:{token}".encode()).hexdigest()
+
+
+def new_user(email: str, role: str, forms: list[str] | None = None) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    return User(id=secrets.token_hex(8), email=email.strip().lower(), role=role,
+                forms=list(forms or []))
+
+
+def issue_password_token(user: User) -> str:
+    """A one-time token to set a password (valid 48 hours); only its hash is stored."""
+    token = secrets.token_urlsafe(24)
+    current_store().update_user(user.id, token_hash=token_hash(token),
+                                token_expires=time.time() + TOKEN_SECONDS)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    wanted = token_hash(token or "")
+    for user in current_store().list_users():
+        if user.token_hash and secrets.compare_digest(user.token_hash, wanted):
+            return user if user.token_expires > time.time() and user.active else None
+    return None
+
+
+def set_password(user: User, password: str) -> User:
+    """Store a new password hash; ends the account's other sessions and its token."""
+    return current_store().update_user(
+        user.id, password_hash=hash_password(password), token_hash=None, token_expires=0.0,
+        failed_logins=0, locked_until=0.0, session_version=user.session_version + 1,
+    )
+
+
+# -- sign-in ---------------------------------------------------------------------------
+class SignInRefused(Exception):
+    """A sign-in attempt that must not proceed; the message is for the person."""
+
+    def __init__(self, message: str, status: int = 200):
+        super().__init__(message)
+        self.status = status
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account for these credentials, or :class:`SignInRefused` (translated)."""
+    store = current_store()
+    address_key = f"signin:{client_address()}"
+    if store.peek(address_key) >= ADDRESS_FAILURES:
+        raise SignInRefused(_("Too many failed sign-ins from this network. Please wait 15 "
+                              "minutes and try again."), 429)
+    user = store.find_user(email)
+    now = time.time()
+    if user is not None and user.locked_until > now:
+        minutes = int((user.locked_until - now) // 60) + 1
+        raise SignInRefused(_("This account is locked after repeated failed sign-ins. Try "
+                              "again in %(num)d minutes, or ask an administrator.",
+                              num=minutes), 423)
+    valid = verify_password(user.password_hash if user else None, password)
+    if not valid or user is None or not user.active:
+        store.hit(address_key, ADDRESS_WINDOW_SECONDS)
+        if user is not None and valid is False:
+            failures = user.failed_logins + 1
+            locked = now + ACCOUNT_LOCK_SECONDS if failures >= ACCOUNT_FAILURES else 0.0
+            store.update_user(user.id, failed_logins=0 if locked else failures,
+                              locked_until=locked)
+        audit("signin_failed", target=email.strip().lower()[:200])
+        raise SignInRefused(_("The email or password is not right."))
+    if _hasher().check_needs_rehash(user.password_hash):
+        store.update_user(user.id, password_hash=hash_password(password))
+    return store.update_user(user.id, failed_logins=0, locked_until=0.0,
+                             last_login=utcnow())
+
+
+def start_session(user: User) -> None:
+    """A new session for ``user``: nothing of the previous one survives (a new CSRF
+    token and session id), so a planted session cannot be taken over."""
+    session.clear()
+    session["uid"] = user.id
+    session["sv"] = user.session_version
+    session["sid"] = secrets.token_urlsafe(16)
+    session["seen"] = time.time()
+    session.permanent = True
+    g.user = user
+
+
+def end_session() -> None:
+    session.clear()
+    g.user = None
+
+
+def current_user() -> User | None:
+    """The signed-in coordinator, or ``None`` (also after the idle timeout)."""
+    if "user" in g:
+        return g.user
+    g.user = None
+    uid = session.get("uid")
+    if not uid:
+        return None
+    idle = current_app.config["COORDINATOR_IDLE_MINUTES"] * 60
+    user = current_store().get_user(uid)
+    if (user is None or not user.active or session.get("sv") != user.session_version
+            or time.time() - session.get("seen", 0) > idle):
+        end_session()
+        g.expired = True
+        return None
+    session["seen"] = time.time()
+    g.user = user
+    return user
+
+
+def audit(action: str, target: str | None = None, **detail: Any) -> None:
+    """Append to the audit log: who, when, what (never a password or an answer)."""
+    user = g.get("user")
+    current_store().append_audit({
+        "user": user.email if user else None,
+        "action": action,
+        "target": target,
+        "detail": detail,
+        "address": client_address() if request else None,
+    })

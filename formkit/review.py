@@ -1,0 +1,193 @@
+"""What coordinators review: filters, text search, sorting, plugin columns, statuses.
+
+Views and exports share these, so a filtered list, its CSV and its summary PDF always
+hold the same responses.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from formkit.conditions import is_answered
+from formkit.schema import Form
+from formkit.state import current_registry, current_store
+from formkit.storage import DRAFT, SUBMITTED, Response
+
+#: review statuses of forms that do not declare their own (the first is the default).
+DEFAULT_STATUSES = (("pending", _l("Pending")), ("reviewed", _l("Reviewed")),
+                    ("followed_up", _l("Followed up")))
+SORTS = ("submitted", "created", "review", "locale")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a plugin adds to the response list and the exports: ``value`` gives what
+    sorts and what code exports hold; ``shown`` (optional) formats it for people."""
+
+    key: str
+    label: str
+    value: Callable[[Response], Any]
+    shown: Callable[[Any], str] | None = None
+
+    def display(self, response: Response) -> str:
+        value = self.value(response)
+        if value is None:
+            return ""
+        return self.shown(value) if self.shown else str(value)
+
+
+def review_statuses(form: Form, locale: str) -> list[tuple[str, str]]:
+    if form.review_statuses:
+        return [(key, text.get(locale)) for key, text in form.review_statuses]
+    return [(key, str(label)) for key, label in DEFAULT_STATUSES]
+
+
+def review_status(form: Form, response: Response) -> str:
+    """A response's review status; new responses have the form's first status."""
+    keys = [key for key, _label in review_statuses(form, "en")]
+    return response.review_status if response.review_status in keys else keys[0]
+
+
+def plugin_columns(form: Form) -> list[Column]:
+    columns: list[Column] = []
+    for result in current_registry().hook.formkit_response_columns(form=form):
+        columns.extend(result or [])
+    return columns
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "ecole" finds "École"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def searchable_text(form: Form, response: Response, locale: str) -> str:
+    parts = []
+    for field_id, value in response.answers.items():
+        if not form.has_field(field_id) or not is_answered(value):
+            continue
+        spec = form.field(field_id)
+        parts.append(spec.kind.display(spec, value, locale))
+    return fold(" ".join(parts))
+
+
+@dataclass
+class Filters:
+    """The list's filters, read from query arguments; nonsense is dropped with a note."""
+
+    status: str = SUBMITTED
+    review: str | None = None
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    locale: str | None = None
+    query: str = ""
+    sort: str = "submitted"
+    descending: bool = True
+    page: int = 1
+    #: translated notes about values that were ignored.
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], form: Form, columns: list[Column],
+                  languages: Iterable[str]) -> Filters:
+        filters = cls()
+        status = args.get("status") or SUBMITTED
+        if status in (SUBMITTED, DRAFT, "all"):
+            filters.status = status
+        else:
+            filters.problems.append(_("Unknown response state ignored."))
+        review = args.get("review") or None
+        if review is not None:
+            if review in {key for key, _l in review_statuses(form, "en")}:
+                filters.review = review
+            else:
+                filters.problems.append(_("Unknown review status ignored."))
+        for name in ("since", "until"):
+            text = args.get(name) or ""
+            if text:
+                try:
+                    setattr(filters, name, datetime.date.fromisoformat(text))
+                except ValueError:
+                    filters.problems.append(
+                        _("“%(value)s” is not a date like 2025-01-31; ignored.", value=text[:40]))
+        locale = args.get("lang_filter") or None
+        if locale is not None:
+            if locale in languages:
+                filters.locale = locale
+            else:
+                filters.problems.append(_("Unknown language ignored."))
+        filters.query = (args.get("q") or "").strip()[:200]
+        sort = args.get("sort") or "submitted"
+        if sort in SORTS or sort in {c.key for c in columns}:
+            filters.sort = sort
+        else:
+            filters.problems.append(_("Unknown sort order ignored."))
+        filters.descending = args.get("order", "desc") != "asc"
+        page = args.get("page") or "1"
+        filters.page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+        return filters
+
+    def as_args(self, **changes: Any) -> dict[str, Any]:
+        """Query arguments reproducing these filters (for links and exports)."""
+        args = {
+            "status": self.status, "review": self.review,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "lang_filter": self.locale, "q": self.query or None, "sort": self.sort,
+            "order": "desc" if self.descending else "asc", "page": self.page,
+        }
+        args.update(changes)
+        return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+def _day(timestamp: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
+
+
+def matching(form: Form, filters: Filters, locale: str) -> Iterator[Response]:
+    """The responses of ``form`` that pass ``filters``, in stored order (streams)."""
+    wanted = fold(filters.query)
+    status = None if filters.status == "all" else filters.status
+    for response in current_store().iter_responses(form.id, status):
+        day = _day(response.submitted or response.created)
+        if filters.since and (day is None or day < filters.since):
+            continue
+        if filters.until and (day is None or day > filters.until):
+            continue
+        if filters.locale and response.locale != filters.locale:
+            continue
+        if filters.review and review_status(form, response) != filters.review:
+            continue
+        if wanted and wanted not in searchable_text(form, response, locale):
+            continue
+        yield response
+
+
+def sorted_responses(form: Form, responses: Iterable[Response], filters: Filters,
+                     columns: list[Column]) -> list[Response]:
+    by_column = {c.key: c for c in columns}
+
+    def value(response: Response) -> Any:
+        if filters.sort in by_column:
+            return by_column[filters.sort].value(response)
+        if filters.sort == "review":
+            return review_status(form, response)
+        if filters.sort == "locale":
+            return response.locale
+        if filters.sort == "created":
+            return response.created
+        return response.submitted or response.updated
+
+    keyed = [(value(r), r) for r in responses]
+    present = [(v, r) for v, r in keyed if v is not None]
+    # Numbers before text, so a column mixing both still sorts; missing values last.
+    present.sort(key=lambda item: (isinstance(item[0], str), item[0]),
+                 reverse=filters.descending)
+    return [r for _v, r in present] + [r for v, r in keyed if v is None]

@@ -1,0 +1,89 @@
+"""A form's summary over many responses: counts, each question's distribution or
+statistics (its field type decides which), and the form plugin's own aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from formkit.charts import bar_chart
+from formkit.conditions import is_answered
+from formkit.fields.number import babel_locale
+from formkit.review import review_status, review_statuses
+from formkit.schema import Form
+from formkit.state import current_registry
+from formkit.storage import Response
+
+STAT_LABELS = {
+    "count": _l("Answers"), "mean": _l("Mean"), "median": _l("Median"),
+    "min": _l("Lowest"), "max": _l("Highest"), "total": _l("Total"),
+    "earliest": _l("Earliest"), "latest": _l("Latest"),
+    "responses": _l("Responses with rows"), "rows": _l("Rows in all"),
+    "rows_per_response": _l("Rows per response"),
+}
+#: free-text answers listed per question; the exports hold them all.
+TEXTS_SHOWN = 50
+
+
+def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
+    from babel.numbers import format_decimal
+
+    if block["kind"] == "counts" and block["answered"]:
+        return bar_chart(block["items"], maximum=max(c for _l, c in block["items"]) or 1,
+                         title=title)
+    if block["kind"] == "means" and block["answered"]:
+        rated = [(label, mean) for label, mean, _n in block["items"] if mean is not None]
+        return bar_chart(rated, maximum=block["maximum"], title=title,
+                         value_label=lambda v: format_decimal(v, locale=babel_locale(locale)))
+    return None
+
+
+def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
+    """Everything the summary page and PDF show, in ``locale``."""
+    kept = list(responses)
+    values: dict[str, list[Any]] = {}
+    by_locale: dict[str, int] = {}
+    by_review: dict[str, int] = {}
+    for response in kept:
+        by_locale[response.locale] = by_locale.get(response.locale, 0) + 1
+        status = review_status(form, response)
+        by_review[status] = by_review.get(status, 0) + 1
+        for field_id, value in response.answers.items():
+            if is_answered(value):
+                values.setdefault(field_id, []).append(value)
+    sections = []
+    for section in form.sections:
+        blocks = []
+        answered: list[tuple[str, int]] = []  # questions summarised by a count only
+        for spec in section.fields:
+            if not spec.stores_value:
+                continue
+            label = spec.label.get(locale) if spec.label else spec.id
+            block = spec.kind.summary(spec, values.get(spec.id, []), locale)
+            if block["kind"] == "texts":
+                block["hidden"] = max(0, len(block["items"]) - TEXTS_SHOWN)
+                block["items"] = block["items"][:TEXTS_SHOWN]
+            if block["kind"] == "numbers":
+                block["stats"] = [(str(STAT_LABELS.get(k, k)), v) for k, v in block["stats"]]
+            if block["kind"] == "answered":
+                answered.append((label, block["answered"]))
+            else:
+                blocks.append({"label": label, "block": block,
+                               "chart": _chart(block, label, locale)})
+        sections.append({"title": section.title.get(locale), "blocks": blocks,
+                         "answered": answered})
+    registry = current_registry()
+    aggregate = registry.hook.formkit_summarize(form=form, responses=kept)
+    aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
+                      if aggregate is not None else None)
+    statuses = review_statuses(form, locale)
+    return {
+        "count": len(kept),
+        "by_locale": sorted(by_locale.items()),
+        "by_review": [(label, by_review.get(key, 0)) for key, label in statuses],
+        "sections": sections,
+        "aggregate_html": aggregate_html,
+    }

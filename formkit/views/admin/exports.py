@@ -1,0 +1,126 @@
+"""Summaries, PDFs and CSV/XLSX/JSON exports."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from flask import Response as HttpResponse
+from flask import (
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from formkit import pdf
+from formkit.auth import audit
+from formkit.exports import csv_rows, json_lines, xlsx_file
+from formkit.i18n import current_locale
+from formkit.review import matching, review_status, review_statuses
+from formkit.state import current_registry
+from formkit.summary import build_summary
+from formkit.views.admin import bp, form_or_404
+from formkit.views.admin.review import answer_sections, response_filters, response_or_404
+from formkit.views.errors import render_error
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def document_locale() -> str:
+    """The language of a PDF or export: chosen with ``doc_lang``, else the page's."""
+    wanted = request.args.get("doc_lang")
+    return wanted if wanted in current_app.config["LANGUAGES"] else current_locale()
+
+
+def _filename(*parts: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", "-".join(parts))
+
+
+def pdf_response(body: bytes, name: str) -> HttpResponse:
+    return HttpResponse(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/forms/<form_id>/summary")
+def summary(form_id: str):
+    form = form_or_404(form_id)
+    filters, _columns = response_filters(form)
+    locale = current_locale()
+    data = build_summary(form, matching(form, filters, locale), locale)
+    return render_template("admin/summary.html", form=form, filters=filters, summary=data,
+                           statuses=review_statuses(form, locale),
+                           languages=current_app.config["LANGUAGES"])
+
+
+@bp.get("/forms/<form_id>/summary.pdf")
+def summary_pdf(form_id: str):
+    form = form_or_404(form_id)
+    filters, _columns = response_filters(form)
+    locale = document_locale()
+    with force_locale(locale):
+        data = build_summary(form, matching(form, filters, locale), locale)
+        html = render_template("pdf/summary.html", form=form, summary=data, locale=locale,
+                               filters=filters, page_counter=pdf.page_counter_css())
+    audit("export", target=form.id, format="summary.pdf", locale=locale, **filters.as_args())
+    return pdf_response(pdf.render(html), _filename(form.id, "summary", locale) + ".pdf")
+
+
+@bp.get("/responses/<response_id>/pdf")
+def response_pdf(response_id: str):
+    form, response = response_or_404(response_id)
+    locale = document_locale()
+    registry = current_registry()
+    with force_locale(locale):
+        result = (registry.hook.formkit_result_html(form=form, response=response)
+                  if response.is_submitted else None)
+        extra = [section for sections in registry.hook.formkit_pdf_sections(
+            form=form, response=response) for section in (sections or [])]
+        statuses = dict(review_statuses(form, locale))
+        html = render_template(
+            "pdf/response.html", form=form, response=response, locale=locale,
+            sections=answer_sections(form, response, locale), result=result, extra=extra,
+            status=statuses[review_status(form, response)],
+            page_counter=pdf.page_counter_css(),
+        )
+    audit("export", target=response.id, format="pdf", locale=locale)
+    return pdf_response(pdf.render(html), _filename(response.id, locale) + ".pdf")
+
+
+@bp.get("/forms/<form_id>/export.<fmt>")
+def export(form_id: str, fmt: str):
+    form = form_or_404(form_id)
+    if fmt not in FORMATS:
+        return render_error(404, _("Exports come as CSV, XLSX or JSON."))
+    filters, columns = response_filters(form)
+    labels = request.args.get("values", "labels") != "codes"
+    locale = document_locale()
+    audit("export", target=form.id, format=fmt, values="labels" if labels else "codes",
+          **filters.as_args())
+    name = _filename(form.id, locale if labels else "codes") + f".{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    responses = matching(form, filters, locale)
+    if fmt == "csv":
+        rows = csv_rows(form, responses, columns, labels, locale)
+        return HttpResponse(stream_with_context(_in_locale(locale, rows)),
+                            mimetype=FORMATS["csv"], headers=disposition)
+    if fmt == "json":
+        return HttpResponse(stream_with_context(json_lines(responses)),
+                            mimetype=FORMATS["json"], headers=disposition)
+    with force_locale(locale):
+        path = xlsx_file(form, responses, columns, labels, locale)
+    response = send_file(path, mimetype=FORMATS["xlsx"], as_attachment=True,
+                         download_name=name)
+    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
+    return response
+
+
+def _in_locale(locale: str, rows):
+    # Streaming runs after the view returned: keep the export's language for every row.
+    with force_locale(locale):
+        yield from rows
+

@@ -1,0 +1,149 @@
+"""Dashboard, response lists, one response, its status and its deletion."""
+
+from __future__ import annotations
+
+import math
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from formkit.auth import audit
+from formkit.conditions import is_answered
+from formkit.flow import prune
+from formkit.i18n import current_locale
+from formkit.review import (
+    Filters,
+    matching,
+    plugin_columns,
+    review_status,
+    review_statuses,
+    sorted_responses,
+)
+from formkit.state import current_registry, current_store
+from formkit.storage import Response
+from formkit.storage.base import utcnow
+from formkit.views.admin import bp, form_or_404, visible_forms
+from formkit.views.errors import render_error
+
+
+@bp.get("/")
+def dashboard():
+    locale = current_locale()
+    rows = []
+    for form in visible_forms():
+        stats = current_store().form_stats(form.id)
+        statuses = review_statuses(form, locale)
+        first = statuses[0][0]
+        by_review = [(label, stats["review"].get(key, 0) + (stats["review"].get(None, 0)
+                                                            if key == first else 0))
+                     for key, label in statuses]
+        rows.append({"form": form, "stats": stats, "by_review": by_review})
+    return render_template("admin/dashboard.html", rows=rows)
+
+
+def response_filters(form):
+    columns = plugin_columns(form)
+    filters = Filters.from_args(request.args, form, columns,
+                                current_app.config["LANGUAGES"])
+    for problem in filters.problems:
+        flash(problem, "warning")
+    return filters, columns
+
+
+@bp.get("/forms/<form_id>/")
+def responses(form_id: str):
+    form = form_or_404(form_id)
+    locale = current_locale()
+    filters, columns = response_filters(form)
+    found = sorted_responses(form, matching(form, filters, locale), filters, columns)
+    per_page = current_app.config["RESPONSES_PER_PAGE"]
+    pages = max(1, math.ceil(len(found) / per_page))
+    page = min(filters.page, pages)
+    shown = found[(page - 1) * per_page: page * per_page]
+    statuses = dict(review_statuses(form, locale))
+    return render_template(
+        "admin/responses.html", form=form, filters=filters, columns=columns,
+        responses=shown, total=len(found), page=page, pages=pages,
+        statuses=review_statuses(form, locale),
+        review_label=lambda r: statuses[review_status(form, r)],
+        languages=current_app.config["LANGUAGES"],
+    )
+
+
+def response_or_404(response_id: str) -> tuple:
+    response = current_store().get(response_id)
+    if response is None:
+        abort(404)
+    return form_or_404(response.form_id), response
+
+
+def answer_sections(form, response: Response, locale: str) -> list[dict]:
+    """Every visible question with its answer as HTML, page by page, in ``locale``."""
+    visible = prune(form, response.answers)
+    sections = []
+    for section in form.sections:
+        items = []
+        for spec in section.fields:
+            if not spec.stores_value:
+                continue
+            value = response.answers.get(spec.id)
+            if spec.id not in visible and not is_answered(value):
+                continue
+            items.append({"spec": spec, "label": spec.label.get(locale) if spec.label else spec.id,
+                          "html": spec.kind.display_html(spec, value, locale)
+                          if is_answered(value) else None})
+        if items:
+            sections.append({"title": section.title.get(locale), "items": items})
+    return sections
+
+
+@bp.get("/responses/<response_id>")
+def response_view(response_id: str):
+    form, response = response_or_404(response_id)
+    locale = current_locale()
+    audit("view", target=response.id, form=form.id)
+    result = current_registry().hook.formkit_result_html(form=form, response=response) \
+        if response.is_submitted else None
+    statuses = review_statuses(form, locale)
+    return render_template(
+        "admin/response.html", form=form, response=response,
+        sections=answer_sections(form, response, locale), result=result, statuses=statuses,
+        status=review_status(form, response), status_labels=dict(statuses),
+    )
+
+
+@bp.post("/responses/<response_id>/status")
+def set_status(response_id: str):
+    form, response = response_or_404(response_id)
+    keys = [key for key, _label in review_statuses(form, "en")]
+    new = request.form.get("status")
+    comment = (request.form.get("comment") or "").strip()[:1000]
+    if new not in keys:
+        flash(_("Choose one of the listed statuses."), "error")
+        return redirect(url_for("admin.response_view", response_id=response.id))
+    old = review_status(form, response)
+    entry = {"at": utcnow(), "by": g.user.email, "from": old, "to": new, "comment": comment}
+    current_store().update(response.id, review_status=new,
+                           history=[*response.history, entry])
+    audit("status", target=response.id, form=form.id, to=new, **{"from": old})
+    flash(_("Status saved."), "success")
+    return redirect(url_for("admin.response_view", response_id=response.id))
+
+
+@bp.route("/responses/<response_id>/delete", methods=["GET", "POST"])
+def delete_response(response_id: str):
+    response = current_store().get(response_id)
+    if response is None:
+        return render_error(404, _("This response does not exist: it may have been deleted "
+                                   "already. Nothing was changed."))
+    form = form_or_404(response.form_id)
+    if request.method == "GET":
+        return render_template("admin/delete.html", form=form, response=response)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm the deletion."), "error")
+        return render_template("admin/delete.html", form=form, response=response), 422
+    if not current_store().delete(response.id):
+        return render_error(404, _("This response was already deleted. Nothing was changed."))
+    audit("delete", target=response.id, form=form.id)
+    flash(_("The response is deleted."), "success")
+    return redirect(url_for("admin.responses", form_id=form.id))
