@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, request, url_for
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, flash, has_request_context, request, url_for
+from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 
 COOKIE = "lang"
@@ -15,6 +15,8 @@ def supported() -> list[str]:
 
 def select_locale() -> str:
     languages = supported()
+    if not has_request_context():  # the command line speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked
@@ -54,7 +56,16 @@ def init_app(app: Flask) -> None:
             "other_locales": [lang for lang in supported() if lang != locale],
             "language_name": language_name,
             "lang_url": lang_url,
+            "pair": pair,
         }
+
+
+def pair(label: str, value: object, locale: str | None = None) -> str:
+    """"Label: value" as each language writes it (French puts a space before the colon)."""
+    if locale is None:
+        return _("%(label)s: %(value)s", label=label, value=value)
+    with force_locale(locale):
+        return _("%(label)s: %(value)s", label=label, value=value)
 
 
 #: each language named in itself, as language switchers do.

@@ -69,7 +69,7 @@ def test_display_of_each_type(app, form):
     assert display(app, form, "hours", 12.5, "fr") == "12,5"
     assert display(app, form, "age", None, "en") == ""
     table = display(app, form, "actions", [{"what": "Plan", "cost": 5.0}], "fr")
-    assert table == "Quoi: Plan; Coût: 5,00\u00a0$"
+    assert table == "Quoi\u00a0: Plan; Coût\u00a0: 5,00\u00a0$"
 
 
 def test_table_html_display_escapes_text(app, form):

@@ -20,6 +20,7 @@ from formkit.fields.base import (
     parse_keyed_texts,
     select_choices,
 )
+from formkit.i18n import pair
 
 NOT_APPLICABLE = "na"
 
@@ -163,7 +164,8 @@ class Matrix(Scale):
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""
-        return "; ".join(f"{row}: {shown}" for row, shown in self.row_display(spec, value, locale))
+        return "; ".join(pair(row, shown, locale)
+                         for row, shown in self.row_display(spec, value, locale))
 
     def display_html(self, spec, value, locale) -> Markup:
         if not is_answered(value):

@@ -17,6 +17,7 @@ from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
+from formkit.i18n import pair
 
 #: actions that check a page (the empty action is the re-check at submit).
 VALIDATING_ACTIONS = ("next", "submit", "")
@@ -173,7 +174,8 @@ class Table(FieldType):
         columns = spec.options["columns"]
         return " | ".join(
             "; ".join(
-                f"{label_text(c.label, locale, c.id)}: {c.kind.display(c, row.get(c.id), locale)}"
+                pair(label_text(c.label, locale, c.id), c.kind.display(c, row.get(c.id), locale),
+                     locale)
                 for c in columns if is_answered(row.get(c.id))
             )
             for row in value
