@@ -45,6 +45,23 @@ def neutralize(value: Any) -> Any:
 class ExportColumn:
     header: str
     value: Callable[[Response], Any]
+    #: the page the question is on, to tell apart questions with the same label.
+    section: str = ""
+
+
+def _distinct(columns: list[ExportColumn]) -> list[ExportColumn]:
+    """Headers must be unique: a repeated label gets its page's title, then a number."""
+    counts: dict[str, int] = {}
+    for column in columns:
+        counts[column.header] = counts.get(column.header, 0) + 1
+    seen: dict[str, int] = {}
+    for column in columns:
+        if counts[column.header] > 1 and column.section:
+            column.header = f"{column.section} – {column.header}"
+        seen[column.header] = seen.get(column.header, 0) + 1
+        if seen[column.header] > 1:
+            column.header = f"{column.header} ({seen[column.header]})"
+    return columns
 
 
 def _field_columns(spec: FieldSpec, labels: bool, locale: str) -> list[ExportColumn]:
@@ -97,12 +114,15 @@ def export_columns(form: Form, columns: list[Column], labels: bool,
     }
     result = [ExportColumn(meta_titles[key] if labels else key, getter)
               for key, getter in meta.items()]
-    for spec in form.fields:
-        if spec.stores_value:
-            result.extend(_field_columns(spec, labels, locale))
+    for section in form.sections:
+        for spec in section.fields:
+            if spec.stores_value:
+                for column in _field_columns(spec, labels, locale):
+                    column.section = section.title.get(locale) if labels else ""
+                    result.append(column)
     result.extend(ExportColumn(c.label, lambda r, c=c: c.display(r) or None) if labels
                   else ExportColumn(c.key, c.value) for c in columns)
-    return result
+    return _distinct(result)
 
 
 def _cell(value: Any) -> Any:

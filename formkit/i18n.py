@@ -60,12 +60,27 @@ def init_app(app: Flask) -> None:
         }
 
 
+def translate(message: str, locale: str | None = None) -> str:
+    """``message`` translated into ``locale`` (default: the current one), remembered per
+    application: displays call this for every cell of an export, and switching the
+    locale for each call would cost more than the rest of the export."""
+    locale = str(locale or current_locale())
+    cache = current_app.extensions.setdefault("formkit_phrases", {})
+    key = (message, locale)
+    if key not in cache:
+        with force_locale(locale):
+            cache[key] = _(message)
+    return cache[key]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "no-op"
+    """Mark ``message`` for the catalog; :func:`translate` translates it later."""
+    return message
+
+
 def pair(label: str, value: object, locale: str | None = None) -> str:
     """"Label: value" as each language writes it (French puts a space before the colon)."""
-    if locale is None:
-        return _("%(label)s: %(value)s", label=label, value=value)
-    with force_locale(locale):
-        return _("%(label)s: %(value)s", label=label, value=value)
+    return translate(N_("%(label)s: %(value)s"), locale) % {"label": label, "value": value}
 
 
 #: each language named in itself, as language switchers do.

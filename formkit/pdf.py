@@ -2,14 +2,18 @@
 
 The HTML carries its own stylesheet and inline SVG charts, so the fetcher refuses every
 URL — ``file:`` and remote alike: respondent text can never make the renderer read a
-file or call out. A rendered PDF is kept under the instance folder, keyed by the hash of
-its HTML, so exporting an unchanged response or summary again costs no rendering.
+file or call out. A rendered PDF is kept under the instance folder, keyed by what it depends on (the
+response and its last change, or the form's responses' stamp and the filters; the
+language; the day, which the PDF prints), so exporting an unchanged response or summary
+again costs neither the HTML nor the rendering.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import weasyprint
@@ -18,6 +22,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from weasyprint.urls import URLFetcher
 
+from formkit import __version__
 from formkit.rendering import css_string
 
 CACHE_LIMIT = 500
@@ -51,15 +56,18 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def render(html: str) -> bytes:
-    """PDF bytes for ``html``; served from the cache when the same HTML was rendered."""
-    key = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()
+def render(key_parts: Iterable[object], build_html: Callable[[], str]) -> bytes:
+    """PDF bytes for what ``key_parts`` identify: from the cache, or ``build_html()``
+    rendered and remembered."""
+    parts = [__version__, weasyprint.__version__, datetime.date.today().isoformat(),
+             *map(str, key_parts)]
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     folder = _cache_dir()
     cached = folder / f"{key}.pdf"
     if cached.exists():
         os.utime(cached)  # recently used: kept longest
         return cached.read_bytes()
-    pdf = render_uncached(html)
+    pdf = render_uncached(build_html())
     tmp = folder / f"{key}.{os.getpid()}.tmp"
     tmp.write_bytes(pdf)
     os.replace(tmp, cached)

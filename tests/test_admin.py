@@ -8,55 +8,13 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, Browser, make_app, text_of
+from conftest import PASSWORD, add_user, csrf, sign_in, store_of, submit, text_of
 from formkit.cli import main
-from test_seed_forms import fill
-
-PASSWORD = "a long enough secret"
 
 
 @pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path, FORMS_DIR=str(ROOT / "forms"), PLUGINS_DIR=str(ROOT / "plugins"),
-                    ARGON2_PROFILE="CHEAPEST")
-
-
-def add_user(app, email="admin@example.ca", role="admin", forms=(), password=PASSWORD):
-    with app.test_request_context("/"):
-        from formkit.auth import new_user, set_password
-        from formkit.state import current_store
-
-        user = current_store().add_user(new_user(email, role, list(forms)))
-        if password:
-            user = set_password(user, password)
-    return user
-
-
-def csrf(client, url="/admin/login"):
-    page = client.get(url)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def sign_in(client, email="admin@example.ca", password=PASSWORD, **extra):
-    return client.post("/admin/login", data={"csrf_token": csrf(client), "email": email,
-                                             "password": password, **extra})
-
-
-@pytest.fixture
-def admin(app):
-    add_user(app)
-    client = app.test_client()
-    assert sign_in(client).status_code == 302
-    return client
-
-
-def store_of(app):
-    return app.extensions["formkit"].store
-
-
-def submit(app, form_id, lang="en", overrides=None):
-    fill(Browser(app.test_client()), app, form_id, lang, overrides=overrides)
-    return [r for r in store_of(app).iter_responses(form_id) if r.is_submitted][-1]
+def app(seed_app):
+    return seed_app
 
 
 # -- accounts ---------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_flow import PAGE, PAGE0
 
 from conftest import make_app, text_of
+from test_flow import PAGE, PAGE0
 
 
 def test_unknown_form_is_a_404_in_french(client):

@@ -7,7 +7,8 @@ from babel.messages.pofile import read_po
 
 from conftest import ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "N_": None}
 METHODS = [("formkit/**.py", "python"), ("plugins/**.py", "python"),
            ("formkit/templates/**.html", "jinja2"), ("formkit/templates/**.css", "jinja2"),
            ("plugins/**.html", "jinja2")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from conftest import store_of, submit
 from formkit.pdf import RefusingFetcher
-from test_admin import admin, app, store_of, submit  # noqa: F401 - fixtures and helpers
 
 
 def pdf_text(data: bytes) -> tuple[PdfReader, str]:
@@ -25,8 +26,8 @@ def pdf_text(data: bytes) -> tuple[PdfReader, str]:
             "Vos principales priorités", "Page 1 de", "Réponses", "Produit le",
             "Statut d’examen", "Forces sur lesquelles bâtir", "Pour votre rapport"]),
 ])
-def test_response_pdf_in_either_language(app, admin, lang, expected):  # noqa: F811
-    response = submit(app, "wellbeing", "en" if lang == "fr" else "fr")
+def test_response_pdf_in_either_language(seed_app, admin, lang, expected):
+    response = submit(seed_app, "wellbeing", "en" if lang == "fr" else "fr")
     data = admin.get(f"/admin/responses/{response.id}/pdf?doc_lang={lang}")
     assert data.status_code == 200 and data.mimetype == "application/pdf"
     reader, text = pdf_text(data.data)
@@ -42,10 +43,10 @@ def test_response_pdf_in_either_language(app, admin, lang, expected):  # noqa: F
     assert "Start a workplan" not in text and "Commencer un plan" not in text  # screen only
 
 
-def test_respondent_text_cannot_inject_markup_into_a_pdf(app, admin):  # noqa: F811
+def test_respondent_text_cannot_inject_markup_into_a_pdf(seed_app, admin):
     hostile = ('<img src="file:///etc/hostname"></style><style>body{display:none}</style>'
                '<script>alert(1)</script> é à « »')
-    response = submit(app, "wellbeing", overrides={4: {"q_local_strengths": hostile}})
+    response = submit(seed_app, "wellbeing", overrides={4: {"q_local_strengths": hostile}})
     _reader, text = pdf_text(admin.get(f"/admin/responses/{response.id}/pdf").data)
     assert '<img src="file:///etc/hostname"></style>' in text
     assert "é à « »" in text
@@ -58,25 +59,25 @@ def test_the_fetcher_refuses_files_and_the_network():
             fetcher.fetch(url)
 
 
-def test_repeated_export_comes_from_the_cache(app, admin):  # noqa: F811
-    response = submit(app, "competency")
+def test_repeated_export_comes_from_the_cache(seed_app, admin):
+    response = submit(seed_app, "competency")
     first = admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr").data
-    from pathlib import Path
 
-    folder = Path(app.instance_path) / "cache" / "pdf"
+
+    folder = Path(seed_app.instance_path) / "cache" / "pdf"
     cached = sorted(folder.glob("*.pdf"))
     assert len(cached) == 1 and cached[0].read_bytes() == first
     again = admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr").data
     assert again == first and len(list(folder.glob("*.pdf"))) == 1
     # a changed response renders anew
-    store_of(app).update(response.id, review_status="reviewed")
+    store_of(seed_app).update(response.id, review_status="reviewed")
     admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr")
     assert len(list(folder.glob("*.pdf"))) == 2
 
 
-def test_summary_pdf_over_filtered_responses(app, admin):  # noqa: F811
-    submit(app, "workplan", "fr", overrides={1: {"q_actions_1-0-q_cost": "1500"}})
-    submit(app, "workplan", "en", overrides={1: {"q_actions_1-0-q_cost": "500"}})
+def test_summary_pdf_over_filtered_responses(seed_app, admin):
+    submit(seed_app, "workplan", "fr", overrides={1: {"q_actions_1-0-q_cost": "1500"}})
+    submit(seed_app, "workplan", "en", overrides={1: {"q_actions_1-0-q_cost": "500"}})
     data = admin.get("/admin/forms/workplan/summary.pdf?doc_lang=fr").data
     reader, text = pdf_text(data)
     assert "Synthèse : Plan de travail — des priorités à l’action" in text
@@ -87,10 +88,20 @@ def test_summary_pdf_over_filtered_responses(app, admin):  # noqa: F811
     assert "1 workplan, estimated total cost $1,500.00" in pdf_text(only_fr)[1]
 
 
-def test_summary_page_has_charts_and_free_text(app, admin):  # noqa: F811
-    submit(app, "wellbeing", overrides={4: {"q_gaps": "No bus on Sundays"}})
+def test_summary_page_has_charts_and_free_text(seed_app, admin):
+    submit(seed_app, "wellbeing", overrides={4: {"q_gaps": "No bus on Sundays"}})
     page = admin.get("/admin/forms/wellbeing/summary?lang=en")
     assert page.status_code == 200
     assert page.text.count("<svg") >= 4
     assert "No bus on Sundays" in page.text
     assert "How many teams name each area a top priority" in page.text
+
+
+def test_summary_pdf_cache_follows_new_responses(seed_app, admin):
+    submit(seed_app, "membership")
+    first = admin.get("/admin/forms/membership/summary.pdf?doc_lang=en").data
+    assert admin.get("/admin/forms/membership/summary.pdf?doc_lang=en").data == first
+    submit(seed_app, "membership")
+    after = admin.get("/admin/forms/membership/summary.pdf?doc_lang=en").data
+    assert "2 of 2 applicants are eligible" in pdf_text(after)[1]
+    assert "1 of 1 applicants are eligible" in pdf_text(first)[1]

@@ -8,15 +8,9 @@ import re
 
 import pytest
 
-from conftest import ROOT, Browser, make_app, text_of
-from formkit.flow import visible_pages
+from conftest import Browser, fill, form_of, page_input, text_of
 
 SEEDS = ("membership", "wellbeing", "workplan", "evaluation", "competency")
-
-
-@pytest.fixture
-def seed_app(tmp_path):
-    return make_app(tmp_path, FORMS_DIR=str(ROOT / "forms"), PLUGINS_DIR=str(ROOT / "plugins"))
 
 
 @pytest.fixture
@@ -26,41 +20,6 @@ def seed_browser(seed_app):
 
 def plugin(app, name):
     return app.extensions["formkit"].registry.pm.get_plugin(name)
-
-
-def form_of(app, form_id):
-    return app.extensions["formkit"].registry.get_form(form_id)
-
-
-def page_input(section, overrides=None):
-    data = {}
-    for spec in section.fields:
-        if spec.stores_value:
-            data.update(spec.kind.sample_formdata(spec))
-    data.update(overrides or {})
-    return data
-
-
-def fill(browser, app, form_id, lang="en", overrides=None, start_args=""):
-    """Fill every visible page with valid sample input, then submit; returns the result
-    page. ``overrides`` maps page index to field input replacing the samples."""
-    form = form_of(app, form_id)
-    page = browser.follow(browser.get(f"/f/{form_id}/?lang={lang}{start_args}"))
-    while True:
-        match = re.search(r'action="/f/\w+/page/(\d+)"', page.text)
-        index = int(match.group(1))
-        data = page_input(form.sections[index], (overrides or {}).get(index))
-        with app.test_request_context("/"):
-            store = app.extensions["formkit"].store
-            drafts = [r for r in store.iter_responses(form_id) if not r.is_submitted]
-        answers = drafts[-1].answers if drafts else {}
-        last = index == visible_pages(form, answers)[-1] and 'value="submit"' in page.text
-        response = browser.post(f"/f/{form_id}/page/{index}", data,
-                                action="submit" if last else "next")
-        assert response.status_code == 302, text_of(response)[:2000]
-        page = browser.follow(response)
-        if "/done/" in page.request.path:
-            return page
 
 
 def test_every_seed_form_loads_with_its_plugin(seed_app):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import RadioField, SelectField, SelectMultipleField, validators
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,11 +18,11 @@ from formkit.fields.base import (
     parse_keyed_texts,
     select_choices,
 )
+from formkit.i18n import N_, translate
 
 
 def yes_no_label(value: bool, locale: str) -> str:
-    with force_locale(locale):
-        return _("Yes") if value else _("No")
+    return translate(N_("Yes"), locale) if value else translate(N_("No"), locale)
 
 
 class YesNo(FieldType):
@@ -80,8 +79,7 @@ class Choice(FieldType):
 
     def wtforms_field(self, spec, locale, settings):
         if spec.options["widget"] == "select":
-            with force_locale(locale):
-                blank = ("", _("Choose…"))
+            blank = ("", translate(N_("Choose…"), locale))
             return SelectField(
                 label_text(spec.label, locale, spec.id),
                 choices=select_choices([blank, *self.choices(spec, locale)]),

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import FormField, RadioField
 
@@ -20,14 +18,13 @@ from formkit.fields.base import (
     parse_keyed_texts,
     select_choices,
 )
-from formkit.i18n import pair
+from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
 
 
 def not_applicable_label(locale: str) -> str:
-    with force_locale(locale):
-        return _("Not applicable")
+    return translate(N_("Not applicable"), locale)
 
 
 class Scale(FieldType):

@@ -157,6 +157,11 @@ class Store(abc.ABC):
         submitted responses; those without a status count under ``None``)."""
 
     @abc.abstractmethod
+    def form_stamp(self, form_id: str) -> str:
+        """A short text that changes whenever any response of the form changes (cheap:
+        caches use it to know a summary is still current)."""
+
+    @abc.abstractmethod
     def update(self, response_id: str, **changes: Any) -> Response | None:
         """Change some attributes of a record; ``None`` if it does not exist."""
 

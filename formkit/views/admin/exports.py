@@ -20,8 +20,8 @@ from formkit import pdf
 from formkit.auth import audit
 from formkit.exports import csv_rows, json_lines, xlsx_file
 from formkit.i18n import current_locale
-from formkit.review import matching, review_status, review_statuses
-from formkit.state import current_registry
+from formkit.review import Filters, matching, plugin_columns, review_status, review_statuses
+from formkit.state import current_registry, current_store
 from formkit.summary import build_summary
 from formkit.views.admin import bp, form_or_404
 from formkit.views.admin.review import answer_sections, response_filters, response_or_404
@@ -57,23 +57,16 @@ def summary(form_id: str):
                            languages=current_app.config["LANGUAGES"])
 
 
-@bp.get("/forms/<form_id>/summary.pdf")
-def summary_pdf(form_id: str):
-    form = form_or_404(form_id)
-    filters, _columns = response_filters(form)
-    locale = document_locale()
+def summary_pdf_html(form, filters: Filters, locale: str) -> str:
+    """The HTML of a summary PDF, in ``locale``."""
     with force_locale(locale):
         data = build_summary(form, matching(form, filters, locale), locale)
-        html = render_template("pdf/summary.html", form=form, summary=data, locale=locale,
+        return render_template("pdf/summary.html", form=form, summary=data, locale=locale,
                                filters=filters, page_counter=pdf.page_counter_css())
-    audit("export", target=form.id, format="summary.pdf", locale=locale, **filters.as_args())
-    return pdf_response(pdf.render(html), _filename(form.id, "summary", locale) + ".pdf")
 
 
-@bp.get("/responses/<response_id>/pdf")
-def response_pdf(response_id: str):
-    form, response = response_or_404(response_id)
-    locale = document_locale()
+def response_pdf_html(form, response, locale: str) -> str:
+    """The HTML of one response's PDF, in ``locale``."""
     registry = current_registry()
     with force_locale(locale):
         result = (registry.hook.formkit_result_html(form=form, response=response)
@@ -81,14 +74,35 @@ def response_pdf(response_id: str):
         extra = [section for sections in registry.hook.formkit_pdf_sections(
             form=form, response=response) for section in (sections or [])]
         statuses = dict(review_statuses(form, locale))
-        html = render_template(
+        return render_template(
             "pdf/response.html", form=form, response=response, locale=locale,
             sections=answer_sections(form, response, locale), result=result, extra=extra,
             status=statuses[review_status(form, response)],
             page_counter=pdf.page_counter_css(),
         )
+
+
+@bp.get("/forms/<form_id>/summary.pdf")
+def summary_pdf(form_id: str):
+    form = form_or_404(form_id)
+    filters, _columns = response_filters(form)
+    locale = document_locale()
+    args = filters.as_args(page=None)
+    key = ("summary", form.id, form.version, locale, sorted(args.items()),
+           current_store().form_stamp(form.id))
+    body = pdf.render(key, lambda: summary_pdf_html(form, filters, locale))
+    audit("export", target=form.id, format="summary.pdf", locale=locale, **args)
+    return pdf_response(body, _filename(form.id, "summary", locale) + ".pdf")
+
+
+@bp.get("/responses/<response_id>/pdf")
+def response_pdf(response_id: str):
+    form, response = response_or_404(response_id)
+    locale = document_locale()
+    key = ("response", response.id, response.updated, form.version, locale)
+    body = pdf.render(key, lambda: response_pdf_html(form, response, locale))
     audit("export", target=response.id, format="pdf", locale=locale)
-    return pdf_response(pdf.render(html), _filename(response.id, locale) + ".pdf")
+    return pdf_response(body, _filename(response.id, locale) + ".pdf")
 
 
 @bp.get("/forms/<form_id>/export.<fmt>")
@@ -96,9 +110,11 @@ def export(form_id: str, fmt: str):
     form = form_or_404(form_id)
     if fmt not in FORMATS:
         return render_error(404, _("Exports come as CSV, XLSX or JSON."))
-    filters, columns = response_filters(form)
+    filters, _columns = response_filters(form)
     labels = request.args.get("values", "labels") != "codes"
     locale = document_locale()
+    with force_locale(locale):  # the plugins' column titles and formats, in the export's
+        columns = plugin_columns(form)
     audit("export", target=form.id, format=fmt, values="labels" if labels else "codes",
           **filters.as_args())
     name = _filename(form.id, locale if labels else "codes") + f".{fmt}"
