@@ -39,10 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     registry = Registry(pm).load(app, strict=app.config["STRICT_LOADING"])
     settings = FieldSettings(max_text_length=int(app.config["MAX_TEXT_LENGTH"]),
                              max_table_rows=int(app.config["MAX_TABLE_ROWS"]))
-    app.extensions["formkit"] = Formkit(
-        registry=registry, store=open_store(app.config["STORE"], app.instance_path),
-        settings=settings,
-    )
+    store = open_store(app.config["STORE"], app.instance_path)
+    if app.config["CHECK_STORE_SCHEMA"] and hasattr(store, "check_schema"):
+        store.check_schema()  # fail at start, not on the first respondent
+    app.extensions["formkit"] = Formkit(registry=registry, store=store, settings=settings)
     # Plugins in the plugins directory may keep templates in its templates/ folder.
     plugin_templates = os.path.join(app.config["PLUGINS_DIR"] or "", "templates")
     if os.path.isdir(plugin_templates):

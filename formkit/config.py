@@ -16,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     # where things are (relative paths: the store from the instance folder,
     # forms and plugins from the current directory)
     "STORE": "data",
+    # refuse to start on a PostgreSQL schema older than this version's (`formkit db upgrade`)
+    "CHECK_STORE_SCHEMA": True,
     "FORMS_DIR": "forms",
     "PLUGINS_DIR": "plugins",
     "BLOCKED_PLUGINS": [],

@@ -236,3 +236,55 @@ def live_server(tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+DATABASE_URL = __import__("os").environ.get("FORMKIT_TEST_DATABASE_URL",
+                                             "postgresql://127.0.0.1:5432/test")
+
+
+class PostgresSchema:
+    """A schema of its own in the test database, migrated, dropped afterwards."""
+
+    def __init__(self):
+        import secrets
+
+        import psycopg
+
+        self.name = f"fk_test_{secrets.token_hex(6)}"
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {self.name}")
+        self.url = f"{DATABASE_URL}?options=-csearch_path%3D{self.name}" \
+                   f"&application_name={self.name}"
+        from formkit.storage.postgres_store import PostgresStore
+
+        store = PostgresStore(self.url)
+        store.upgrade()
+        store.close()
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE application_name = %s AND pid <> pg_backend_pid()",
+                         (self.name,))
+            conn.execute(f"DROP SCHEMA {self.name} CASCADE")
+
+
+@pytest.fixture(params=["tinydb", "postgresql"])
+def store_url(request, tmp_path):
+    """The URL of an empty store of each kind: every store-level test runs on both."""
+    if request.param == "tinydb":
+        yield str(tmp_path / "data")
+        return
+    schema = PostgresSchema()
+    yield schema.url
+    schema.drop()
+
+
+@pytest.fixture
+def pg_url():
+    """An empty, migrated PostgreSQL schema."""
+    schema = PostgresSchema()
+    yield schema.url
+    schema.drop()

@@ -1,4 +1,5 @@
-"""The TinyDB store: its interface, several processes at once, and crashes mid-write."""
+"""The stores: their interface, several processes at once, crashes mid-write. Tests
+taking ``db`` or ``store_url`` run on TinyDB and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from formkit.storage.tinydb_store import SEGMENT_SIZE, TinyDBStore
 
 
 @pytest.fixture
-def db(tmp_path):
-    return open_store(str(tmp_path / "data"))
+def db(store_url):
+    store = open_store(store_url)
+    yield store
+    store.close()
 
 
 def test_create_draft_is_idempotent_per_key(db):
@@ -56,7 +59,8 @@ def test_records_are_copies_not_shared_state(db):
 
 
 def test_malformed_or_unknown_ids(db):
-    for bad in ("", "x", "../../etc", "survey-000001-", "survey-999999-abcdefghijklmnop"):
+    for bad in ("", "x", "../../etc", "survey-000001-", "survey-999999-abcdefghijklmnop",
+                "'; DROP TABLE responses; --"):
         assert db.get(bad) is None
         assert db.update(bad, status="x") is None
         assert db.delete(bad) is False
@@ -98,8 +102,8 @@ def test_segments_keep_each_file_bounded(tmp_path):
     assert db.count("survey") == SEGMENT_SIZE + 5
 
 
-def _submit_many(root: str, worker: int, count: int, acknowledged: str | None = None) -> None:
-    db = TinyDBStore(root)
+def _submit_many(url: str, worker: int, count: int, acknowledged: str | None = None) -> None:
+    db = open_store(url)
     for i in range(count):
         draft = db.create_draft("survey", "1", "en", f"w{worker}-{i}", {"worker": worker, "i": i})
         stored, _ = db.submit(draft)
@@ -108,9 +112,8 @@ def _submit_many(root: str, worker: int, count: int, acknowledged: str | None = 
                 fh.write(stored.id + "\n")
 
 
-def test_concurrent_processes_lose_nothing(tmp_path):
-    root = str(tmp_path / "data")
-    TinyDBStore(root)
+def test_concurrent_processes_lose_nothing(store_url):
+    root = store_url
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_submit_many, args=(root, w, 40)) for w in range(4)]
     for process in workers:
@@ -118,7 +121,7 @@ def test_concurrent_processes_lose_nothing(tmp_path):
     for process in workers:
         process.join(120)
         assert process.exitcode == 0
-    db = TinyDBStore(root)
+    db = open_store(root)
     records = list(db.iter_responses("survey"))
     assert len(records) == 160 and db.count("survey", SUBMITTED) == 160
     assert len({r.id for r in records}) == 160
@@ -126,9 +129,9 @@ def test_concurrent_processes_lose_nothing(tmp_path):
         (w, i) for w in range(4) for i in range(40)}
 
 
-def test_each_process_sees_the_others_writes(tmp_path):
-    root = str(tmp_path / "data")
-    reader = TinyDBStore(root)
+def test_each_process_sees_the_others_writes(store_url):
+    root = store_url
+    reader = open_store(root)
     assert reader.count("survey") == 0
     context = multiprocessing.get_context("spawn")
     process = context.Process(target=_submit_many, args=(root, 0, 3))
@@ -137,9 +140,8 @@ def test_each_process_sees_the_others_writes(tmp_path):
     assert reader.count("survey") == 3
 
 
-def test_killed_writer_loses_no_acknowledged_response(tmp_path):
-    root = str(tmp_path / "data")
-    TinyDBStore(root)
+def test_killed_writer_loses_no_acknowledged_response(tmp_path, store_url):
+    root = store_url
     acknowledged = tmp_path / "acknowledged.txt"
     acknowledged.touch()
     context = multiprocessing.get_context("spawn")
@@ -155,9 +157,10 @@ def test_killed_writer_loses_no_acknowledged_response(tmp_path):
         os.kill(process.pid, signal.SIGKILL)
         process.join()
     # Every file still parses, and every acknowledged submission is there, once.
-    for path in Path(root).rglob("*.json"):
-        json.loads(path.read_text())
-    db = TinyDBStore(root)
+    if not root.startswith("postgresql"):
+        for path in Path(root).rglob("*.json"):
+            json.loads(path.read_text())
+    db = open_store(root)
     stored = {r.id: r for r in db.iter_responses("survey")}
     acked = acknowledged.read_text().split()
     assert acked and all(stored[i].status == SUBMITTED for i in acked)
@@ -165,3 +168,42 @@ def test_killed_writer_loses_no_acknowledged_response(tmp_path):
     # and the store still takes writes (the lock died with its holder)
     _submit_many(root, 99, 1)
     assert db.count("survey") == len(stored) + 1
+
+
+def test_accounts_audit_and_counters(db):
+    from formkit.storage import StoreError, User
+
+    user = db.add_user(User(id="u1", email="zoe@example.ca", role="admin"))
+    with pytest.raises(StoreError):
+        db.add_user(User(id="u2", email="zoe@example.ca"))
+    assert db.find_user("ZOE@example.ca").id == "u1"
+    assert db.update_user("u1", failed_logins=3).failed_logins == 3
+    assert db.get_user("u1").failed_logins == 3 and db.get_user("nope") is None
+    assert [u.email for u in db.list_users()] == [user.email]
+    for number in range(3):
+        db.append_audit({"action": "view", "target": str(number)})
+    assert [e["target"] for e in db.iter_audit()] == ["2", "1", "0"]
+    assert [e["target"] for e in db.iter_audit(oldest_first=True)] == ["0", "1", "2"]
+    assert db.count_audit() == 3
+    assert [db.hit("k", 60) for _ in range(3)] == [1, 2, 3] and db.peek("k") == 3
+    db.reset("k")
+    assert db.peek("k") == 0 and db.hit("gone", -1) == 1 and db.peek("gone") == 0
+
+
+def test_stats_stamp_and_ids_kept_on_import(db):
+    from formkit.storage import Response
+
+    first = db.create_draft("survey", "1", "en", "a")
+    db.submit(first)
+    stamp = db.form_stamp("survey")
+    assert db.form_stats("survey")["submitted"] == 1
+    db.update(first.id, review_status="approved")
+    assert db.form_stamp("survey") != stamp
+    assert db.form_stats("survey")["review"] == {"approved": 1}
+    imported = Response(id="other-store-id-1", form_id="survey", form_version="1",
+                        locale="fr", status="submitted", answers={"x": "é"}, key="z")
+    assert db.import_records([imported]) == 1
+    assert db.get("other-store-id-1").answers == {"x": "é"}
+    assert db.update("other-store-id-1", review_status="declined").review_status == "declined"
+    assert {r.id for r in db.iter_all_responses()} == {first.id, "other-store-id-1"}
+    assert db.delete("other-store-id-1") and db.get("other-store-id-1") is None

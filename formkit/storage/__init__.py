@@ -13,20 +13,25 @@ from formkit.storage.base import (
     Response,
     Store,
     StoreError,
+    StoreUnavailable,
     User,
 )
 
 __all__ = ["ADMIN", "COORDINATOR", "DRAFT", "ROLES", "SUBMITTED", "Response", "Store",
-           "StoreError", "User", "open_store"]
+           "StoreError", "StoreUnavailable", "User", "open_store"]
 
 
 def open_store(url: str, base: str | Path = ".") -> Store:
-    """The store a setting names: ``tinydb:///abs/path``, ``tinydb:relative`` or a path.
-
-    Relative paths are taken from ``base`` (the instance folder).
-    """
+    """The store a setting names: ``postgresql://…`` (PostgreSQL), or a TinyDB folder:
+    ``tinydb:///abs/path``, ``tinydb:relative`` or a plain path, relative paths being
+    taken from ``base`` (the instance folder)."""
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL store is not available in this version")
+        try:
+            from formkit.storage.postgres_store import PostgresStore
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise StoreError("PostgreSQL needs the postgres extra: pip install "
+                             "'formkit[postgres]'") from exc
+        return PostgresStore(url)
     path = url.removeprefix("tinydb://").removeprefix("tinydb:")
     from formkit.storage.tinydb_store import TinyDBStore
 

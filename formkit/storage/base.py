@@ -115,6 +115,11 @@ class StoreError(Exception):
     """The store could not complete an operation (nothing was half-written)."""
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached just now (a dropped database connection, a full
+    disk): trying again later may work."""
+
+
 class Store(abc.ABC):
     """Where responses live. Every method is safe across processes."""
 
@@ -145,6 +150,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
         """Records of a form, oldest first, optionally of one status."""
+
+    @abc.abstractmethod
+    def iter_all_responses(self) -> Iterator[Response]:
+        """Every record of every form (copies and backups)."""
 
     @abc.abstractmethod
     def count(self, form_id: str, status: str | None = None) -> int:
@@ -203,14 +212,22 @@ class Store(abc.ABC):
     def update_user(self, user_id: str, **changes: Any) -> User | None:
         """Change some attributes of an account."""
 
+    @abc.abstractmethod
+    def import_users(self, users: Iterable[User]) -> int:
+        """Add accounts as they are (copies and restores)."""
+
     # -- audit log ---------------------------------------------------------------------
     @abc.abstractmethod
     def append_audit(self, entry: dict[str, Any]) -> None:
         """Append an entry (who, action, target, detail); entries are never changed."""
 
     @abc.abstractmethod
-    def iter_audit(self) -> Iterator[dict[str, Any]]:
-        """Audit entries, newest first."""
+    def iter_audit(self, oldest_first: bool = False) -> Iterator[dict[str, Any]]:
+        """Audit entries, newest first (or oldest first)."""
+
+    @abc.abstractmethod
+    def import_audit(self, entries: Iterable[dict[str, Any]]) -> int:
+        """Append entries as they are, oldest first (copies and restores)."""
 
     @abc.abstractmethod
     def count_audit(self) -> int:

@@ -165,10 +165,13 @@ class _Files:
 class _SegmentedTable:
     """Records in numbered files of at most :data:`SEGMENT_SIZE`; ids name the segment."""
 
-    def __init__(self, files: _Files, folder: Path, prefix: str):
+    def __init__(self, files: _Files, folder: Path, prefix: str,
+                 foreign: Callable[[str], int | None] | None = None):
         self.files = files
         self.folder = folder
         self.prefix = prefix
+        #: where an id this table did not make (imported from another store) lives.
+        self.foreign = foreign
         #: the last segment number seen, so a write need not list the folder.
         self._last: int | None = None
 
@@ -193,10 +196,15 @@ class _SegmentedTable:
         return number
 
     def locate(self, record_id: str) -> Path | None:
+        """The segment holding ``record_id``: the one its id names, else (for ids made
+        by another store, or moved by a restore) the one the alias index gives."""
         match = _RECORD_ID.match(record_id or "")
-        if not match or match.group(1) != self.prefix:
-            return None
-        return self.path(int(match.group(2)))
+        if match and match.group(1) == self.prefix:
+            path = self.path(int(match.group(2)))
+            if record_id in self.files.table(path):
+                return path
+        number = self.foreign(record_id) if self.foreign and record_id else None
+        return self.path(number) if number else None
 
     def insert(self, make: Callable[[str], dict]) -> dict:
         """Append ``make(new_id)`` to the last segment (or a new one); under the lock."""
@@ -254,22 +262,24 @@ class _SegmentedTable:
             total += len(records) if keep is None else sum(1 for r in records if keep(r))
         return total
 
-    def bulk(self, records: Iterable[dict]) -> list[dict]:
+    def bulk(self, records: Iterable[dict]) -> list[tuple[int, dict]]:
         """Write many records in whole new segments (one file write per segment); under
-        the lock. Records get ids of this table."""
-        written: list[dict] = []
+        the lock. Records without an id get one of this table; returns each record with
+        its segment number."""
+        written: list[tuple[int, dict]] = []
         batch: list[dict] = []
 
         def flush() -> None:
             number = self.last_number() + 1
             table = {}
             for record in batch:
-                record["id"] = f"{self.prefix}-{number:06d}-{new_token()}"
+                if not record.get("id"):
+                    record["id"] = f"{self.prefix}-{number:06d}-{new_token()}"
                 table[record["id"]] = record
+                written.append((number, record))
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write_json(str(self.path(number)), {TABLE: table})
             self._last = number
-            written.extend(batch)
             batch.clear()
 
         for record in records:
@@ -325,6 +335,8 @@ class TinyDBStore(Store):
         self._forms: dict[str, _SegmentedTable] = {}
         self._keys = _ShardedIndex(self._files, self.root / "index" / "keys")
         self._resume = _ShardedIndex(self._files, self.root / "index" / "resume")
+        #: ids made by another store (copied or restored here): id -> [form, segment].
+        self._aliases = _ShardedIndex(self._files, self.root / "index" / "ids")
         self._audit = _SegmentedTable(self._files, self.root / "audit", "audit")
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
@@ -338,13 +350,21 @@ class TinyDBStore(Store):
             raise StoreError(f"invalid form id {form_id!r}")
         table = self._forms.get(form_id)
         if table is None:
-            table = _SegmentedTable(self._files, self.root / "responses" / form_id, form_id)
+            table = _SegmentedTable(self._files, self.root / "responses" / form_id, form_id,
+                                    foreign=self._alias_segment)
             self._forms[form_id] = table
         return table
 
+    def _alias_segment(self, record_id: str) -> int | None:
+        alias = self._aliases.get(record_id)
+        return alias[1] if alias else None
+
     def _table_of(self, response_id: str) -> _SegmentedTable | None:
         match = _RECORD_ID.match(response_id or "")
-        return self._responses(match.group(1)) if match else None
+        if match:
+            return self._responses(match.group(1))
+        alias = self._aliases.get(response_id) if response_id else None
+        return self._responses(alias[0]) if alias else None
 
     # -- responses ---------------------------------------------------------------------
     def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
@@ -478,18 +498,43 @@ class TinyDBStore(Store):
     def import_records(self, records: Iterable[Response]) -> int:
         """Append records in whole segments: one file write per segment, not per record.
 
-        Records get ids of this store's layout (``<form>-<segment>-<token>``)."""
+        Records keep their ids (an id of another store's making is found through the
+        alias index); records without one get an id of this store's layout."""
         by_form: dict[str, list[dict]] = {}
         for record in records:
             by_form.setdefault(record.form_id, []).append(record.to_dict())
         written = 0
         with self._lock:
             for form_id, items in by_form.items():
-                stored = self._responses(form_id).bulk(items)
+                table = self._responses(form_id)
+                stored = table.bulk(items)
                 self._keys.set_many({f"{form_id}:{r['key']}": r["id"]
-                                     for r in stored if r.get("key")})
+                                     for _n, r in stored if r.get("key")})
+                self._resume.set_many({r["resume_hash"]: r["id"] for _n, r in stored
+                                       if r.get("resume_hash") and r["status"] == DRAFT})
+                native = f"{form_id}-{{:06d}}-"
+                self._aliases.set_many({r["id"]: [form_id, number] for number, r in stored
+                                        if not r["id"].startswith(native.format(number))})
                 written += len(stored)
         return written
+
+    def iter_all_responses(self) -> Iterator[Response]:
+        folder = self.root / "responses"
+        for form_id in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            if _NAME.match(form_id):
+                yield from self.iter_responses(form_id)
+
+    def import_users(self, users: Iterable[User]) -> int:
+        count = 0
+        with self._lock:
+            for user in users:
+                self.add_user(user)
+                count += 1
+        return count
+
+    def import_audit(self, entries: Iterable[dict[str, Any]]) -> int:
+        with self._lock:
+            return len(self._audit.bulk(dict(e) for e in entries))
 
     # -- accounts ----------------------------------------------------------------------
     def _users(self) -> dict:
@@ -532,8 +577,8 @@ class TinyDBStore(Store):
             self._audit.insert(lambda new_id: {**entry, "id": new_id,
                                                "at": entry.get("at") or utcnow()})
 
-    def iter_audit(self) -> Iterator[dict[str, Any]]:
-        return self._audit.reversed()
+    def iter_audit(self, oldest_first: bool = False) -> Iterator[dict[str, Any]]:
+        return iter(self._audit) if oldest_first else self._audit.reversed()
 
     def count_audit(self) -> int:
         return self._audit.count()

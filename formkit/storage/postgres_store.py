@@ -1,0 +1,353 @@
+"""The store for deployments that outgrow one machine: PostgreSQL through psycopg 3.
+
+Several app servers share one database. What must hold across them is left to the
+database: a unique (form, key) index makes draft creation idempotent, a conditional
+``UPDATE ... WHERE status = 'draft'`` makes submitting idempotent, and rows are
+locked by the statements that change them. Answers are JSONB.
+
+Connections come from a small pool per process. A connection that breaks (the server
+restarted, the network dropped) fails the request that holds it with
+:class:`StoreUnavailable` — the respondent gets a "try again" page with their answers —
+and the pool discards it, so the next request gets a fresh one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from formkit.storage.base import (
+    DRAFT,
+    SUBMITTED,
+    Response,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    User,
+    new_token,
+    utcnow,
+)
+
+JSON_COLUMNS = {"answers", "score", "pending", "history"}
+COLUMNS = ("id", "form_id", "form_version", "locale", "status", "answers", "score", "created",
+           "updated", "submitted", "page", "pending", "key", "resume_hash", "review_status",
+           "history")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM responses"
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, SQL) of every migration, in order."""
+    folder = resources.files("formkit.storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _value(column: str, value: Any) -> Any:
+    return Jsonb(value) if column in JSON_COLUMNS and value is not None else value
+
+
+def _response(row: dict | None) -> Response | None:
+    return Response.from_dict(row) if row else None
+
+
+class PostgresStore(Store):
+    """Responses, accounts and the audit log in PostgreSQL."""
+
+    def __init__(self, url: str, *, max_size: int = 4):
+        self.url = url
+        self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True,
+                                    kwargs={"row_factory": dict_row, "autocommit": True},
+                                    name="formkit")
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _run(self, sql: str, params: Iterable[Any] = (), *, fetch: str = "none"):
+        try:
+            with self._pool.connection() as conn:
+                cursor = conn.execute(sql, tuple(params))
+                if fetch == "one":
+                    return cursor.fetchone()
+                if fetch == "all":
+                    return cursor.fetchall()
+                return cursor.rowcount
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
+        return self._run(sql, params, fetch="one")
+
+    def _all(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+        return self._run(sql, params, fetch="all")
+
+    def schema_version(self) -> int:
+        row = self._one("SELECT to_regclass('formkit_schema') IS NOT NULL AS present")
+        if not row["present"]:
+            return 0
+        return self._one("SELECT coalesce(max(version), 0) AS v FROM formkit_schema")["v"]
+
+    def upgrade(self) -> list[int]:
+        """Apply the migrations not applied yet, each in a transaction, under an advisory
+        lock (two servers upgrading at once wait for each other). Safe to run twice."""
+        applied = []
+        try:
+            with self._pool.connection() as conn:
+                conn.execute("SELECT pg_advisory_lock(7261549)")
+                try:
+                    conn.execute("CREATE TABLE IF NOT EXISTS formkit_schema ("
+                                 "version integer PRIMARY KEY, applied text NOT NULL)")
+                    done = {r["version"] for r in
+                            conn.execute("SELECT version FROM formkit_schema").fetchall()}
+                    for version, sql in migrations():
+                        if version in done:
+                            continue
+                        with conn.transaction():
+                            conn.execute(sql)
+                            conn.execute("INSERT INTO formkit_schema VALUES (%s, %s)",
+                                         (version, utcnow()))
+                        applied.append(version)
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(7261549)")
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        return applied
+
+    def check_schema(self) -> None:
+        """Fail clearly when ``formkit db upgrade`` has not been run."""
+        latest = migrations()[-1][0]
+        if self.schema_version() < latest:
+            raise StoreError("the PostgreSQL schema is not up to date: run `formkit db upgrade`")
+
+    # -- responses ---------------------------------------------------------------------
+    def _insert(self, record: dict[str, Any], conflict: str = "") -> dict | None:
+        columns = [c for c in COLUMNS if c in record]
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = (f"INSERT INTO responses ({', '.join(columns)}) VALUES ({placeholders}) "
+               f"{conflict} RETURNING {', '.join(COLUMNS)}")
+        return self._one(sql, [_value(c, record[c]) for c in columns])
+
+    def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
+        record = Response(id=f"{form_id}-{new_token(12)}", form_id=form_id,
+                          form_version=form_version, locale=locale,
+                          answers=dict(answers or {}), key=key).to_dict()
+        row = self._insert(record, "ON CONFLICT (form_id, key) DO NOTHING")
+        if row is None:  # the same key was used before: that record is this draft
+            row = self._one(f"{_SELECT} WHERE form_id = %s AND key = %s", (form_id, key))
+        return _response(row)
+
+    def save_draft(self, response: Response) -> Response:
+        row = self._one(
+            "UPDATE responses SET answers = %s, page = %s, pending = %s, locale = %s, "
+            f"updated = %s WHERE id = %s AND status = %s RETURNING {', '.join(COLUMNS)}",
+            (Jsonb(response.answers), response.page, Jsonb(response.pending), response.locale,
+             utcnow(), response.id, DRAFT))
+        if row is None:
+            row = self._one(f"{_SELECT} WHERE id = %s", (response.id,))
+            if row is None:
+                raise StoreError(f"no draft {response.id}")
+        return _response(row)
+
+    def submit(self, response: Response) -> tuple[Response, bool]:
+        now = utcnow()
+        row = self._one(
+            "UPDATE responses SET answers = %s, score = %s, locale = %s, status = %s, "
+            "submitted = %s, updated = %s, pending = '{}', page = 0 "
+            f"WHERE id = %s AND status = %s RETURNING {', '.join(COLUMNS)}",
+            (Jsonb(response.answers), _value("score", response.score), response.locale,
+             SUBMITTED, now, now, response.id, DRAFT))
+        if row is not None:
+            return _response(row), True
+        row = self._one(f"{_SELECT} WHERE id = %s", (response.id,))
+        if row is None:
+            raise StoreError(f"no draft {response.id}")
+        return _response(row), False
+
+    def get(self, response_id: str) -> Response | None:
+        return _response(self._one(f"{_SELECT} WHERE id = %s", (response_id or "",)))
+
+    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
+        # A server-side cursor streams rows: 100,000 responses never sit in memory.
+        where, params = "form_id = %s", [form_id]
+        if status is not None:
+            where += " AND status = %s"
+            params.append(status)
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                with conn.cursor(name=f"responses_{new_token(6)}") as cursor:
+                    cursor.itersize = 500
+                    cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq", params)
+                    for row in cursor:
+                        yield Response.from_dict(row)
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def iter_all_responses(self) -> Iterator[Response]:
+        forms = [r["form_id"] for r in self._all(
+            "SELECT DISTINCT form_id FROM responses ORDER BY form_id")]
+        for form_id in forms:
+            yield from self.iter_responses(form_id)
+
+    def count(self, form_id: str, status: str | None = None) -> int:
+        if status is None:
+            return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s",
+                             (form_id,))["n"]
+        return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
+                         "status = %s", (form_id, status))["n"]
+
+    def form_stats(self, form_id: str) -> dict[str, Any]:
+        stats: dict[str, Any] = {"draft": 0, "submitted": 0, "review": {}, "latest": None}
+        for row in self._all(
+            "SELECT status, review_status, count(*) AS n, max(submitted) AS latest "
+            "FROM responses WHERE form_id = %s GROUP BY status, review_status", (form_id,)
+        ):
+            stats[row["status"]] = stats.get(row["status"], 0) + row["n"]
+            if row["status"] == SUBMITTED:
+                stats["review"][row["review_status"]] = row["n"]
+                if row["latest"] and (stats["latest"] is None or row["latest"] > stats["latest"]):
+                    stats["latest"] = row["latest"]
+        return stats
+
+    def form_stamp(self, form_id: str) -> str:
+        row = self._one("SELECT count(*) AS n, max(updated) AS u, max(seq) AS s "
+                        "FROM responses WHERE form_id = %s", (form_id,))
+        return f"{row['n']}:{row['u']}:{row['s']}"
+
+    def update(self, response_id: str, **changes: Any) -> Response | None:
+        unknown = set(changes) - set(COLUMNS) - {"updated"}
+        if unknown or "id" in changes:
+            raise StoreError(f"cannot update {', '.join(sorted(unknown or {'id'}))}")
+        changes = {**changes, "updated": utcnow()}
+        assignments = ", ".join(f"{column} = %s" for column in changes)
+        row = self._one(
+            f"UPDATE responses SET {assignments} WHERE id = %s RETURNING {', '.join(COLUMNS)}",
+            [*(_value(c, v) for c, v in changes.items()), response_id])
+        return _response(row)
+
+    def delete(self, response_id: str) -> bool:
+        return self._run("DELETE FROM responses WHERE id = %s", (response_id or "",)) > 0
+
+    def set_resume_hash(self, response_id: str, code_hash: str) -> Response | None:
+        row = self._one(
+            "UPDATE responses SET resume_hash = %s, updated = %s WHERE id = %s AND "
+            f"status = %s RETURNING {', '.join(COLUMNS)}",
+            (code_hash, utcnow(), response_id, DRAFT))
+        return _response(row) if row else self.get(response_id)
+
+    def find_by_resume_hash(self, code_hash: str) -> Response | None:
+        return _response(self._one(f"{_SELECT} WHERE resume_hash = %s AND status = %s",
+                                   (code_hash, DRAFT)))
+
+    def import_records(self, records: Iterable[Response]) -> int:
+        """Add many records with COPY (ids kept; records without one get one)."""
+        columns = [c for c in COLUMNS]
+        count = 0
+        try:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+                with cursor.copy(f"COPY responses ({', '.join(columns)}) FROM STDIN") as copy:
+                    for record in records:
+                        data = record.to_dict()
+                        if not data["id"]:
+                            data["id"] = f"{record.form_id}-{new_token(12)}"
+                        copy.write_row([json.dumps(data[c], ensure_ascii=False)
+                                        if c in JSON_COLUMNS and data[c] is not None
+                                        else data[c] for c in columns])
+                        count += 1
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        return count
+
+    # -- accounts ----------------------------------------------------------------------
+    def add_user(self, user: User) -> User:
+        try:
+            self._run("INSERT INTO users (id, email, data) VALUES (%s, %s, %s)",
+                      (user.id, user.email.lower(), Jsonb(user.to_dict())))
+        except psycopg.errors.UniqueViolation as exc:
+            raise StoreError(f"an account for {user.email} already exists") from exc
+        return user
+
+    def get_user(self, user_id: str) -> User | None:
+        row = self._one("SELECT data FROM users WHERE id = %s", (user_id or "",))
+        return User.from_dict(row["data"]) if row else None
+
+    def find_user(self, email: str) -> User | None:
+        row = self._one("SELECT data FROM users WHERE email = %s",
+                        ((email or "").strip().lower(),))
+        return User.from_dict(row["data"]) if row else None
+
+    def list_users(self) -> list[User]:
+        return [User.from_dict(r["data"]) for r in self._all(
+            "SELECT data FROM users ORDER BY email")]
+
+    def update_user(self, user_id: str, **changes: Any) -> User | None:
+        row = self._one("UPDATE users SET data = data || %s WHERE id = %s RETURNING data",
+                        (Jsonb(changes), user_id))
+        return User.from_dict(row["data"]) if row else None
+
+    def import_users(self, users: Iterable[User]) -> int:
+        return sum(1 for user in users if self.add_user(user))
+
+    # -- audit log ---------------------------------------------------------------------
+    def append_audit(self, entry: dict[str, Any]) -> None:
+        self._run("INSERT INTO audit (entry) VALUES (%s)", (Jsonb({
+            **entry, "id": entry.get("id") or f"audit-{new_token(12)}",
+            "at": entry.get("at") or utcnow()}),))
+
+    def iter_audit(self, oldest_first: bool = False) -> Iterator[dict[str, Any]]:
+        order = "ASC" if oldest_first else "DESC"
+        last = None
+        while True:  # pages of 500, newest first, without holding a cursor open
+            if last is None:
+                rows = self._all(f"SELECT seq, entry FROM audit ORDER BY seq {order} LIMIT 500")
+            else:
+                compare = ">" if oldest_first else "<"
+                rows = self._all(f"SELECT seq, entry FROM audit WHERE seq {compare} %s "
+                                 f"ORDER BY seq {order} LIMIT 500", (last,))
+            if not rows:
+                return
+            for row in rows:
+                yield row["entry"]
+            last = rows[-1]["seq"]
+
+    def count_audit(self) -> int:
+        return self._one("SELECT count(*) AS n FROM audit")["n"]
+
+    def import_audit(self, entries: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        for entry in entries:
+            self.append_audit(entry)
+            count += 1
+        return count
+
+    # -- counters (rate limits) --------------------------------------------------------
+    def hit(self, key: str, window: float) -> int:
+        now = time.time()
+        row = self._one(
+            "INSERT INTO counters (key, count, until) VALUES (%s, 1, %s) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "count = CASE WHEN counters.until > %s THEN counters.count + 1 ELSE 1 END, "
+            "until = CASE WHEN counters.until > %s THEN counters.until ELSE EXCLUDED.until END "
+            "RETURNING count", (key, now + window, now, now))
+        if row["count"] == 1:  # now and then, forget expired counters
+            self._run("DELETE FROM counters WHERE until < %s", (now,))
+        return row["count"]
+
+    def peek(self, key: str) -> int:
+        row = self._one("SELECT count FROM counters WHERE key = %s AND until > %s",
+                        (key, time.time()))
+        return row["count"] if row else 0
+
+    def reset(self, key: str) -> None:
+        self._run("DELETE FROM counters WHERE key = %s", (key,))
