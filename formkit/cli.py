@@ -234,5 +234,107 @@ def user_reset_password(email: str, link: bool) -> None:
         click.echo(f"password changed for {account.email}")
 
 
+def _store_of_app():
+    """The configured store, opened without insisting on an up-to-date schema."""
+    try:
+        app = create_app({"CHECK_STORE_SCHEMA": False})
+    except PluginError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return app.extensions["formkit"].store
+
+
+def _open(url: str):
+    from formkit.storage import StoreError, open_store
+
+    try:
+        return open_store(url, ".")
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def db() -> None:
+    """Database schema (PostgreSQL)."""
+
+
+@db.command("upgrade", with_appcontext=False)
+@click.option("--store", "url", default=None, help="Store URL (default: the configured one).")
+def db_upgrade(url: str | None) -> None:
+    """Create or migrate the PostgreSQL schema; safe to run twice."""
+    store = _open(url) if url else _store_of_app()
+    if not hasattr(store, "upgrade"):
+        click.echo("the TinyDB store needs no schema")
+        return
+    applied = store.upgrade()
+    click.echo(f"applied migration(s) {', '.join(map(str, applied))}" if applied
+               else f"schema already at version {store.schema_version()}")
+    store.close()
+
+
+@main.group("store")
+def store_group() -> None:
+    """Copy, back up and restore everything a store holds."""
+
+
+def _run_transfer(action, total: int, label: str):
+    from formkit.storage import StoreError
+
+    with click.progressbar(length=max(total, 1), label=label, file=sys.stderr) as bar:
+        try:
+            return action(bar.update)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@store_group.command("copy", with_appcontext=False)
+@click.option("--from", "source_url", required=True, help="Store URL to copy from.")
+@click.option("--to", "target_url", required=True, help="Store URL to copy to.")
+@click.option("--force", is_flag=True, help="Add to a target that is not empty.")
+def store_copy(source_url: str, target_url: str, force: bool) -> None:
+    """Copy every response, draft, account and audit entry; verify counts and checksum."""
+    from formkit.storage import transfer
+
+    source, target = _open(source_url), _open(target_url)
+    total = transfer.inventory(source)
+    copied = _run_transfer(lambda tick: transfer.copy(source, target, force=force,
+                                                      progress=tick),
+                           total.responses + total.users + total.audit, "copying")
+    click.echo(f"copied {copied.responses} responses, {copied.users} accounts, "
+               f"{copied.audit} audit entries; checksum {copied.checksum[:16]} verified")
+
+
+@store_group.command("backup", with_appcontext=False)
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--store", "url", default=None, help="Store URL (default: the configured one).")
+def store_backup(path: str, url: str | None) -> None:
+    """Write a consistent compressed snapshot (JSON lines) to PATH."""
+    from formkit.storage import transfer
+
+    store = _open(url) if url else _store_of_app()
+    found = transfer.backup(store, path)
+    click.echo(f"backed up {found.responses} responses, {found.users} accounts, "
+               f"{found.audit} audit entries to {path}")
+
+
+@store_group.command("restore", with_appcontext=False)
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--store", "url", default=None, help="Store URL (default: the configured one).")
+@click.option("--force", is_flag=True, help="Add to a store that is not empty.")
+def store_restore(path: str, url: str | None, force: bool) -> None:
+    """Restore a snapshot made by `formkit store backup` into any store."""
+    from formkit.storage import StoreError, transfer
+
+    store = _open(url) if url else _store_of_app()
+    try:
+        header, _items = transfer.read_backup(path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    total = header["responses"] + header["users"] + header["audit"]
+    restored = _run_transfer(lambda tick: transfer.restore(store, path, force=force,
+                                                           progress=tick), total, "restoring")
+    click.echo(f"restored {restored.responses} responses, {restored.users} accounts, "
+               f"{restored.audit} audit entries; checksum verified")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

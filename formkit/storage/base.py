@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import copy
 import datetime
 import secrets
@@ -245,6 +246,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def reset(self, key: str) -> None:
         """Forget the count of ``key``."""
+
+    @contextlib.contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Reads within this block see one moment of the store (backups, copies)."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release resources."""

@@ -13,6 +13,7 @@ and the pool discards it, so the next request gets a fresh one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterable, Iterator
@@ -70,14 +71,35 @@ class PostgresStore(Store):
         self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True,
                                     kwargs={"row_factory": dict_row, "autocommit": True},
                                     name="formkit")
+        self._snapshot: psycopg.Connection | None = None
 
     def close(self) -> None:
         self._pool.close()
 
+    @contextlib.contextmanager
+    def consistent(self) -> Iterator[None]:
+        """Reads in this block share one REPEATABLE READ transaction: one snapshot."""
+        with self._pool.connection() as conn:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self._snapshot = conn
+                try:
+                    yield
+                finally:
+                    self._snapshot = None
+
+    @contextlib.contextmanager
+    def _connection(self):
+        if self._snapshot is not None:
+            yield self._snapshot
+        else:
+            with self._pool.connection() as conn:
+                yield conn
+
     # -- plumbing ----------------------------------------------------------------------
     def _run(self, sql: str, params: Iterable[Any] = (), *, fetch: str = "none"):
         try:
-            with self._pool.connection() as conn:
+            with self._connection() as conn:
                 cursor = conn.execute(sql, tuple(params))
                 if fetch == "one":
                     return cursor.fetchone()
@@ -185,7 +207,7 @@ class PostgresStore(Store):
             where += " AND status = %s"
             params.append(status)
         try:
-            with self._pool.connection() as conn, conn.transaction():
+            with self._connection() as conn, conn.transaction():
                 with conn.cursor(name=f"responses_{new_token(6)}") as cursor:
                     cursor.itersize = 500
                     cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq", params)

@@ -366,6 +366,12 @@ class TinyDBStore(Store):
         alias = self._aliases.get(response_id) if response_id else None
         return self._responses(alias[0]) if alias else None
 
+    @contextlib.contextmanager
+    def consistent(self) -> Iterator[None]:
+        # Writers wait while a snapshot is read (the lock is re-entrant in this thread).
+        with self._lock:
+            yield
+
     # -- responses ---------------------------------------------------------------------
     def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
         index_key = f"{form_id}:{key}"

@@ -1,0 +1,168 @@
+"""Moving everything a store holds: copies between stores, backups and restores.
+
+A backup is gzip-compressed JSON lines: a header line, then one line per item
+(``{"kind": "response" | "user" | "audit", "data": {...}}``). Any store restores any
+backup. Copies and restores end by comparing counts and a checksum of both sides.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from formkit.storage.base import Response, Store, StoreError, User
+
+FORMAT = "formkit-backup"
+VERSION = 1
+
+
+@dataclass
+class Inventory:
+    """Counts and a checksum of everything in a store (order-independent)."""
+
+    responses: int = 0
+    users: int = 0
+    audit: int = 0
+    checksum: str = ""
+    #: a digest per item, to check that every item of one store is in another.
+    digests: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.responses or self.users or self.audit)
+
+
+def _canonical(kind: str, data: dict[str, Any]) -> bytes:
+    return json.dumps([kind, data], sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
+def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Everything in a store, as (kind, plain data); audit entries oldest first."""
+    for response in store.iter_all_responses():
+        yield "response", response.to_dict()
+    for user in store.list_users():
+        yield "user", user.to_dict()
+    for entry in store.iter_audit(oldest_first=True):
+        yield "audit", dict(entry)
+
+
+def inventory(store: Store) -> Inventory:
+    counts = {"response": 0, "user": 0, "audit": 0}
+    digests = []
+    for kind, data in items(store):
+        counts[kind] += 1
+        digests.append(hashlib.sha256(_canonical(kind, data)).hexdigest())
+    # Sorted, so the order a store lists things in does not matter.
+    checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
+    return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
+                     frozenset(digests))
+
+
+def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
+         progress: Callable[[int], None] = lambda n: None) -> None:
+    """Write items into ``store`` in batches (responses by the thousand)."""
+    batch: list[Response] = []
+
+    def flush() -> None:
+        if batch:
+            store.import_records(batch)
+            progress(len(batch))
+            batch.clear()
+
+    users: list[User] = []
+    audit: list[dict[str, Any]] = []
+    for kind, data in source:
+        if kind == "response":
+            batch.append(Response.from_dict(data))
+            if len(batch) >= 1000:
+                flush()
+        elif kind == "user":
+            users.append(User.from_dict(data))
+        elif kind == "audit":
+            audit.append(data)
+        else:
+            raise StoreError(f"unknown item kind {kind!r} in the backup")
+    flush()
+    store.import_users(users)
+    store.import_audit(audit)
+    progress(len(users) + len(audit))
+
+
+def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
+    """The target's inventory, or :class:`StoreError` when it is not what ``source``
+    holds (``added``: the target may hold more, as after ``--force``)."""
+    copied = inventory(target)
+    if not added:
+        if (copied.responses, copied.users, copied.audit) != (
+                source.responses, source.users, source.audit):
+            raise StoreError(f"counts differ after the copy: {source.responses}/"
+                             f"{source.users}/{source.audit} vs {copied.responses}/"
+                             f"{copied.users}/{copied.audit}")
+        if copied.checksum != source.checksum:
+            raise StoreError("the checksum differs after the copy: some record changed")
+    elif source.digests and not source.digests <= copied.digests:
+        raise StoreError("some records did not arrive unchanged")
+    return copied
+
+
+def copy(source: Store, target: Store, *, force: bool = False,
+         progress: Callable[[int], None] = lambda n: None) -> Inventory:
+    """Copy everything from ``source`` to ``target`` and verify it arrived unchanged."""
+    if not force and not inventory(target).empty:
+        raise StoreError("the target store is not empty (use --force to add to it)")
+    with source.consistent():
+        before = inventory(source)
+        load(target, items(source), progress)
+    return verify(before, target, added=force)
+
+
+def backup(store: Store, path: str | Path) -> Inventory:
+    """Write a compressed JSON-lines snapshot of ``store`` to ``path``."""
+    tmp = Path(f"{path}.partial")
+    with store.consistent(), gzip.open(tmp, "wt", encoding="utf-8") as out:
+        found = inventory(store)
+        out.write(json.dumps({"format": FORMAT, "version": VERSION, "responses":
+                              found.responses, "users": found.users, "audit": found.audit,
+                              "checksum": found.checksum}) + "\n")
+        for kind, data in items(store):
+            out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    return found
+
+
+def read_backup(path: str | Path) -> tuple[dict[str, Any], Iterator[tuple[str, dict]]]:
+    """The header of a backup file and an iterator over its items."""
+    handle = gzip.open(path, "rt", encoding="utf-8")
+    try:
+        header = json.loads(handle.readline())
+    except (OSError, json.JSONDecodeError) as exc:
+        handle.close()
+        raise StoreError(f"{path} is not a formkit backup") from exc
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        handle.close()
+        raise StoreError(f"{path} is not a formkit backup of version {VERSION}")
+
+    def lines() -> Iterator[tuple[str, dict]]:
+        with handle:
+            for line in handle:
+                item = json.loads(line)
+                yield item["kind"], item["data"]
+
+    return header, lines()
+
+
+def restore(store: Store, path: str | Path, *, force: bool = False,
+            progress: Callable[[int], None] = lambda n: None) -> Inventory:
+    header, source = read_backup(path)
+    if not force and not inventory(store).empty:
+        raise StoreError("the store is not empty (use --force to add the backup to it)")
+    load(store, source, progress)
+    expected = Inventory(header["responses"], header["users"], header["audit"],
+                         header["checksum"])
+    return verify(expected, store, added=force)
