@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from formkit.storage import StoreUnavailable
+
 log = logging.getLogger(__name__)
 
 
@@ -24,6 +26,8 @@ def _messages() -> dict[int, tuple[str, str]]:
                                     "long answers and try again.")),
         422: (_("Please check your answers"), _("Some answers could not be accepted.")),
         429: (_("Too many attempts"), _("Please wait a moment before trying again.")),
+        503: (_("Please try again"), _("We could not reach our database just now. Nothing "
+                                       "you saved is lost: please try again in a moment.")),
         500: (_("Something went wrong"), _("An unexpected error happened on our side. Your "
                                            "saved answers are safe; please try again.")),
     }
@@ -39,11 +43,24 @@ def init_app(app: Flask) -> None:
     def _csrf(error: CSRFError):
         # Re-show a form page with what was typed and a fresh token: nothing is lost.
         if request.endpoint == "respond.page":
-            from formkit.views.respond import rerender_after_csrf_failure
+            from formkit.views.respond import rerender_with_input
 
-            return rerender_after_csrf_failure()
+            return rerender_with_input(_(
+                "For your security, please press the button again: your session had "
+                "expired. The answers on this page are still here."), 400)
         return render_error(400, _("Your session expired or the page was open too long. "
                                    "Please go back, reload the page and try again."))
+
+    @app.errorhandler(StoreUnavailable)
+    def _store_down(error: StoreUnavailable):
+        log.warning("store unavailable on %s %s: %s", request.method, request.path, error)
+        if request.endpoint == "respond.page" and request.method == "POST":
+            from formkit.views.respond import rerender_with_input
+
+            return rerender_with_input(_(
+                "We could not save your answers just now. They are still on this page: "
+                "please press the button again in a moment."), 503, read_store=False)
+        return render_error(503)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -359,19 +359,19 @@ def done(form_id: str, token: str):
     return render_template("done.html", form=form, response=response, result=result)
 
 
-def rerender_after_csrf_failure():
-    """A page posted with a missing or stale CSRF token: show it again with what was
-    typed and a fresh token. Nothing is written, since the request is not trusted."""
+def rerender_with_input(message: str, status: int, *, read_store: bool = True):
+    """Show a posted page again with what was typed (and a fresh CSRF token), when the
+    post could not be taken: an expired token, or a store that cannot be reached.
+    Nothing is written."""
     form = get_form(request.view_args["form_id"])
     page = min(request.view_args.get("page", 0), len(form.sections) - 1)
-    draft = current_draft(form)
+    draft = current_draft(form) if read_store else None
     outcome = read_page(form, form.sections[page], current_locale(), request.form,
                         draft.answers if draft else {}, validate=False)
     posted_key = request.form.get("_key", "")
-    flash(_("For your security, please press the button again: your session had expired. "
-            "The answers on this page are still here."), "warning")
+    flash(message, "warning")
     return render_page(form, page, draft, posted_key if _KEY.match(posted_key) else
-                       new_token(16), wtform=outcome.wtform, status=400)
+                       new_token(16), wtform=outcome.wtform, status=status)
 
 
 # -- resume ----------------------------------------------------------------------------
