@@ -97,6 +97,15 @@ class PostgresStore(Store):
                 yield conn
 
     # -- plumbing ----------------------------------------------------------------------
+    def _unavailable(self, error: Exception) -> StoreUnavailable:
+        """A failed connection often means the others failed too (the server restarted):
+        test the idle ones now, so the respondent's next try gets a working one."""
+        try:
+            self._pool.check()
+        except Exception:  # noqa: BLE001 - the server may still be down; the error stands
+            pass
+        return StoreUnavailable(str(error))
+
     def _run(self, sql: str, params: Iterable[Any] = (), *, fetch: str = "none"):
         try:
             with self._connection() as conn:
@@ -107,7 +116,7 @@ class PostgresStore(Store):
                     return cursor.fetchall()
                 return cursor.rowcount
         except psycopg.OperationalError as exc:
-            raise StoreUnavailable(str(exc)) from exc
+            raise self._unavailable(exc) from exc
 
     def _one(self, sql: str, params: Iterable[Any] = ()) -> dict | None:
         return self._run(sql, params, fetch="one")
@@ -144,7 +153,7 @@ class PostgresStore(Store):
                 finally:
                     conn.execute("SELECT pg_advisory_unlock(7261549)")
         except psycopg.OperationalError as exc:
-            raise StoreUnavailable(str(exc)) from exc
+            raise self._unavailable(exc) from exc
         return applied
 
     def check_schema(self) -> None:
@@ -214,7 +223,7 @@ class PostgresStore(Store):
                     for row in cursor:
                         yield Response.from_dict(row)
         except psycopg.OperationalError as exc:
-            raise StoreUnavailable(str(exc)) from exc
+            raise self._unavailable(exc) from exc
 
     def iter_all_responses(self) -> Iterator[Response]:
         forms = [r["form_id"] for r in self._all(
@@ -288,7 +297,7 @@ class PostgresStore(Store):
                                         else data[c] for c in columns])
                         count += 1
         except psycopg.OperationalError as exc:
-            raise StoreUnavailable(str(exc)) from exc
+            raise self._unavailable(exc) from exc
         return count
 
     # -- accounts ----------------------------------------------------------------------
