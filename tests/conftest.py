@@ -202,10 +202,14 @@ class LiveServer:
                        "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),
                        "FORMKIT_SECRET_KEY": "live-test", "FORMKIT_ARGON2_PROFILE": "CHEAPEST",
                        **env}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "formkit.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers)],
-            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+        self.log = instance.parent / f"server-{self.port}.log"
+        instance.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "formkit.cli", "serve", "--port", str(self.port),
+                 "--workers", str(workers)],
+                env=environment, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
