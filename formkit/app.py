@@ -55,6 +55,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(respond.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address (sign-in limits) and scheme
+        # (secure cookies) come from the proxy's X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     for _plugin, blueprints in call_each(pm, "formkit_blueprints", app=app):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)

@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # the address people use, for links printed by the command line
     "BASE_URL": "http://127.0.0.1:5000",
     "RESPONSES_PER_PAGE": 25,
+    # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
+    "TRUSTED_PROXIES": 0,
 }
 
 

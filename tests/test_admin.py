@@ -279,3 +279,16 @@ def test_admin_manages_accounts_on_the_web(app, admin):
     me = store_of(app).find_user("admin@example.ca")
     admin.post(f"/admin/users/{me.id}", data={"csrf_token": token, "action": "disable"})
     assert store_of(app).find_user("admin@example.ca").active is True
+
+
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path):
+    from conftest import make_app
+
+    app = make_app(tmp_path, TRUSTED_PROXIES=1, ARGON2_PROFILE="CHEAPEST")
+    client = app.test_client()
+    for number in range(20):
+        sign_in(client, f"g{number}@example.ca", "wrong guess", )
+    blocked = client.post("/admin/login", data={"csrf_token": csrf(client), "email": "x@y.ca",
+                                                "password": "p"},
+                          headers={"X-Forwarded-For": "203.0.113.9"})
+    assert blocked.status_code == 200  # another person behind the same proxy is not locked out
