@@ -85,6 +85,17 @@ def user_for_token(token: str) -> User | None:
     return None
 
 
+def disable_account(user: User) -> User:
+    """Disable an account and end its sessions at once."""
+    return current_store().update_user(user.id, active=False,
+                                       session_version=user.session_version + 1)
+
+
+def enable_account(user: User) -> User:
+    """Enable an account again, with a clean slate of failed sign-ins."""
+    return current_store().update_user(user.id, active=True, failed_logins=0, locked_until=0.0)
+
+
 def set_password(user: User, password: str) -> User:
     """Store a new password hash; ends the account's other sessions and its token."""
     return current_store().update_user(

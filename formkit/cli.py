@@ -198,12 +198,9 @@ def user_list() -> None:
 @with_appcontext
 def user_disable(email: str) -> None:
     """Disable an account and end its sessions."""
-    from formkit.state import current_store
+    from formkit.auth import disable_account
 
-    account = _account(email)
-    current_store().update_user(account.id, active=False,
-                                session_version=account.session_version + 1)
-    click.echo(f"disabled {account.email}")
+    click.echo(f"disabled {disable_account(_account(email)).email}")
 
 
 @user.command("enable")
@@ -211,11 +208,9 @@ def user_disable(email: str) -> None:
 @with_appcontext
 def user_enable(email: str) -> None:
     """Enable a disabled account."""
-    from formkit.state import current_store
+    from formkit.auth import enable_account
 
-    account = _account(email)
-    current_store().update_user(account.id, active=True, failed_logins=0, locked_until=0.0)
-    click.echo(f"enabled {account.email}")
+    click.echo(f"enabled {enable_account(_account(email)).email}")
 
 
 @user.command("reset-password")

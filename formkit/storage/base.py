@@ -27,8 +27,21 @@ def new_token(nbytes: int = 10) -> str:
     return base64.b32encode(secrets.token_bytes(nbytes)).decode().rstrip("=").lower()
 
 
+class _Record:
+    """Plain-data conversion shared by the stored dataclasses."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        names = {f.name for f in fields(cls)}
+        # A deep copy: callers may change what they get without touching a cache.
+        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
+
+
 @dataclass
-class Response:
+class Response(_Record):
     """One respondent's answers to one form: a draft until submitted."""
 
     id: str
@@ -56,14 +69,6 @@ class Response:
     #: changes of ``review_status``: ``{"at", "by", "from", "to", "comment"}``, oldest first.
     history: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Response:
-        names = {f.name for f in fields(cls)}
-        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
-
     @property
     def is_submitted(self) -> bool:
         return self.status == SUBMITTED
@@ -75,7 +80,7 @@ ROLES = (ADMIN, COORDINATOR)
 
 
 @dataclass
-class User:
+class User(_Record):
     """A coordinator account. Respondents have none."""
 
     id: str
@@ -95,14 +100,6 @@ class User:
     token_expires: float = 0.0
     created: str = field(default_factory=utcnow)
     last_login: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> User:
-        names = {f.name for f in fields(cls)}
-        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
 
     @property
     def is_admin(self) -> bool:

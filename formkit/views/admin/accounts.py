@@ -8,7 +8,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from formkit.auth import audit, issue_password_token, new_user
+from formkit.auth import (
+    audit,
+    disable_account,
+    enable_account,
+    issue_password_token,
+    new_user,
+)
 from formkit.state import current_registry, current_store
 from formkit.storage import ROLES, StoreError
 from formkit.views.admin import bp, require_admin
@@ -64,10 +70,10 @@ def user_action(user_id: str):
         if user.id == g.user.id:
             flash(_("You cannot disable your own account."), "error")
             return redirect(url_for("admin.users"))
-        store.update_user(user.id, active=False, session_version=user.session_version + 1)
+        disable_account(user)
         flash(_("%(email)s is disabled and signed out.", email=user.email), "success")
     elif action == "enable":
-        store.update_user(user.id, active=True, failed_logins=0, locked_until=0.0)
+        enable_account(user)
         flash(_("%(email)s is enabled.", email=user.email), "success")
     elif action == "reset":
         store.update_user(user.id, session_version=user.session_version + 1)
