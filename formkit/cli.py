@@ -56,6 +56,10 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
             self.cfg.set("timeout", 120)
             self.cfg.set("graceful_timeout", 30)
             self.cfg.set("accesslog", "-")
+            # Newer gunicorn opens a control socket at one path per user: several
+            # formkit servers on a machine would contend for it, and we do not use it.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return create_app()
