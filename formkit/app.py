@@ -9,7 +9,7 @@ import jinja2
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from formkit import i18n, rendering
+from formkit import i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.plugins import Registry, build_plugin_manager, call_each
@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(respond.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
+    security.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy: the client's address (sign-in limits) and scheme
         # (secure cookies) come from the proxy's X-Forwarded-* headers.

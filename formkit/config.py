@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # the address people use, for links printed by the command line
     "BASE_URL": "http://127.0.0.1:5000",
     "RESPONSES_PER_PAGE": 25,
+    # rate limits per client address: (count, seconds)
+    "FORM_POSTS_PER_ADDRESS": (120, 60),        # per worker process
+    "RESUME_FAILURES_PER_ADDRESS": (10, 15 * 60),  # across workers and servers
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
 }

@@ -201,6 +201,8 @@ class LiveServer:
                        "FORMKIT_FORMS_DIR": str(ROOT / "forms"),
                        "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),
                        "FORMKIT_SECRET_KEY": "live-test", "FORMKIT_ARGON2_PROFILE": "CHEAPEST",
+                       # load tests send thousands of posts from one address on purpose
+                       "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]",
                        **env}
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log = instance.parent / f"server-{self.port}.log"

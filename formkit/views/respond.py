@@ -35,6 +35,7 @@ from formkit.flow import (
 )
 from formkit.i18n import current_locale
 from formkit.schema import Form
+from formkit.security import count_resume_failure, resume_failures_exceeded
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
 from formkit.storage.base import new_token
@@ -396,12 +397,21 @@ def _continue(response: Response):
     return redirect(page_url(form, response.page))
 
 
+def _too_many_attempts():
+    return render_template("resume.html", code="", error=_(
+        "Too many codes that did not match were tried from your network. Please wait 15 "
+        "minutes, then try again.")), 429
+
+
 @bp.route("/resume", methods=["GET", "POST"])
 def resume():
     if request.method == "GET":
         return render_template("resume.html", error=None, code="")
+    if resume_failures_exceeded():
+        return _too_many_attempts()
     response, error = _resume(request.form.get("code", ""))
     if error:
+        count_resume_failure()
         return render_template("resume.html", error=error,
                                code=request.form.get("code", "")[:64]), 422
     return _continue(response)
@@ -409,7 +419,10 @@ def resume():
 
 @bp.get("/resume/<code>")
 def resume_link(code: str):
+    if resume_failures_exceeded():
+        return _too_many_attempts()
     response, error = _resume(code)
     if error:
+        count_resume_failure()
         return render_template("resume.html", error=error, code=code[:64]), 404
     return _continue(response)

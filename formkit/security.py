@@ -1,0 +1,88 @@
+"""Security by default: response headers, session cookies, and rate limits.
+
+- Every response carries a Content-Security-Policy with no inline script or style (our
+  pages have none), ``X-Content-Type-Options``, a ``Referrer-Policy`` that keeps resume
+  links out of other sites' logs, and a refusal to be framed.
+- The session cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came
+  over HTTPS (directly or through a trusted proxy).
+- Form posts are limited per address in each worker (a flood is cut off early, without
+  a write per request); failed resume codes are counted per address in the store, across
+  workers and servers, so codes cannot be guessed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+
+from flask import Flask, current_app, request
+from flask.sessions import SecureCookieSessionInterface
+
+from formkit.state import current_store
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; object-src 'none'")
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app: Flask) -> bool:
+        # Secure over HTTPS without a setting to forget; plain HTTP stays usable locally.
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+class SlidingWindow:
+    """At most ``limit`` events per ``window`` seconds per key, in this process."""
+
+    def __init__(self, limit: int, window: float):
+        self.limit, self.window = limit, window
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return False
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle addresses
+                for idle in [k for k, v in self._events.items() if not v]:
+                    del self._events[idle]
+            return True
+
+
+def resume_failures_exceeded() -> bool:
+    limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
+    return current_store().peek(f"resume:{request.remote_addr}") >= limit
+
+
+def count_resume_failure() -> None:
+    _limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
+    current_store().hit(f"resume:{request.remote_addr}", window)
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = _SessionInterface()
+    limit, window = app.config["FORM_POSTS_PER_ADDRESS"]
+    posts = SlidingWindow(limit, window)
+
+    @app.before_request
+    def _limit_form_posts():
+        if request.method == "POST" and request.endpoint == "respond.page":
+            if not posts.allow(request.remote_addr or "unknown"):
+                from formkit.views.errors import render_error
+
+                return render_error(429)
+        return None
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
