@@ -9,7 +9,7 @@ import jinja2
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from formkit import i18n, rendering, security
+from formkit import assets, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.plugins import Registry, build_plugin_manager, call_each
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     load_config(app, config)
     i18n.init_app(app)
     rendering.init_app(app)
+    assets.init_app(app)
     csrf.init_app(app)
 
     pm = build_plugin_manager(app.config["PLUGINS_DIR"], app.config["BLOCKED_PLUGINS"])
