@@ -197,6 +197,7 @@ class LiveServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.instance = instance
         environment = {**os.environ, "FORMKIT_INSTANCE_PATH": str(instance),
                        "FORMKIT_FORMS_DIR": str(ROOT / "forms"),
                        "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),

@@ -1,0 +1,205 @@
+"""Real browsers: headless Chromium (Debian's) driven by Playwright, against the real
+server on loopback. Accessibility is scanned with axe-core (shipped by
+axe-playwright-python); screenshots land in ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from conftest import ROOT, form_of, make_app, page_input
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts"
+SEEDS = ("membership", "wellbeing", "workplan", "evaluation", "competency")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from conftest import LiveServer
+
+    instance = tmp_path_factory.mktemp("browser") / "live-instance"
+    live = LiveServer(instance, workers=2)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("schemas"), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"))
+    return {form_id: form_of(app, form_id) for form_id in SEEDS}
+
+
+def serious(page) -> list[str]:
+    result = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
+            for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def fill_page(page, section) -> None:
+    """Answer a page in the browser the way a person would, from the sample input."""
+    for name, value in page_input(section).items():
+        values = value if isinstance(value, list) else [value]
+        field = page.locator(f'[name="{name}"]')
+        if field.count() == 0:
+            continue
+        kind = field.first.get_attribute("type") or field.first.evaluate(
+            "e => e.tagName.toLowerCase()")
+        if kind in ("radio", "checkbox"):
+            for one in values:
+                page.locator(f'[name="{name}"][value="{one}"]').check()
+        elif kind == "select":
+            field.first.select_option(values[0])
+        else:
+            field.first.fill(values[0])
+
+
+def walk(page, base: str, form_id: str, form, lang: str, visit) -> None:
+    """Fill every page of a form, calling ``visit(page, index)`` on each, then submit."""
+    page.goto(f"{base}/f/{form_id}/?lang={lang}")
+    while "/done/" not in page.url:
+        index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
+                              .get_attribute("action")).group(1))
+        visit(page, index)
+        fill_page(page, form.sections[index])
+        page.locator("form#response-form .actions button.button").first.click()
+        page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_page_passes_axe_and_fits_a_phone(chromium, server, forms, lang):
+    context = chromium.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    problems = []
+    ARTIFACTS.mkdir(exist_ok=True)
+    for url in ("/", "/resume", "/membership/directory", "/workplan/from-wellbeing",
+                "/admin/login"):
+        page.goto(f"{server.url}{url}?lang={lang}")
+        problems += [f"{url}: {p}" for p in serious(page)]
+
+    def check(page, index):
+        name = f"{page.url.split('/f/')[1].split('/')[0]}-{index + 1}-{lang}"
+        assert page.locator("html").get_attribute("lang") == lang
+        problems.extend(f"{name}: {p}" for p in serious(page))
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 375px"
+        page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+
+    for form_id in SEEDS:
+        walk(page, server.url, form_id, forms[form_id], lang, check)
+        problems += [f"{form_id} result: {p}" for p in serious(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_language_switch_keeps_typed_answers_and_show_if_is_live(chromium, server):
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang=en")
+    page.fill("#q_name", "Zoë Tremblay")
+    page.fill("#q_community", "Kingston")
+    page.get_by_role("button", name="Français").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.input_value("#q_name") == "Zoë Tremblay"
+    assert page.input_value("#q_community") == "Kingston"
+    page.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_conditional_question_with_and_without_javascript(chromium, server, forms, javascript):
+    context = chromium.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    seen = {}
+
+    def visit(page, index):
+        if index == 3:  # consent page: the directory text depends on an answer here
+            description = page.locator("#field-directory_description")
+            if javascript:
+                page.check('[name="q_consent_directory"][value="no"]')
+                seen["hidden_on_no"] = description.is_hidden()
+                page.check('[name="q_consent_directory"][value="yes"]')
+                seen["shown_on_yes"] = description.is_visible()
+            else:
+                seen["shown_without_script"] = description.is_visible()
+
+    walk(page, context_base(server), "membership", forms["membership"], "en", visit)
+    assert "submitted" in page.content()
+    if javascript:
+        assert seen == {"hidden_on_no": True, "shown_on_yes": True}
+    else:
+        assert seen == {"shown_without_script": True}
+    context.close()
+
+
+def context_base(server) -> str:
+    return server.url
+
+
+def test_table_rows_added_and_removed_without_javascript(chromium, server, forms):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/f/workplan/")
+    fill_page(page, forms["workplan"].sections[0])
+    page.locator("form#response-form .actions button.button").first.click()
+    page.fill('[name="q_actions_1-0-q_action"]', "First action")
+    page.get_by_role("button", name="Add a row").click()
+    page.fill('[name="q_actions_1-1-q_action"]', "Second action")
+    page.get_by_role("button", name="Remove row 1").click()
+    assert page.input_value('[name="q_actions_1-0-q_action"]') == "Second action"
+    assert page.locator('[name="q_actions_1-1-q_action"]').count() == 0
+    context.close()
+
+
+def test_keyboard_enter_goes_forward_and_errors_take_focus(chromium, server):
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang=fr")
+    page.focus("#q_name")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator("#error-summary")
+    assert summary.is_visible() and "Veuillez corriger" in summary.inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.close()
+
+
+def test_coordinator_finds_a_response_and_downloads_pdf_and_csv(chromium, server, forms,
+                                                                tmp_path):
+    from conftest import add_user
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    add_user(app, "coord@example.ca", password="a long enough secret")
+    context = chromium.new_context(accept_downloads=True)
+    page = context.new_page()
+    walk(page, server.url, "wellbeing", forms["wellbeing"], "fr", lambda p, i: None)
+    page.goto(f"{server.url}/admin/login?lang=en")
+    page.fill("#email", "coord@example.ca")
+    page.fill("#password", "a long enough secret")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.get_by_role("link", name=re.compile("Wellbeing Guide")).first.click()
+    page.locator("table.responses tbody a").first.click()
+    with page.expect_download() as pdf:
+        page.locator('a[href*="/pdf?doc_lang=fr"]').click()
+    assert Path(pdf.value.path()).read_bytes()[:5] == b"%PDF-"
+    page.goto(f"{server.url}/admin/forms/wellbeing/")
+    with page.expect_download() as csv:
+        page.locator('a[href*="export.csv"]').click()
+    assert Path(csv.value.path()).read_text(encoding="utf-8-sig").startswith("Reference,")
+    context.close()
