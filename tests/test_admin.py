@@ -141,7 +141,7 @@ def test_admin_post_without_csrf_is_refused_in_french(admin):
 PUBLIC = {"static", "public.index", "public.healthz", "respond.start", "respond.page",
           "respond.saved", "respond.done", "respond.resume", "respond.resume_link",
           "membership.directory", "workplan.from_wellbeing", "admin.login",
-          "admin.set_password"}
+          "admin.set_password", "assets.asset"}
 
 
 def test_every_non_public_route_needs_a_session(app):
