@@ -42,7 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                              max_table_rows=int(app.config["MAX_TABLE_ROWS"]))
     store = open_store(app.config["STORE"], app.instance_path)
     if app.config["CHECK_STORE_SCHEMA"] and hasattr(store, "check_schema"):
-        store.check_schema()  # fail at start, not on the first respondent
+        try:
+            store.check_schema()  # fail at start, not on the first respondent
+        except Exception:
+            store.close()
+            raise
     app.extensions["formkit"] = Formkit(registry=registry, store=store, settings=settings)
     # Plugins in the plugins directory may keep templates in its templates/ folder.
     plugin_templates = os.path.join(app.config["PLUGINS_DIR"] or "", "templates")
