@@ -203,3 +203,39 @@ def test_coordinator_finds_a_response_and_downloads_pdf_and_csv(chromium, server
         page.locator('a[href*="export.csv"]').click()
     assert Path(csv.value.path()).read_text(encoding="utf-8-sig").startswith("Reference,")
     context.close()
+
+
+def test_save_close_and_resume_by_code_in_the_other_language(chromium, server, forms):
+    first = chromium.new_context()
+    page = first.new_page()
+    page.goto(f"{server.url}/f/membership/?lang=en")
+    fill_page(page, forms["membership"].sections[0])
+    page.fill("#q_name", "Zoë Tremblay")
+    page.get_by_role("button", name="Save and continue later").click()
+    code = page.locator(".resume-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", code)
+    first.close()  # the browser is closed: the session is gone
+    second = chromium.new_context()
+    page = second.new_page()
+    page.goto(f"{server.url}/resume?lang=fr")
+    page.fill("#code", code.lower().replace("-", " "))
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/f/membership/page/0"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.input_value("#q_name") == "Zoë Tremblay"
+    second.close()
+
+
+def test_desktop_screenshots_of_every_form(chromium, server, forms):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def shot(page, index):
+        name = page.url.split("/f/")[1].split("/")[0]
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{index + 1}-desktop.png"), full_page=True)
+
+    for form_id in SEEDS:
+        walk(page, server.url, form_id, forms[form_id], "en", shot)
+    context.close()
+    assert len(list(ARTIFACTS.glob("*-desktop.png"))) >= 20
