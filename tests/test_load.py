@@ -8,6 +8,7 @@ short; ``FORMKIT_LOAD_SUBMISSIONS`` raises them (e.g. 2000).
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -63,7 +64,9 @@ def submit_once(base: str, pages: list[dict], retries: int = 8) -> str | None:
                 if exc.code in (301, 302, 303):
                     return exc
                 time.sleep(0.2)
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError,
+                    TimeoutError, OSError):
+                # a worker killed while answering: a refused, reset or truncated reply
                 time.sleep(0.2)
         return None
 
