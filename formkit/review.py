@@ -49,9 +49,14 @@ def review_statuses(form: Form, locale: str) -> list[tuple[str, str]]:
     return [(key, str(label)) for key, label in DEFAULT_STATUSES]
 
 
+def status_keys(form: Form) -> list[str]:
+    """The form's review status keys, the default first (no labels: nothing translated)."""
+    return [key for key, _text in (form.review_statuses or DEFAULT_STATUSES)]
+
+
 def review_status(form: Form, response: Response) -> str:
     """A response's review status; new responses have the form's first status."""
-    keys = [key for key, _label in review_statuses(form, "en")]
+    keys = status_keys(form)
     return response.review_status if response.review_status in keys else keys[0]
 
 
@@ -105,7 +110,7 @@ class Filters:
             filters.problems.append(_("Unknown response state ignored."))
         review = args.get("review") or None
         if review is not None:
-            if review in {key for key, _l in review_statuses(form, "en")}:
+            if review in status_keys(form):
                 filters.review = review
             else:
                 filters.problems.append(_("Unknown review status ignored."))

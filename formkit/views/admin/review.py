@@ -18,6 +18,7 @@ from formkit.review import (
     review_status,
     review_statuses,
     sorted_responses,
+    status_keys,
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
@@ -115,7 +116,7 @@ def response_view(response_id: str):
 @bp.post("/responses/<response_id>/status")
 def set_status(response_id: str):
     form, response = response_or_404(response_id)
-    keys = [key for key, _label in review_statuses(form, "en")]
+    keys = status_keys(form)
     new = request.form.get("status")
     comment = (request.form.get("comment") or "").strip()[:1000]
     if new not in keys:
