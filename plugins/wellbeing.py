@@ -118,7 +118,7 @@ def formkit_response_columns(form):
         Column("top_priority", _("Top priority"), top, shown=lambda k: labels().get(k, k)),
         Column("top_score", _("Its score"), lambda r: next(
             (a["priority"] for a in (r.score or {}).get("areas", []) if a["key"] == top(r)),
-            None)),
+            None), shown=lambda v: format_decimal(v, locale=babel_locale(current_locale()))),
     ]
 
 
