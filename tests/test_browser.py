@@ -96,6 +96,11 @@ def test_every_page_passes_axe_and_fits_a_phone(chromium, server, forms, lang):
         name = f"{page.url.split('/f/')[1].split('/')[0]}-{index + 1}-{lang}"
         assert page.locator("html").get_attribute("lang") == lang
         problems.extend(f"{name}: {p}" for p in serious(page))
+        ungrouped = page.evaluate("""() => [...document.querySelectorAll(
+            'input[type=radio], input[type=checkbox]')].filter(i => !i.closest('table')
+            && !(i.closest('fieldset') && i.closest('fieldset').querySelector('legend')
+                 .textContent.trim())).map(i => i.name)""")
+        assert not ungrouped, f"{name}: choices outside a fieldset with a legend: {ungrouped}"
         overflow = page.evaluate("document.documentElement.scrollWidth - "
                                  "document.documentElement.clientWidth")
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 375px"
@@ -175,6 +180,103 @@ def test_keyboard_enter_goes_forward_and_errors_take_focus(chromium, server):
     summary = page.locator("#error-summary")
     assert summary.is_visible() and "Veuillez corriger" in summary.inner_text()
     assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.close()
+
+
+FOCUSED = """() => {
+  const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {name: e.name || "", type: (e.type || e.tagName).toLowerCase(), value: e.value,
+          checked: !!e.checked, action: e.value && e.tagName === "BUTTON" ? e.value : "",
+          label: (e.id || e.name || e.className || e.tagName) + "",
+          outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+          onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth};
+}"""
+
+
+def answer_by_keyboard(page, answers: dict) -> list[str]:
+    """Tab through a page answering ``answers`` with keys only, then press Enter on the
+    forward button. Returns every focus stop that had no visible focus indicator."""
+    pending = {name: v if isinstance(v, list) else [v] for name, v in answers.items()}
+    unseen = []
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUSED)
+        if not (focus["outline"] and focus["onScreen"]):
+            unseen.append(focus["label"])
+        name, kind = focus["name"], focus["type"]
+        if focus["action"] in ("next", "submit"):
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return unseen
+        if name not in pending:
+            continue
+        wanted = pending[name]
+        if kind == "checkbox":
+            if (focus["value"] in wanted) != focus["checked"]:
+                page.keyboard.press("Space")
+            continue
+        if kind == "radio":
+            page.keyboard.press("Space")
+            for _ in range(20):  # arrows move and check within the group
+                if page.evaluate("document.activeElement.value") == wanted[0]:
+                    break
+                page.keyboard.press("ArrowDown")
+        elif kind.startswith("select"):
+            for _ in range(60):
+                if page.evaluate("document.activeElement.value") == wanted[0]:
+                    break
+                page.keyboard.press("ArrowDown")
+        else:
+            page.keyboard.type(wanted[0])
+        assert page.evaluate("document.activeElement.value") == wanted[0], name
+        del pending[name]
+    raise AssertionError("the forward button was never reached by Tab")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_whole_form_by_keyboard_alone_with_visible_focus(chromium, server, forms, lang):
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang={lang}")
+    form, unseen = forms["membership"], []
+    while "/done/" not in page.url:
+        assert page.locator("#error-summary").count() == 0, page.locator(
+            "#error-summary").inner_text()
+        index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
+                              .get_attribute("action")).group(1))
+        unseen += answer_by_keyboard(page, page_input(form.sections[index]))
+    assert not unseen, f"focus not visible on: {unseen}"
+    expected = "Thank you" if lang == "en" else "Merci"
+    assert expected in page.locator("main").inner_text()
+    page.close()
+
+
+def test_errors_are_announced_and_lead_to_their_field(chromium, server):
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang=fr")
+    page.fill("#q_email", "pas une adresse")
+    with page.expect_navigation():
+        page.locator("form#response-form .actions button.button").first.click()
+    assert page.title().startswith("Erreur")
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert"
+    links = summary.locator("a")
+    assert links.count() >= 2  # the missing name and the wrong email at least
+    for i in range(links.count()):
+        target = links.nth(i).get_attribute("href")
+        field = page.locator(target)
+        control = field.locator("[aria-invalid=true], fieldset[aria-describedby]").first
+        message_id = control.get_attribute("aria-describedby").split()[-1]
+        message = page.locator(f"#{message_id}").inner_text()
+        said, text = message.split(":", 1)  # "Erreur : …" read out before the message
+        assert said.strip() == "Erreur"
+        assert text.strip() in links.nth(i).inner_text()
+    # Following a link by keyboard, the next Tab lands inside that field.
+    email_link = summary.locator('a[href="#field-email"]')
+    email_link.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q_email"
+    assert page.input_value("#q_email") == "pas une adresse"
     page.close()
 
 
