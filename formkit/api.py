@@ -16,6 +16,7 @@ from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
 from formkit.review import Column
 from formkit.schema import FieldSpec, Form, Section, Text
+from formkit.scoring import compute_scores
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
 
@@ -68,6 +69,7 @@ __all__ = [
     "Text",
     "babel_locale",
     "bar_chart",
+    "compute_scores",
     "current_locale",
     "current_registry",
     "current_store",

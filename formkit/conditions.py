@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from formkit.suggest import closest
+
 if TYPE_CHECKING:
     from formkit.schema import SchemaContext
 
@@ -101,16 +103,22 @@ def parse_condition(
     ops = [op for op in OPERATORS if op in raw]
     extra = set(raw) - {"field", *OPERATORS}
     if extra:
-        ctx.error(raw, f"show_if: unknown key(s) {', '.join(sorted(extra))}", line)
+        ctx.error(raw, f"show_if: unknown key(s) {', '.join(sorted(extra))}", line,
+                  suggestion=closest(sorted(extra)[0], ["field", *OPERATORS]))
         return None
     if len(ops) != 1:
-        ctx.error(raw, f"show_if needs exactly one of {', '.join(OPERATORS)}", line)
+        ctx.error(raw, f"show_if needs exactly one of {', '.join(OPERATORS)}", line,
+                  suggestion="e.g. show_if: {field: other_question, equals: yes}")
         return None
     if field_id not in known:
+        later = ctx.declared.get(str(field_id))
         ctx.error(
             raw,
             f"show_if refers to '{field_id}', which is not an earlier field of this form",
             line,
+            suggestion=f"'{field_id}' is asked later (line {later}); a question can only "
+            "depend on answers given before it, so move it above this one" if later
+            else closest(field_id, known) or f"earlier fields are: {', '.join(known) or 'none'}",
         )
         return None
     op = ops[0]

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from formkit.conditions import Condition, parse_condition
+from formkit.scoring import ScoreRule, parse_scoring
+from formkit.suggest import FIELD_KEYS, closest
 from formkit.yamlsource import line_of, load_yaml
 
 if TYPE_CHECKING:
@@ -47,9 +49,13 @@ class SchemaError:
     source: str
     line: int
     message: str
+    #: how to fix it, in a few words (printed on the next line by ``formkit check``).
+    suggestion: str = ""
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.message}"
+        text = f"{self.source}:{self.line}: {self.message}"
+        return f"{text}\n    suggestion: {self.suggestion}" if self.suggestion else text
+
 
 
 class FormLoadError(Exception):
@@ -114,10 +120,12 @@ class Form:
     source: str = ""
     #: name of the plugin that contributed the form (set by the registry).
     plugin: str = ""
-    #: top-level keys this module does not interpret (e.g. ``scoring``), for plugins.
+    #: top-level keys this module does not interpret, for plugins.
     extra: dict[str, Any] = field(default_factory=dict)
     #: the coordinators' review statuses ``(key, text)``; empty means the core's default.
     review_statuses: list[tuple[str, Text]] = field(default_factory=list)
+    #: the scores declared with ``scoring:`` (:mod:`formkit.scoring`).
+    scoring: tuple[ScoreRule, ...] = ()
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -143,28 +151,42 @@ class SchemaContext:
         self.source = source
         self.types: Mapping[str, FieldType] = types or {}
         self.errors: list[SchemaError] = []
+        #: every field id declared anywhere in the file, with its line (for suggestions
+        #: about questions referred to before they are asked).
+        self.declared: dict[str, int] = {}
 
-    def error(self, node: Any, message: str, line: int = 0, key: Any = None) -> None:
-        """Record a problem at ``line``, else at ``key`` of ``node``, else where ``node`` starts."""
-        self.errors.append(SchemaError(self.source, line or line_of(node, 1, key), message))
+    def error(self, node: Any, message: str, line: int = 0, key: Any = None,
+              suggestion: str = "") -> None:
+        """Record a problem at ``line``, else at ``key`` of ``node``, else where ``node``
+        starts; ``suggestion`` says how to fix it."""
+        self.errors.append(
+            SchemaError(self.source, line or line_of(node, 1, key), message, suggestion))
 
     def text(self, node: Mapping, key: str, *, required: bool = True) -> Text | None:
         """Read ``node[key]`` as a bilingual text; report a missing language."""
         value = node.get(key)
         if value is None:
             if required:
-                self.error(node, f"'{key}' is required ({{en: ..., fr: ...}})")
+                self.error(node, f"'{key}' is required ({{en: ..., fr: ...}})",
+                           suggestion=f"add  {key}: {{en: <English>, fr: <français>}}")
             return None
         if not isinstance(value, Mapping):
             self.error(node, f"'{key}' must give both languages as {{en: ..., fr: ...}}",
-                       key=key)
+                       key=key, suggestion=f"write  {key}: {{en: {str(value)[:40]}, "
+                       "fr: <the French text>}")
             return None
         missing = [lang for lang in LANGUAGES if not str(value.get(lang) or "").strip()]
         for lang in missing:
-            self.error(value, f"'{key}' has no '{lang}' text")
+            other = next((str(value[o]) for o in LANGUAGES if o != lang and value.get(o)), "")
+            name = "French" if lang == "fr" else "English"
+            self.error(value, f"'{key}' has no '{lang}' text",
+                       suggestion=f"add the {name} of {other[:40]!r} as  {lang}: ..."
+                       if other else f"add  {lang}: <the {name} text>")
         unknown = sorted(set(value) - set(LANGUAGES))
         if unknown:
-            self.error(value, f"'{key}' has unknown language(s): {', '.join(unknown)}")
+            self.error(value, f"'{key}' has unknown language(s): {', '.join(unknown)}",
+                       suggestion="texts take exactly two keys, en and fr "
+                       + closest(unknown[0], LANGUAGES))
         if missing:
             return None
         return Text(en=str(value["en"]).strip(), fr=str(value["fr"]).strip())
@@ -183,7 +205,6 @@ class SchemaContext:
 
 
 _SECTION_KEYS = {"id", "title", "description", "fields", "show_if", "show_result"}
-_FIELD_KEYS = {"id", "type", "label", "help", "placeholder", "required", "default", "show_if"}
 
 
 def parse_field(
@@ -198,7 +219,10 @@ def parse_field(
     kind = types.get(type_name) if isinstance(type_name, str) else None
     if kind is None:
         names = ", ".join(sorted(types))
-        ctx.error(raw, f"field '{field_id}': unknown type {type_name!r} (known: {names})")
+        ctx.error(raw, f"field '{field_id}': unknown type {type_name!r} (known: {names})",
+                  key="type" if "type" in raw else None,
+                  suggestion=closest(type_name, types) or "use one of the known types; "
+                  "`formkit new-form` writes an example of each")
         return None
     label = ctx.text(raw, "label", required=kind.label_required)
     spec = FieldSpec(
@@ -214,7 +238,7 @@ def parse_field(
     )
     if "show_if" in raw:
         spec.show_if = parse_condition(raw["show_if"], ctx, known, line_of(raw))
-    options = {k: v for k, v in raw.items() if k not in _FIELD_KEYS}
+    options = {k: v for k, v in raw.items() if k not in FIELD_KEYS}
     kind.configure(spec, options, ctx)
     return spec
 
@@ -240,6 +264,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         ctx.error(data, "'sections' must be a non-empty list")
         raw_sections = []
     section_ids: set[str] = set()
+    ctx.declared = _declared_fields(raw_sections)
     for raw_section in raw_sections:
         if not isinstance(raw_section, Mapping):
             ctx.error(data, "each section must be a mapping", line_of(raw_section))
@@ -251,7 +276,8 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         unknown = sorted(set(raw_section) - _SECTION_KEYS)
         if unknown:
             ctx.error(raw_section, f"section '{section_id}': unknown key(s) {', '.join(unknown)}"
-                      f" (allowed: {', '.join(sorted(_SECTION_KEYS))})")
+                      f" (allowed: {', '.join(sorted(_SECTION_KEYS))})",
+                      suggestion=closest(unknown[0], _SECTION_KEYS))
         show_if = None
         if "show_if" in raw_section:
             show_if = parse_condition(raw_section["show_if"], ctx, known, line_of(raw_section))
@@ -265,7 +291,10 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
             if spec is None:
                 continue
             if spec.id in known:
-                ctx.error(raw_field, f"duplicate field id '{spec.id}'")
+                first = ctx.declared.get(spec.id, 0)
+                ctx.error(raw_field, f"duplicate field id '{spec.id}'",
+                          suggestion=f"the first '{spec.id}' is at line {first}; ids name "
+                          "answers, so give this question its own id")
                 continue
             known.append(spec.id)
             fields.append(spec)
@@ -280,10 +309,12 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                 show_result=bool(raw_section.get("show_result", False)),
             )
         )
+    scoring = parse_scoring(data, ctx, {f.id: f for s in sections for f in s.fields})
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     review_statuses = _review_statuses(data, ctx)
-    known_keys = {"id", "version", "title", "description", "sections", "review_statuses"}
+    known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
+                  "scoring"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -294,7 +325,19 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         source=source,
         extra=extra,
         review_statuses=review_statuses,
+        scoring=scoring,
     )
+
+
+def _declared_fields(raw_sections: list) -> dict[str, int]:
+    """Every field id in the file with the line of its first declaration."""
+    declared: dict[str, int] = {}
+    for raw_section in raw_sections:
+        raw_fields = raw_section.get("fields") if isinstance(raw_section, Mapping) else None
+        for raw_field in raw_fields if isinstance(raw_fields, list) else []:
+            if isinstance(raw_field, Mapping) and isinstance(raw_field.get("id"), str):
+                declared.setdefault(raw_field["id"], line_of(raw_field, 1))
+    return declared
 
 
 def _review_statuses(data: Mapping, ctx: SchemaContext) -> list[tuple[str, Text]]:

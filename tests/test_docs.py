@@ -32,6 +32,14 @@ def test_field_example_loads(block):
     assert [f.id for f in parsed.fields] == [f["id"] for f in fields]
 
 
+def test_scoring_example_loads_on_the_test_form():
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", DOC, re.S) if b.startswith("scoring:")]
+    form = yaml.safe_load((ROOT / "tests" / "data" / "scored" / "checkin.yaml").read_text())
+    form["scoring"] = yaml.safe_load(block)["scoring"]
+    parsed = parse_form(form, "docs/forms.md", TYPES)
+    assert [rule.id for rule in parsed.scoring] == ["total", "rested"]
+
+
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make serve" in readme and "make test" in readme

@@ -49,7 +49,8 @@ def test_a_good_form_loads(tmp_path):
 def test_missing_french_is_an_error_with_its_line(tmp_path):
     body = GOOD.replace("label: {en: Name, fr: Nom}", "label: {en: Name}")
     [error] = errors_of(tmp_path, body)
-    assert error.endswith("form.yaml:10: 'label' has no 'fr' text")
+    assert "form.yaml:10: 'label' has no 'fr' text\n" in error
+    assert error.endswith("suggestion: add the French of 'Name' as  fr: ...")
 
 
 def test_plain_string_text_is_an_error(tmp_path):
@@ -60,7 +61,8 @@ def test_plain_string_text_is_an_error(tmp_path):
 def test_unknown_field_type_names_the_known_ones(tmp_path):
     body = GOOD.replace("type: text", "type: textt")
     [error] = errors_of(tmp_path, body)
-    assert ":8: field 'name': unknown type 'textt'" in error and "textarea" in error
+    assert ":9: field 'name': unknown type 'textt'" in error and "textarea" in error
+    assert error.endswith("suggestion: did you mean 'text'?")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -95,6 +97,28 @@ def test_show_if_on_a_later_field_is_rejected(tmp_path):
     )
     [error] = errors_of(tmp_path, body)
     assert "show_if refers to 'after'" in error
+    assert "suggestion: 'after' is asked later (line 12)" in error
+
+
+def test_suggestions_name_the_fix(tmp_path):
+    def only(body):
+        [error] = errors_of(tmp_path, body)
+        return error.split("suggestion: ", 1)[1]
+
+    assert only(GOOD.replace("type: text", "type: choise")) == "did you mean 'choice'?"
+    assert only(GOOD.replace("type: text", "type: text\n        requird: true")) == (
+        "did you mean 'required'?")
+    assert only(GOOD.replace("label: {en: Name, fr: Nom}", "label: Name")) == (
+        "write  label: {en: Name, fr: <the French text>}")
+    assert only(GOOD.replace("label: {en: Name, fr: Nom}", "label: {en: Name, fr: Nom}\n"
+                             "        show_if: {field: nmae, answered: true}")).startswith(
+        "earlier fields are: ")
+    twice = GOOD + "      - id: name\n        type: text\n        label: {en: N, fr: N}\n"
+    assert only(twice).startswith("the first 'name' is at line 8;")
+    assert only(GOOD.replace("type: text", "type: scale\n        points: 1")).startswith(
+        "most scales use  points: 5")
+    assert only(GOOD.replace("type: text", "type: integer\n        min: 9\n        max: 2")) == (
+        "swap them:  min: 2, max: 9")
 
 
 def test_yaml_syntax_error_has_a_line(tmp_path):

@@ -3,4 +3,5 @@
 BUILTIN_PLUGINS = (
     "formkit.builtins.field_types",
     "formkit.builtins.yaml_forms",
+    "formkit.builtins.scoring",
 )

@@ -18,6 +18,7 @@ from wtforms import Form, validators
 from wtforms.fields.choices import SelectChoice
 
 from formkit.conditions import is_answered
+from formkit.suggest import FIELD_KEYS, closest
 
 if TYPE_CHECKING:
     from formkit.schema import FieldSpec, SchemaContext, Text
@@ -67,6 +68,8 @@ class FieldType:
                 f"field '{spec.id}' ({self.name}): unknown option(s) {', '.join(unknown)}"
                 f" (allowed: {allowed})",
                 spec.line,
+                suggestion=closest(unknown[0], [*self.options, *FIELD_KEYS])
+                or f"a {self.name} field takes: {allowed}",
             )
         spec.options.update({k: v for k, v in options.items() if k in self.options})
 
@@ -104,6 +107,15 @@ class FieldType:
     def sample_formdata(self, spec: FieldSpec) -> dict[str, Any]:
         """Valid input for this field as a browser would post it (benchmarks, tests)."""
         return {spec.name: "sample"}
+
+    # -- declarative scoring (``scoring:`` in YAML) --------------------------------------
+    def scorable(self, spec: FieldSpec) -> bool:
+        """Whether answers to ``spec`` are numbers a ``scoring:`` rule can add up."""
+        return False
+
+    def numbers(self, spec: FieldSpec, value: Any) -> list[float]:
+        """The numbers a stored answer contributes to a score (none when unanswered)."""
+        return []
 
     # -- output ------------------------------------------------------------------------
     def display(self, spec: FieldSpec, value: Any, locale: str) -> str:
@@ -205,4 +217,4 @@ def check_bounds(spec: FieldSpec, ctx: SchemaContext, low: str, high: str) -> No
     lo, hi = spec.options.get(low), spec.options.get(high)
     if lo is not None and hi is not None and lo > hi:
         ctx.error(spec.options, f"field '{spec.id}': '{low}' ({lo}) is above '{high}' ({hi})",
-                  spec.line)
+                  spec.line, suggestion=f"swap them:  {low}: {hi}, {high}: {lo}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -47,6 +48,13 @@ class YesNo(FieldType):
     def summary(self, spec, values, locale):
         return count_summary([("True", yes_no_label(True, locale)),
                               ("False", yes_no_label(False, locale))], values)
+
+    def scorable(self, spec) -> bool:
+        return True
+
+    def numbers(self, spec, value) -> list[float]:
+        """Yes counts 1, no counts 0."""
+        return [] if value is None else [1.0 if value else 0.0]
 
     def value_from(self, spec, field) -> Any:
         return {"yes": True, "no": False}.get(field.data)
@@ -94,6 +102,14 @@ class Choice(FieldType):
 
     def sample_formdata(self, spec):
         return {spec.name: spec.options["choices"][0][0]}
+
+    def scorable(self, spec) -> bool:
+        """A choice scores when every key is a number (``key: 3``): the chosen key."""
+        return all(_number(key) is not None for key, _text in spec.options["choices"])
+
+    def numbers(self, spec, value) -> list[float]:
+        number = _number(value) if is_answered(value) else None
+        return [] if number is None else [number]
 
     def summary(self, spec, values, locale):
         return count_summary(self.choices(spec, locale), values)
@@ -162,6 +178,13 @@ class MultiChoice(Choice):
             option_widget=CheckboxInput(),
         )
 
+    def scorable(self, spec) -> bool:
+        return True
+
+    def numbers(self, spec, value) -> list[float]:
+        """A checklist scores the number of options ticked."""
+        return [float(len(value))] if isinstance(value, list) else []
+
     def sample_formdata(self, spec):
         count = max(spec.options.get("min") or 1, 1)
         return {spec.name: [key for key, _text in spec.options["choices"][:count]]}
@@ -176,3 +199,11 @@ class MultiChoice(Choice):
             return ""
         labels = dict(self.choices(spec, locale))
         return "; ".join(labels.get(str(v), str(v)) for v in value)
+
+
+def _number(key: object) -> float | None:
+    try:
+        number = float(str(key))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None

@@ -116,6 +116,12 @@ class Integer(FieldType):
         if "unit" in options:
             spec.options["unit"] = ctx.text(options, "unit")
 
+    def scorable(self, spec) -> bool:
+        return True
+
+    def numbers(self, spec, value) -> list[float]:
+        return [float(value)] if isinstance(value, int | float) else []
+
     def wtforms_field(self, spec, locale, settings):
         low, high = spec.options.get("min"), spec.options.get("max")
         checks = [validators.NumberRange(min=low, max=high)] if (low, high) != (None, None) else []

@@ -40,7 +40,8 @@ class Scale(FieldType):
         points = options.get("points", 5)
         if isinstance(points, bool) or not isinstance(points, int) or not 2 <= points <= 11:
             ctx.error(options, f"field '{spec.id}': 'points' must be a whole number from 2 to 11",
-                      spec.line)
+                      spec.line, suggestion="most scales use  points: 5  (1 to 5); for "
+                      "more choices than 11, use a choice field")
             points = 5
         spec.options["points"] = points
         anchors: dict[int, Any] = {}
@@ -53,7 +54,8 @@ class Scale(FieldType):
             if not isinstance(point, int) or not 1 <= point <= points:
                 ctx.error(raw_anchors,
                           f"field '{spec.id}': anchor {point!r} is outside 1..{points}",
-                          spec.line)
+                          spec.line, suggestion=f"anchors label points 1 to {points}; "
+                          f"raise 'points' or anchor a point inside the scale")
                 continue
             text = ctx.text(raw_anchors, point)
             if text is not None:
@@ -89,6 +91,13 @@ class Scale(FieldType):
 
     def value_from(self, spec, field) -> Any:
         return to_scale_value(field.data)
+
+    def scorable(self, spec) -> bool:
+        return True
+
+    def numbers(self, spec, value) -> list[float]:
+        """The point chosen; "not applicable" counts as unanswered."""
+        return [float(value)] if isinstance(value, int) else []
 
     def form_data(self, spec, value) -> Any:
         return None if value is None else str(value)
@@ -142,6 +151,12 @@ class Matrix(Scale):
             items.append((text.get(locale), mean, len(rated)))
         return {"kind": "means", "answered": len(values), "items": items,
                 "maximum": spec.options["points"]}
+
+    def numbers(self, spec, value) -> list[float]:
+        """Every rated row (in schema order); "not applicable" rows are left out."""
+        value = value if isinstance(value, dict) else {}
+        return [float(value[key]) for key, _t in spec.options["rows"]
+                if isinstance(value.get(key), int)]
 
     def value_from(self, spec, field) -> Any:
         values = {key: to_scale_value(field[f"r_{key}"].data) for key, _t in spec.options["rows"]}
