@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from formkit import __version__
 from formkit.app import create_app
+from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
 
@@ -45,7 +46,11 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Run the web server (gunicorn; --dev for the reloading development server)."""
     app = _create_app()  # fail here, loudly, before any worker starts
     if dev:
-        app.run(host=host, port=port, debug=True, use_reloader=True)
+        from werkzeug.serving import run_simple
+
+        # run_simple, not app.run: Flask ignores app.run() inside its own command line.
+        app.debug = True
+        run_simple(host, port, app, use_reloader=True, use_debugger=True)
         return
     from gunicorn.app.base import BaseApplication
 
@@ -333,6 +338,10 @@ def store_restore(path: str, url: str | None, force: bool) -> None:
                                                            progress=tick), total, "restoring")
     click.echo(f"restored {restored.responses} responses, {restored.users} accounts, "
                f"{restored.audit} audit entries; checksum verified")
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

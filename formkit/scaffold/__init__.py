@@ -1,0 +1,46 @@
+"""Starting points for form and plugin authors: ``formkit new-form`` and
+``formkit new-plugin`` copy these templates, filling in names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from string import Template
+
+from formkit.schema import ID_PATTERN
+
+HERE = Path(__file__).parent
+
+
+class ScaffoldError(Exception):
+    """The name or the destination cannot be used; the message says why and what to do."""
+
+
+def identifier(name: str) -> str:
+    """A form or plugin id from what a person typed: ``Intake-2025`` → ``intake_2025``."""
+    ident = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
+    if not ID_PATTERN.match(ident):
+        raise ScaffoldError(f"{name!r} cannot be an id: use letters, digits and _ and start "
+                            "with a letter, e.g. volunteer_intake")
+    return ident
+
+
+def humanize(ident: str) -> str:
+    return ident.replace("_", " ").capitalize()
+
+
+def fill(template: Path, **values: str) -> str:
+    return Template(template.read_text(encoding="utf-8")).substitute(values)
+
+
+def new_form(name: str, forms_dir: Path, title_en: str = "", title_fr: str = "") -> Path:
+    """Write ``forms_dir/<id>.yaml``, a bilingual form with every built-in field type."""
+    form_id = identifier(name)
+    path = Path(forms_dir) / f"{form_id}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists; choose another name or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title_en = title_en or humanize(form_id)
+    path.write_text(fill(HERE / "form.yaml", form_id=form_id, path=path, title_en=title_en,
+                         title_fr=title_fr or title_en), encoding="utf-8")
+    return path
