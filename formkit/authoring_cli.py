@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from formkit.scaffold import ScaffoldError, new_form
 
@@ -58,4 +59,73 @@ def preview_command(form_file: Path, host: str, port: int) -> None:
     run_simple(host, port, app, use_reloader=True, extra_files=[str(form_file.resolve())])
 
 
-COMMANDS = (new_form_command, preview_command)
+@click.command("import-xlsform")
+@click.argument("xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "form_id", default=None, help="The form id (default: settings form_id).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the YAML (default: forms/<id>.yaml).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def import_xlsform_command(xlsx: Path, form_id: str | None, out: Path | None,
+                           force: bool) -> None:
+    """Convert an XLSForm (ODK, KoboToolbox) into a formkit YAML form. What cannot be
+    carried over is listed, row by row, here and at the top of the file."""
+    import yaml
+
+    from formkit.builtins.field_types import formkit_field_types
+    from formkit.schema import FormLoadError, parse_form
+    from formkit.xlsform import XLSFormError, import_xlsform
+
+    try:
+        form, report = import_xlsform(xlsx, form_id)
+    except XLSFormError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out = out or _forms_dir() / f"{form['id']}.yaml"
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} already exists; use --force to replace it")
+    header = [f"# Imported from {xlsx.name} by `formkit import-xlsform`."]
+    if report:
+        header.append("# Not carried over (fix by hand, then delete these lines):")
+        header += [f"#   {line}" for line in report]
+    body = yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
+    for line in report:
+        click.echo(line)
+    click.echo(f"wrote {out}: {sum(len(s['fields']) for s in form['sections'])} question(s) "
+               f"on {len(form['sections'])} page(s); {len(report)} item(s) to review")
+    try:
+        parse_form(form, str(out), {cls.name: cls() for cls in formkit_field_types()})
+    except FormLoadError as exc:
+        for error in exc.errors:
+            click.echo(str(error), err=True)
+        raise click.ClickException("the imported form needs the fixes above") from exc
+
+
+@click.command("export-xlsform")
+@click.argument("form")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the .xlsx (default: <form id>.xlsx).")
+@with_appcontext
+def export_xlsform_command(form: str, out: Path | None) -> None:
+    """Write a form (an id, or a YAML file) as an XLSForm for KoboToolbox or ODK."""
+    from formkit.schema import FormLoadError, load_form
+    from formkit.state import current_registry
+    from formkit.xlsform import export_xlsform
+
+    registry = current_registry()
+    if Path(form).is_file():
+        try:
+            loaded = load_form(form, registry.field_types)
+        except FormLoadError as exc:
+            raise click.ClickException(str(exc)) from exc
+    else:
+        loaded = registry.get_form(form)
+        if loaded is None:
+            raise click.ClickException(f"no form '{form}' (formkit forms lists them)")
+    out = out or Path(f"{loaded.id}.xlsx")
+    for line in export_xlsform(loaded, out):
+        click.echo(line)
+    click.echo(f"wrote {out}")
+
+
+COMMANDS = (new_form_command, preview_command, import_xlsform_command, export_xlsform_command)

@@ -1,0 +1,504 @@
+"""Read an XLSForm (the spreadsheet form standard of ODK and KoboToolbox) into a formkit
+form. Every row or column that cannot be carried over is reported with its sheet and
+row; nothing is dropped silently.
+
+Mapped: text (``multiline`` → textarea), integer, decimal, date, select_one (a yes/no
+list → yesno; ``minimal`` → a drop-down), select_multiple, note, range (1..N → scale),
+acknowledge, begin/end group (top level → a page), begin/end repeat (→ a table),
+``label``/``hint`` in English and French (``label::English (en)``, ``label::fr`` …),
+``required``, simple ``relevant`` (→ ``show_if``), simple numeric ``constraint`` (→
+``min``/``max``), settings ``form_id``, ``form_title``, ``version``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from formkit.schema import ID_PATTERN
+from formkit.xlsform.expressions import Unsupported, parse_relevant
+
+LANGS = {"en": "en", "english": "en", "anglais": "en",
+         "fr": "fr", "french": "fr", "français": "fr", "francais": "fr"}
+TEXT_COLUMNS = ("label", "hint")
+#: columns that never change what a respondent sees, so they are skipped quietly.
+QUIET = {"constraint_message", "required_message", "media::image", "media::audio"}
+UNMAPPED_TYPES = {
+    "calculate": "a calculation", "start": "metadata", "end": "metadata",
+    "today": "metadata", "deviceid": "metadata", "subscriberid": "metadata",
+    "simserial": "metadata", "phonenumber": "metadata", "username": "metadata",
+    "email": "metadata", "audit": "metadata", "geopoint": "a location",
+    "geotrace": "a location", "geoshape": "a location", "image": "a file upload",
+    "audio": "a file upload", "video": "a file upload", "file": "a file upload",
+    "background-audio": "a recording", "barcode": "a barcode scan", "hidden": "a hidden value",
+    "time": "a time of day", "datetime": "a date and time", "rank": "a ranking",
+    "xml-external": "an external file", "select_one_from_file": "a list from a file",
+    "select_multiple_from_file": "a list from a file", "trigger": "a trigger",
+}
+COLUMN_TYPES = {"text", "integer", "decimal", "date", "choice", "yesno"}
+
+
+class XLSFormError(Exception):
+    """The file cannot be read as an XLSForm at all."""
+
+
+@dataclass
+class Report:
+    """What could not be carried over, one line per place in the spreadsheet."""
+
+    source: str
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, sheet: str, row: int | None, message: str) -> None:
+        where = f"{self.source}:{sheet}" + (f":{row}" if row else "")
+        self.lines.append(f"{where}: {message}")
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    cells: dict[str, Any]
+
+    def get(self, column: str) -> str:
+        value = self.cells.get(column)
+        return "" if value is None else str(value).strip()
+
+
+def _rows(workbook, sheet: str) -> list[Row]:
+    """Rows of a sheet as {lower-case header: value}, with their spreadsheet row numbers."""
+    if sheet not in workbook.sheetnames:
+        return []
+    values = list(workbook[sheet].iter_rows(values_only=True))
+    if not values:
+        return []
+    header = [str(h).strip().lower() if h is not None else "" for h in values[0]]
+    rows = []
+    for number, cells in enumerate(values[1:], start=2):
+        mapped = {h: v for h, v in zip(header, cells, strict=False) if h and v not in (None, "")}
+        if mapped:
+            rows.append(Row(sheet, number, mapped))
+    return rows
+
+
+def _language(suffix: str) -> str | None:
+    """``English (en)`` → ``en``; ``fr`` → ``fr``; another language → ``None``."""
+    code = re.search(r"\((\w+)\)\s*$", suffix)
+    name = (code.group(1) if code else suffix).strip().lower()
+    return LANGS.get(name) or LANGS.get(name.split("-")[0].split("_")[0])
+
+
+class Importer:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.report = Report(self.path.name)
+        try:
+            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several kinds for a file it cannot read
+            raise XLSFormError(f"{self.path}: not an .xlsx workbook ({exc}); "
+                               "save an .xls file as .xlsx first") from exc
+        if "survey" not in workbook.sheetnames:
+            raise XLSFormError(f"{self.path}: no 'survey' sheet")
+        self.survey = _rows(workbook, "survey")
+        self.choices = _rows(workbook, "choices")
+        settings = _rows(workbook, "settings")
+        self.settings = settings[0] if settings else Row("settings", 2, {})
+        workbook.close()
+        self.default_language = _language(self.settings.get("default_language")) or "en"
+        self.ids: dict[str, str] = {}      # XLSForm name → formkit id
+        self.kinds: dict[str, str] = {}    # formkit id → formkit type
+        self.known: list[str] = []          # ids in order, for show_if
+        self._report_other_languages()
+
+    # -- texts -------------------------------------------------------------------------
+    def _report_other_languages(self) -> None:
+        headers = {h for row in [*self.survey, *self.choices] for h in row.cells}
+        for header in sorted(headers):
+            base, _sep, suffix = header.partition("::")
+            if suffix and base in (*TEXT_COLUMNS, "form_title") and _language(suffix) is None:
+                self.report.add("survey", None, f"column '{header}' is not read: formkit "
+                                "forms are in English and French")
+
+    def text(self, row: Row, base: str) -> dict[str, str] | None:
+        """``{en, fr}`` from ``base`` and ``base::<language>`` columns."""
+        found: dict[str, str] = {}
+        for header in row.cells:
+            name, _sep, suffix = header.partition("::")
+            if name != base:
+                continue
+            lang = _language(suffix) if suffix else self.default_language
+            if lang and row.get(header):
+                found.setdefault(lang, row.get(header))
+        if not found:
+            return None
+        for lang, other in (("fr", "en"), ("en", "fr")):
+            if lang not in found:
+                name = "French" if lang == "fr" else "English"
+                self.report.add(row.sheet, row.number, f"no {name} {base}; the "
+                                f"{'English' if other == 'en' else 'French'} text was copied "
+                                "— translate it")
+            found.setdefault(lang, found.get(other, ""))
+        return {"en": found["en"], "fr": found["fr"]}
+
+    # -- names -------------------------------------------------------------------------
+    def new_id(self, row: Row, name: str) -> str:
+        ident = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "question"
+        if not ident[0].isalpha():
+            ident = f"q_{ident}"
+        ident = ident[:60]
+        base, n = ident, 2
+        while ident in self.kinds or ident in self.ids.values():
+            ident, n = f"{base}_{n}", n + 1
+        if ident != name:
+            self.report.add(row.sheet, row.number, f"name '{name}' became id '{ident}' "
+                            "(lower case letters, digits and _)")
+        self.ids[name] = ident
+        return ident
+
+    def field_id(self, name: str) -> str:
+        return self.ids.get(name, name)
+
+    # -- the whole form ------------------------------------------------------------------
+    def run(self, form_id: str | None = None) -> dict[str, Any]:
+        title = self.text(self.settings, "form_title")
+        if title is None:
+            stem = self.path.stem.replace("_", " ").replace("-", " ").strip().capitalize()
+            title = {"en": stem, "fr": stem}
+            self.report.add("settings", None, "no form_title; the file name was used — "
+                            "write the English and French titles")
+        raw_id = form_id or self.settings.get("form_id") or self.path.stem
+        ident = re.sub(r"[^a-z0-9_]+", "_", raw_id.lower()).strip("_")
+        if not ID_PATTERN.match(ident):
+            ident = f"form_{ident}"[:60]
+        version = self.settings.get("version") or "1"
+        if not re.match(r"^[0-9A-Za-z._-]+$", version):
+            version = "1"
+        sections = self._sections(title)
+        return {"id": ident, "version": version, "title": title, "sections": sections}
+
+    def _sections(self, title: dict[str, str]) -> list[dict[str, Any]]:
+        sections: list[dict[str, Any]] = []
+        current: dict[str, Any] | None = None
+        depth = 0                      # group nesting
+        repeat: dict[str, Any] | None = None
+        for row in self.survey:
+            kind, _sep, argument = row.get("type").partition(" ")
+            kind = kind.strip().lower().replace("begin_", "begin ").replace("end_", "end ")
+            if kind in ("begin", "end"):
+                kind = f"{kind} {argument.strip().split(' ')[0].lower()}"
+                argument = ""
+            if kind == "begin group":
+                depth += 1
+                if depth == 1 and repeat is None:
+                    current = self._new_section(row, sections, title)
+                else:
+                    self.report.add(row.sheet, row.number, f"group '{row.get('name')}' inside "
+                                    "another group or repeat: its questions join the outer one")
+                continue
+            if kind == "end group":
+                depth = max(depth - 1, 0)
+                if depth == 0 and repeat is None:
+                    current = None
+                continue
+            if kind == "begin repeat":
+                if repeat is not None:
+                    self.report.add(row.sheet, row.number, "a repeat inside a repeat cannot "
+                                    "be carried over; its questions become columns of the "
+                                    "outer table")
+                    continue
+                if current is None:
+                    current = self._new_section(None, sections, title)
+                repeat = self._table(row)
+                continue
+            if kind == "end repeat":
+                if repeat is not None:
+                    self._close_table(row, repeat, current)
+                repeat = None
+                continue
+            spec = self._field(row, kind, argument.strip(), in_table=repeat is not None)
+            if spec is None:
+                continue
+            if repeat is not None:
+                repeat["columns"].append(spec)
+                continue
+            if current is None:
+                current = self._new_section(None, sections, title)
+            current["fields"].append(spec)
+            self.known.append(spec["id"])
+        for section in [s for s in sections if not s["fields"]]:
+            self.report.add("survey", section.pop("_row"), f"page '{section['id']}' has no "
+                            "question formkit can show; left out")
+        kept = [s for s in sections if s["fields"]]
+        for section in kept:
+            section.pop("_row", None)
+        return kept
+
+    def _new_section(self, row: Row | None, sections: list, title: dict[str, str]
+                     ) -> dict[str, Any]:
+        number = len(sections) + 1
+        section: dict[str, Any] = {"id": f"page_{number}", "_row": row.number if row else None}
+        if row is not None:
+            name = re.sub(r"[^a-z0-9_]+", "_", row.get("name").lower()).strip("_")
+            if name and name[0].isalpha() and name not in {s["id"] for s in sections}:
+                section["id"] = name
+            section["title"] = self.text(row, "label") or dict(title)
+            condition = self._condition(row)
+            if condition:
+                section["show_if"] = condition
+            self._report_unread(row, {"type", "name", "label", "relevant"})
+        else:
+            section["title"] = dict(title)
+        section["fields"] = []
+        sections.append(section)
+        return section
+
+    # -- one question ------------------------------------------------------------------
+    def _field(self, row: Row, kind: str, argument: str, *, in_table: bool
+               ) -> dict[str, Any] | None:
+        name = row.get("name")
+        if kind in UNMAPPED_TYPES or kind.endswith("_from_file"):
+            what = UNMAPPED_TYPES.get(kind, "a list from a file")
+            self.report.add(row.sheet, row.number, f"'{name or kind}' ({kind}) is {what}, "
+                            "which formkit forms do not ask; left out")
+            return None
+        if kind not in ("text", "integer", "decimal", "date", "select_one", "select_multiple",
+                        "note", "range", "acknowledge"):
+            self.report.add(row.sheet, row.number, f"type '{row.get('type')}' is not known; "
+                            f"'{name}' left out")
+            return None
+        if not name:
+            self.report.add(row.sheet, row.number, "a question without a name; left out")
+            return None
+        label = self.text(row, "label")
+        spec: dict[str, Any] = {"id": self.new_id(row, name)}
+        used = {"type", "name", "label", "hint", "required", "relevant"}
+        if kind == "note":
+            spec["type"] = "info"
+            spec["text"] = label or {"en": name, "fr": name}
+        else:
+            spec["type"], extra_used = self._typed(row, kind, argument, spec)
+            used |= extra_used
+            if spec["type"] is None:
+                self.ids.pop(name, None)
+                return None
+            if label is None:
+                label = {"en": name, "fr": name}
+                self.report.add(row.sheet, row.number, f"'{name}' has no label; its name "
+                                "was used — write the question in both languages")
+            spec["label"] = label
+        hint = self.text(row, "hint")
+        if hint:
+            spec["help"] = hint
+        required = row.get("required").lower()
+        if required in ("yes", "true", "true()", "1"):
+            spec["required"] = True
+        elif required not in ("", "no", "false", "false()", "0"):
+            self.report.add(row.sheet, row.number, f"required '{row.get('required')}' is an "
+                            "expression; the question is optional — make it required by hand")
+        condition = self._condition(row)
+        if condition is not None:
+            if in_table:
+                self.report.add(row.sheet, row.number, "table columns cannot be conditional; "
+                                f"the relevant of '{name}' is left out")
+            else:
+                spec["show_if"] = condition
+        self._report_unread(row, used)
+        order = ("id", "type", "label", "text", "help", "required", "show_if")
+        spec = {**{k: spec[k] for k in order if k in spec},
+                **{k: v for k, v in spec.items() if k not in order}}
+        self.kinds[spec["id"]] = spec["type"]
+        if in_table and spec["type"] not in COLUMN_TYPES:
+            self.report.add(row.sheet, row.number, f"'{name}' ({spec['type']}) cannot be a "
+                            "table column; left out")
+            return None
+        return spec
+
+    def _typed(self, row: Row, kind: str, argument: str, spec: dict[str, Any]
+               ) -> tuple[str | None, set[str]]:
+        """The formkit type, filling type options into ``spec``; the columns it read."""
+        appearance = row.get("appearance").lower()
+        if kind == "text":
+            return ("textarea" if "multiline" in appearance else "text"), {"appearance"}
+        if kind in ("integer", "decimal"):
+            self._bounds(row, spec)
+            return kind, {"constraint"}
+        if kind == "date":
+            return "date", set()
+        if kind == "acknowledge":
+            return "yesno", set()
+        if kind == "range":
+            return self._range(row, spec), {"parameters"}
+        list_name = argument.split(" ")[0]
+        if argument.endswith("or_other"):
+            self.report.add(row.sheet, row.number, "'or_other' is not carried over: add an "
+                            "'other' choice and a text question shown when it is chosen")
+        choices = self._choices(list_name)
+        if not choices:
+            self.report.add(row.sheet, row.number, f"list '{list_name}' has no choices in the "
+                            f"choices sheet; '{row.get('name')}' left out")
+            return None, set()
+        if kind == "select_one" and sorted(c["key"] for c in choices) == ["no", "yes"]:
+            return "yesno", set()
+        if kind == "select_one" and "likert" in appearance and _as_scale(choices, spec):
+            return "scale", {"appearance"}
+        spec["choices"] = choices
+        if kind == "select_multiple":
+            self._bounds(row, spec, r"count-selected\(\s*\.\s*\)")
+            return "multichoice", {"constraint"}
+        if appearance and any(a in appearance for a in ("minimal", "autocomplete")):
+            spec["widget"] = "select"
+            return "choice", {"appearance"}
+        return "choice", set()
+
+    def _choices(self, list_name: str) -> list[dict[str, Any]]:
+        result, seen = [], set()
+        for row in self.choices:
+            if row.get("list_name") != list_name:
+                continue
+            key = row.get("name")
+            if not key or key in seen:
+                self.report.add("choices", row.number, f"choice '{key}' of list '{list_name}' "
+                                "is empty or repeated; left out")
+                continue
+            seen.add(key)
+            label = self.text(row, "label") or {"en": key, "fr": key}
+            result.append({"key": key, "label": label})
+        return result
+
+    def _range(self, row: Row, spec: dict[str, Any]) -> str:
+        params = dict(re.findall(r"(\w+)\s*=\s*(-?[\d.]+)", row.get("parameters")))
+        start, end, step = (float(params.get(k, d)) for k, d in
+                            (("start", 1), ("end", 10), ("step", 1)))
+        if start == 1 and step == 1 and end == int(end) and 2 <= end <= 11:
+            spec["points"] = int(end)
+            return "scale"
+        self.report.add(row.sheet, row.number, f"range {row.get('parameters') or '(default)'} "
+                        "is not 1 to N in steps of 1; it became a number between its ends")
+        spec["min"], spec["max"] = _whole(start), _whole(end)
+        return "decimal" if step != int(step) else "integer"
+
+    def _bounds(self, row: Row, spec: dict[str, Any], subject: str = r"\.") -> None:
+        """``. >= 1 and . <= 9`` (or ``count-selected(.)`` …) as ``min``/``max``."""
+        constraint = row.get("constraint")
+        if not constraint:
+            return
+        parts = re.split(r"\s+and\s+", constraint.strip())
+        found = {}
+        for part in parts:
+            match = re.fullmatch(subject + r"\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)", part.strip())
+            if not match:
+                found = None
+                break
+            op, number = match.groups()
+            value = float(number) if "." in number else int(number)
+            if op in (">", "<") and isinstance(value, int):
+                value = value + 1 if op == ">" else value - 1
+            elif op in (">", "<"):
+                found = None
+                break
+            found["min" if op.startswith(">") else "max"] = value
+        if found:
+            spec.update(found)
+        else:
+            self.report.add(row.sheet, row.number, f"constraint '{constraint}' is not a "
+                            "simple range; it is not checked — add min/max by hand")
+
+    def _condition(self, row: Row) -> dict[str, Any] | None:
+        expression = row.get("relevant")
+        if not expression:
+            return None
+
+        def field_id(name: str) -> str:
+            ident = self.field_id(name)
+            if ident not in self.known:
+                raise Unsupported(f"'{name}' is not an earlier question")
+            return ident
+
+        def convert(ident: str, value: Any) -> Any:
+            if self.kinds.get(ident) == "yesno" and str(value).lower() in ("yes", "no", "ok"):
+                return str(value).lower() != "no"
+            return value
+
+        try:
+            return parse_relevant(expression, field_id, convert)
+        except Unsupported as exc:
+            self.report.add(row.sheet, row.number, f"relevant '{expression}' cannot be "
+                            f"carried over ({exc}); the question is always shown")
+            return None
+
+    def _report_unread(self, row: Row, used: set[str]) -> None:
+        for header in row.cells:
+            base = header.partition("::")[0]
+            if base in used or header in QUIET or base in QUIET or base in TEXT_COLUMNS:
+                continue
+            if base == "appearance" and row.get(header).lower() in ("field-list", ""):
+                continue
+            self.report.add(row.sheet, row.number, f"column '{header}' "
+                            f"('{row.get(header)}') is not carried over")
+
+    def _table(self, row: Row) -> dict[str, Any]:
+        name = row.get("name") or "rows"
+        label = self.text(row, "label") or {"en": name, "fr": name}
+        table = {"id": self.new_id(row, name), "type": "table", "label": label, "columns": [],
+                 "_row": row}
+        condition = self._condition(row)
+        if condition:
+            table["show_if"] = condition
+        if row.get("repeat_count"):
+            self.report.add(row.sheet, row.number, f"repeat_count '{row.get('repeat_count')}' "
+                            "is not carried over; respondents add the rows they need")
+        self._report_unread(row, {"type", "name", "label", "relevant", "repeat_count"})
+        return table
+
+    def _close_table(self, row: Row, table: dict[str, Any], section: dict[str, Any]) -> None:
+        start = table.pop("_row")
+        if not table["columns"]:
+            self.report.add(start.sheet, start.number, f"repeat '{start.get('name')}' has no "
+                            "question a table can hold; left out")
+            return
+        for column in table["columns"]:
+            self.kinds.pop(column["id"], None)
+        self.kinds[table["id"]] = "table"
+        section["fields"].append(table)
+        self.known.append(table["id"])
+
+
+def _as_scale(choices: list[dict[str, Any]], spec: dict[str, Any]) -> bool:
+    """A likert list keyed 1..N (and perhaps "na") is a scale: fill ``spec`` and say so.
+    Labels like "1 – Poor" become anchors; plain numbers need none."""
+    keys = [c["key"] for c in choices]
+    not_applicable = keys[-1:] == ["na"]
+    points = len(keys) - not_applicable
+    if not 2 <= points <= 11 or keys[:points] != [str(i) for i in range(1, points + 1)]:
+        return False
+    anchors = {}
+    for choice in choices[:points]:
+        texts = {lang: re.sub(rf"^{choice['key']}\s*[–-]\s*", "", text).strip()
+                 for lang, text in choice["label"].items()}
+        if texts["en"] != choice["key"]:
+            anchors[int(choice["key"])] = texts
+    spec["points"] = points
+    if anchors:
+        spec["anchors"] = anchors
+    if not_applicable:
+        spec["not_applicable"] = True
+    return True
+
+
+def _whole(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def import_xlsform(path: str | Path, form_id: str | None = None
+                   ) -> tuple[dict[str, Any], list[str]]:
+    """The formkit form (as YAML-ready data) and the report of what was not carried over.
+
+    :raises XLSFormError: when the file is not an XLSForm workbook.
+    """
+    importer = Importer(Path(path))
+    form = importer.run(form_id)
+    return form, importer.report.lines
