@@ -8,6 +8,7 @@ import functools
 import inspect
 
 from formkit import hookimpl
+from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldSettings, FieldType
@@ -56,6 +57,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "Catalog",
     "Column",
     "DRAFT",
     "SUBMITTED",

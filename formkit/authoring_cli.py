@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from formkit.scaffold import ScaffoldError, new_form
+from formkit.scaffold import ScaffoldError, new_form, new_plugin
 
 
 def _forms_dir() -> Path:
@@ -34,6 +34,22 @@ def new_form_command(name: str, title_en: str, title_fr: str, forms_dir: Path) -
     click.echo(f"wrote {path}\n"
                f"next: edit it, see it with `formkit preview {path}`, "
                "check it with `formkit check`")
+
+
+@click.command("new-plugin")
+@click.argument("name")
+@click.option("--title", "title_en", default="", help="The English title of its form.")
+@click.option("--titre", "title_fr", default="", help="The French title of its form.")
+@click.option("--dir", "destination", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default="the current folder")
+def new_plugin_command(name: str, title_en: str, title_fr: str, destination: Path) -> None:
+    """Write formkit-NAME/: an installable plugin package with a form, hooks, a French
+    catalog and its own tests."""
+    try:
+        root = new_plugin(name, destination, title_en, title_fr)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {root}\nnext: cd {root} && pip install -e '.[test]' && pytest")
 
 
 @click.command("preview")
@@ -128,4 +144,5 @@ def export_xlsform_command(form: str, out: Path | None) -> None:
     click.echo(f"wrote {out}")
 
 
-COMMANDS = (new_form_command, preview_command, import_xlsform_command, export_xlsform_command)
+COMMANDS = (new_form_command, new_plugin_command, preview_command, import_xlsform_command,
+            export_xlsform_command)

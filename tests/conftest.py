@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from formkit import create_app
-from formkit.flow import visible_pages
+from formkit import testing
+from formkit.config import DEFAULTS
+from formkit.testing import (  # noqa: F401 - shared with the test modules
+    Browser,
+    fill,
+    form_of,
+    page_input,
+    store_of,
+    submit,
+    text_of,
+)
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -16,15 +25,11 @@ TEST_FORMS = HERE / "data" / "forms"
 
 
 def make_app(tmp_path: Path, **config):
-    settings = {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "FORMS_DIR": str(TEST_FORMS),
-        "PLUGINS_DIR": str(tmp_path / "no-plugins"),
-        "SECRET_KEY": "test-secret",
-    }
+    """An application on ``tmp_path`` with the test forms (unless ``config`` says
+    otherwise) and the real password hashing profile."""
+    settings = {"FORMS_DIR": str(TEST_FORMS), "ARGON2_PROFILE": DEFAULTS["ARGON2_PROFILE"]}
     settings.update(config)
-    return create_app(settings)
+    return testing.make_app(tmp_path, **settings)
 
 
 @pytest.fixture
@@ -47,77 +52,9 @@ def store(app):
     return app.extensions["formkit"].store
 
 
-class Browser:
-    """Drives the test client like a person: each POST carries the CSRF token and the
-    response key of the last page shown, as the browser would send them."""
-
-    def __init__(self, client):
-        self.client = client
-        self.page = None
-
-    def get(self, url: str, **kwargs):
-        self.page = self.client.get(url, **kwargs)
-        return self.page
-
-    def follow(self, response):
-        while response.status_code in (301, 302, 303):
-            response = self.get(response.headers["Location"])
-        return response
-
-    def hidden(self, name: str) -> str:
-        match = re.search(rf'name="{name}" value="([^"]*)"', self.page.get_data(as_text=True))
-        assert match, f"no hidden {name} on the page"
-        return match.group(1)
-
-    def post(self, url: str, data: dict | None = None, action: str = "next", **kwargs):
-        payload = {"csrf_token": self.hidden("csrf_token"), "_action": action}
-        if "_key" in self.page.get_data(as_text=True):
-            payload["_key"] = self.hidden("_key")
-        payload.update(data or {})
-        response = self.client.post(url, data=payload, **kwargs)
-        if response.status_code not in (301, 302, 303):
-            self.page = response
-        return response
-
-
 @pytest.fixture
 def browser(client):
     return Browser(client)
-
-
-def form_of(app, form_id):
-    return app.extensions["formkit"].registry.get_form(form_id)
-
-
-def page_input(section, overrides=None):
-    data = {}
-    for spec in section.fields:
-        if spec.stores_value:
-            data.update(spec.kind.sample_formdata(spec))
-    data.update(overrides or {})
-    return data
-
-
-def fill(browser, app, form_id, lang="en", overrides=None, start_args=""):
-    """Fill every visible page with valid sample input, then submit; returns the result
-    page. ``overrides`` maps page index to field input replacing the samples."""
-    form = form_of(app, form_id)
-    page = browser.follow(browser.get(f"/f/{form_id}/?lang={lang}{start_args}"))
-    while True:
-        match = re.search(r'action="/f/\w+/page/(\d+)"', page.text)
-        index = int(match.group(1))
-        data = page_input(form.sections[index], (overrides or {}).get(index))
-        with app.test_request_context("/"):
-            store = app.extensions["formkit"].store
-            drafts = [r for r in store.iter_responses(form_id) if not r.is_submitted]
-        answers = drafts[-1].answers if drafts else {}
-        last = index == visible_pages(form, answers)[-1] and 'value="submit"' in page.text
-        response = browser.post(f"/f/{form_id}/page/{index}", data,
-                                action="submit" if last else "next")
-        assert response.status_code == 302, text_of(response)[:2000]
-        page = browser.follow(response)
-        if "/done/" in page.request.path:
-            return page
 
 
 PASSWORD = "a long enough secret"
@@ -159,22 +96,6 @@ def admin(seed_app):
     client = app.test_client()
     assert sign_in(client).status_code == 302
     return client
-
-
-def store_of(app):
-    return app.extensions["formkit"].store
-
-
-def submit(app, form_id, lang="en", overrides=None):
-    fill(Browser(app.test_client()), app, form_id, lang, overrides=overrides)
-    return [r for r in store_of(app).iter_responses(form_id) if r.is_submitted][-1]
-
-
-def text_of(response) -> str:
-    """The visible text of a page, roughly (tags removed, spaces folded)."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def free_port() -> int:

@@ -44,3 +44,23 @@ def new_form(name: str, forms_dir: Path, title_en: str = "", title_fr: str = "")
     path.write_text(fill(HERE / "form.yaml", form_id=form_id, path=path, title_en=title_en,
                          title_fr=title_fr or title_en), encoding="utf-8")
     return path
+
+
+def new_plugin(name: str, destination: Path, title_en: str = "", title_fr: str = "") -> Path:
+    """Write an installable plugin package ``destination/formkit-<name>/``: pyproject with
+    the ``formkit`` entry point, the hooks, a form, a French catalog, its own tests."""
+    ident = identifier(name)
+    package, dist = f"formkit_{ident}", f"formkit-{ident.replace('_', '-')}"
+    root = Path(destination) / dist
+    if root.exists():
+        raise ScaffoldError(f"{root} already exists; choose another name or folder")
+    title_en = title_en or humanize(ident)
+    values = {"name": ident, "package": package, "dist": dist, "title_en": title_en,
+              "title_fr": title_fr or title_en}
+    template_root = HERE / "plugin"
+    for template in sorted(template_root.rglob("*.tmpl")):
+        relative = str(template.relative_to(template_root).with_suffix(""))
+        target = root / relative.replace("PACKAGE", package).replace("NAME", ident)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(fill(template, **values), encoding="utf-8")
+    return root
