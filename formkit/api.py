@@ -20,6 +20,7 @@ from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
+from formkit.versions import shown_text
 
 
 def for_form(*form_ids: str):
@@ -52,8 +53,7 @@ def get_form(form_id: str) -> Form | None:
 
 def display_answer(form: Form, field_id: str, value, locale: str | None = None) -> str:
     """A stored value of ``form``'s field as people read it, in ``locale`` (default: current)."""
-    spec = form.field(field_id)
-    return spec.kind.display(spec, value, locale or current_locale())
+    return shown_text(form.field(field_id), value, locale or current_locale())
 
 
 __all__ = [

@@ -27,6 +27,7 @@ from formkit.conditions import is_answered
 from formkit.review import Column, review_status, review_statuses
 from formkit.schema import FieldSpec, Form
 from formkit.storage import Response
+from formkit.versions import shown_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META = (("id", _l("Reference")), ("status", _l("State")), ("review", _l("Review status")),
@@ -71,7 +72,7 @@ def _field_columns(spec: FieldSpec, labels: bool, locale: str) -> list[ExportCol
         if not is_answered(value):
             return None
         if labels:
-            return field.kind.display(field, value, locale)
+            return shown_text(field, value, locale)
         return "; ".join(map(str, value)) if isinstance(value, list) else value
 
     if spec.type == "matrix":
@@ -84,7 +85,7 @@ def _field_columns(spec: FieldSpec, labels: bool, locale: str) -> list[ExportCol
     if spec.type == "table":
         # Readable text here; the XLSX has the rows in a sheet of their own.
         return [ExportColumn(title if labels else spec.id,
-                             lambda r: spec.kind.display(spec, r.answers.get(spec.id), locale)
+                             lambda r: shown_text(spec, r.answers.get(spec.id), locale)
                              or None)]
     return [ExportColumn(title if labels else spec.id,
                          lambda r: shown(spec, r.answers.get(spec.id)))]
@@ -165,7 +166,7 @@ def table_sheets(form: Form, labels: bool, locale: str):
         def rows(response: Response, spec=spec, columns=columns):
             for number, row in enumerate(response.answers.get(spec.id) or [], start=1):
                 yield [response.id, number] + [
-                    (c.kind.display(c, row.get(c.id), locale) if labels else row.get(c.id))
+                    (shown_text(c, row.get(c.id), locale) if labels else row.get(c.id))
                     if is_answered(row.get(c.id)) else None
                     for c in columns]
 

@@ -16,6 +16,7 @@ from formkit.review import review_status, review_statuses
 from formkit.schema import Form
 from formkit.state import current_registry
 from formkit.storage import Response
+from formkit.versions import fits
 
 STAT_LABELS = {
     "count": _l("Answers"), "mean": _l("Mean"), "median": _l("Median"),
@@ -62,7 +63,9 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
             if not spec.stores_value:
                 continue
             label = spec.label.get(locale) if spec.label else spec.id
-            block = spec.kind.summary(spec, values.get(spec.id, []), locale)
+            # Answers kept from an earlier version of the question are left out.
+            fitting = [v for v in values.get(spec.id, []) if fits(spec, v)]
+            block = spec.kind.summary(spec, fitting, locale)
             if block["kind"] == "texts":
                 block["hidden"] = max(0, len(block["items"]) - TEXTS_SHOWN)
                 block["items"] = block["items"][:TEXTS_SHOWN]

@@ -8,11 +8,11 @@ import io
 import textwrap
 
 import pytest
-from test_pdf import pdf_text
 
 from conftest import HERE, Browser, add_user, fill, make_app, sign_in, store_of, submit, text_of
 from formkit.builtins.field_types import formkit_field_types
 from formkit.schema import FormLoadError, load_form
+from test_pdf import pdf_text
 
 TYPES = {cls.name: cls() for cls in formkit_field_types()}
 SCORED = HERE / "data" / "scored"

@@ -108,6 +108,17 @@ class FieldType:
         """Valid input for this field as a browser would post it (benchmarks, tests)."""
         return {spec.name: "sample"}
 
+    # -- stored answers ----------------------------------------------------------------
+    #: the Python types of a stored answer (answers saved under an earlier version of the
+    #: form may differ; they are then shown as plain text and left out of summaries).
+    stored_as: ClassVar[tuple[type, ...]] = (str,)
+
+    def accepts(self, spec: FieldSpec, value: Any) -> bool:
+        """Whether ``value`` has the shape this type stores."""
+        if isinstance(value, bool) and bool not in self.stored_as:
+            return False
+        return isinstance(value, self.stored_as)
+
     # -- declarative scoring (``scoring:`` in YAML) --------------------------------------
     def scorable(self, spec: FieldSpec) -> bool:
         """Whether answers to ``spec`` are numbers a ``scoring:`` rule can add up."""

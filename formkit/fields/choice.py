@@ -30,6 +30,7 @@ class YesNo(FieldType):
     """``type: yesno`` — stored as ``true``/``false``."""
 
     name = "yesno"
+    stored_as = (bool,)
     cell = True
     template = "fields/choices.html"
 
@@ -152,6 +153,7 @@ class MultiChoice(Choice):
     """``type: multichoice`` — checkboxes with optional ``min``/``max`` selections."""
 
     name = "multichoice"
+    stored_as = (list,)
     cell = False
     options = frozenset({"choices", "min", "max"})
 

@@ -103,6 +103,7 @@ class Integer(FieldType):
     """``type: integer`` with optional ``min``/``max``."""
 
     name = "integer"
+    stored_as = (int, float)
     cell = True
     integer = True
     options = frozenset({"min", "max", "unit"})

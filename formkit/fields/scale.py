@@ -92,6 +92,9 @@ class Scale(FieldType):
     def value_from(self, spec, field) -> Any:
         return to_scale_value(field.data)
 
+    def accepts(self, spec, value) -> bool:
+        return value == NOT_APPLICABLE or (isinstance(value, int) and not isinstance(value, bool))
+
     def scorable(self, spec) -> bool:
         return True
 
@@ -151,6 +154,9 @@ class Matrix(Scale):
             items.append((text.get(locale), mean, len(rated)))
         return {"kind": "means", "answered": len(values), "items": items,
                 "maximum": spec.options["points"]}
+
+    def accepts(self, spec, value) -> bool:
+        return isinstance(value, dict)
 
     def numbers(self, spec, value) -> list[float]:
         """Every rated row (in schema order); "not applicable" rows are left out."""

@@ -18,6 +18,7 @@ from wtforms import FieldList, FormField, validators
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
 from formkit.i18n import pair
+from formkit.versions import shown_html, shown_text
 
 #: actions that check a page (the empty action is the re-check at submit).
 VALIDATING_ACTIONS = ("next", "submit", "")
@@ -44,6 +45,9 @@ class Table(FieldType):
     name = "table"
     options = frozenset({"columns", "min_rows", "max_rows"})
     template = "fields/table.html"
+
+    def accepts(self, spec, value) -> bool:
+        return isinstance(value, list) and all(isinstance(row, dict) for row in value)
 
     def configure(self, spec, options, ctx) -> None:
         from formkit.schema import parse_field  # the schema module parses columns as fields
@@ -174,7 +178,7 @@ class Table(FieldType):
         columns = spec.options["columns"]
         return " | ".join(
             "; ".join(
-                pair(label_text(c.label, locale, c.id), c.kind.display(c, row.get(c.id), locale),
+                pair(label_text(c.label, locale, c.id), shown_text(c, row.get(c.id), locale),
                      locale)
                 for c in columns if is_answered(row.get(c.id))
             )
@@ -191,7 +195,7 @@ class Table(FieldType):
         )
         body = Markup("").join(
             Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<td>{}</td>").format(c.kind.display_html(c, row.get(c.id), locale))
+                Markup("<td>{}</td>").format(shown_html(c, row.get(c.id), locale))
                 for c in columns
             ))
             for row in value

@@ -6,11 +6,12 @@ import math
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from formkit.auth import audit
 from formkit.conditions import is_answered
 from formkit.flow import prune
-from formkit.i18n import current_locale
+from formkit.i18n import N_, current_locale, translate
 from formkit.review import (
     Filters,
     matching,
@@ -23,6 +24,7 @@ from formkit.review import (
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
 from formkit.storage.base import utcnow
+from formkit.versions import retired_answers, shown_html
 from formkit.views.admin import bp, form_or_404, visible_forms
 from formkit.views.errors import render_error
 
@@ -91,10 +93,16 @@ def answer_sections(form, response: Response, locale: str) -> list[dict]:
             if spec.id not in visible and not is_answered(value):
                 continue
             items.append({"spec": spec, "label": spec.label.get(locale) if spec.label else spec.id,
-                          "html": spec.kind.display_html(spec, value, locale)
+                          "html": shown_html(spec, value, locale)
                           if is_answered(value) else None})
         if items:
             sections.append({"title": section.title.get(locale), "items": items})
+    retired = retired_answers(form, response.answers)
+    if retired:
+        title = translate(N_("Questions no longer in this form (answered with version "
+                             "%(version)s)"), locale) % {"version": response.form_version}
+        sections.append({"title": title, "retired": True, "items": [
+            {"label": field_id, "html": escape(text)} for field_id, text in retired]})
     return sections
 
 
