@@ -194,11 +194,14 @@ class SchemaContext:
     def identifier(self, node: Mapping, key: str = "id") -> str:
         value = node.get(key)
         if not isinstance(value, str) or not ID_PATTERN.match(value):
+            fixed = re.sub(r"[^a-z0-9_]+", "_", str(value or "").lower()).strip("_")
             self.error(
                 node,
                 f"'{key}' must be lower-case letters, digits and _ starting with a letter "
                 f"(got {value!r})",
                 key=key if key in node else None,
+                suggestion=f"{key}: {fixed}" if ID_PATTERN.match(fixed) else
+                f"e.g. {key}: first_question",
             )
             return str(value or "")
         return value
@@ -212,7 +215,8 @@ def parse_field(
 ) -> FieldSpec | None:
     """Build one :class:`FieldSpec`; ``known`` are the ids of earlier fields."""
     if not isinstance(raw, Mapping):
-        ctx.error(raw, "a field must be a mapping with at least 'id' and 'type'")
+        ctx.error(raw, "a field must be a mapping with at least 'id' and 'type'",
+                  suggestion="- {id: name, type: text, label: {en: Name, fr: Nom}}")
         return None
     field_id = ctx.identifier(raw)
     type_name = raw.get("type")
@@ -254,14 +258,17 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
     form_id = ctx.identifier(data)
     version = data.get("version")
     if version is None or not re.match(r"^[0-9A-Za-z._-]+$", str(version)):
-        ctx.error(data, "'version' is required (e.g. 1 or 2024-1)")
+        ctx.error(data, "'version' is required (e.g. 1 or 2024-1)",
+                  suggestion="add  version: 1  below the id; raise it when questions change")
     title = ctx.text(data, "title")
     description = ctx.text(data, "description", required=False)
     raw_sections = data.get("sections")
     sections: list[Section] = []
     known: list[str] = []
     if not isinstance(raw_sections, list) or not raw_sections:
-        ctx.error(data, "'sections' must be a non-empty list")
+        ctx.error(data, "'sections' must be a non-empty list",
+                  suggestion="sections: [{id: page_1, title: {en: ..., fr: ...}, fields: [...]}]"
+                  " — `formkit new-form` writes a complete example")
         raw_sections = []
     section_ids: set[str] = set()
     ctx.declared = _declared_fields(raw_sections)
@@ -271,7 +278,8 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
             continue
         section_id = ctx.identifier(raw_section)
         if section_id in section_ids:
-            ctx.error(raw_section, f"duplicate section id '{section_id}'")
+            ctx.error(raw_section, f"duplicate section id '{section_id}'",
+                      suggestion="give each page its own id")
         section_ids.add(section_id)
         unknown = sorted(set(raw_section) - _SECTION_KEYS)
         if unknown:
@@ -284,7 +292,9 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         fields: list[FieldSpec] = []
         raw_fields = raw_section.get("fields")
         if not isinstance(raw_fields, list) or not raw_fields:
-            ctx.error(raw_section, f"section '{section_id}' needs a non-empty 'fields' list")
+            ctx.error(raw_section, f"section '{section_id}' needs a non-empty 'fields' list",
+                      suggestion="list its questions under  fields:  (indented below the "
+                      "section), or remove the page")
             raw_fields = []
         for raw_field in raw_fields:
             spec = parse_field(raw_field, ctx, types, known)
@@ -373,7 +383,11 @@ def load_form(path: str | Path, types: Mapping[str, FieldType]) -> Form:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FormLoadError([SchemaError(source, line, f"YAML syntax: {problem}")]) from exc
+        raise FormLoadError([SchemaError(
+            source, line, f"YAML syntax: {problem}",
+            "put the text in quotes if it contains ': ', ' #', or a ? or ! after a space "
+            '(e.g. fr: "Pourquoi ?"); keep the indentation of the lines around it',
+        )]) from exc
     except OSError as exc:
         raise FormLoadError([SchemaError(source, 0, f"cannot read: {exc.strerror}")]) from exc
     return parse_form(data, source, types)

@@ -119,6 +119,10 @@ def test_suggestions_name_the_fix(tmp_path):
         "most scales use  points: 5")
     assert only(GOOD.replace("type: text", "type: integer\n        min: 9\n        max: 2")) == (
         "swap them:  min: 2, max: 9")
+    assert only(GOOD.replace("- id: name", "- id: Full-Name")) == "id: full_name"
+    assert only(GOOD.replace("version: 2\n", "")).startswith("add  version: 1")
+    assert only(GOOD.replace("label: {en: Name, fr: Nom}", "label: {en: Why?, fr: Pourquoi ?}"
+                             )).startswith("put the text in quotes")
 
 
 def test_yaml_syntax_error_has_a_line(tmp_path):
