@@ -26,10 +26,9 @@ from pathlib import Path
 from formkit import create_app, pdf
 from formkit.review import Filters
 from formkit.state import current_registry, current_store
-from formkit.storage import SUBMITTED, Response
 
 sys.path.insert(0, str(Path(__file__).parent))
-from submit import ROOT, sample_answers  # noqa: E402
+from submit import ROOT, seed  # noqa: E402
 
 PASSWORD = "a long enough secret"
 
@@ -56,13 +55,7 @@ def run_size(size: int, repeat: int) -> dict:
             from formkit.auth import new_user, set_password
 
             form = current_registry().forms["workplan"]
-            answers = sample_answers(form)
-            score = current_registry().hook.formkit_score(form=form, answers=answers,
-                                                          locale="en")
-            current_store().import_records(
-                Response(id="", form_id=form.id, form_version=form.version, locale="fr",
-                         status=SUBMITTED, answers=answers, score=score, key=f"k{i}")
-                for i in range(size))
+            seed(form, size, locale="fr")
             set_password(current_store().add_user(new_user("b@example.ca", "admin")), PASSWORD)
             one = next(current_store().iter_responses(form.id))
         client = app.test_client()

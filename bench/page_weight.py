@@ -12,9 +12,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from submit import ROOT, page_data  # noqa: E402
+from submit import ROOT  # noqa: E402
 
 from formkit import create_app  # noqa: E402
+from formkit.testing import page_input  # noqa: E402
 
 
 def main() -> None:
@@ -40,7 +41,7 @@ def main() -> None:
                 print(f"| {form_id} | {index + 1} | {1 + len(assets)} | {raw:.1f} "
                       f"| {zipped:.1f} | {first:.1f} |")
                 client.post(f"/f/{form_id}/page/{index}",
-                            data={**page_data(section), "_action": "next"})
+                            data={**page_input(section), "_action": "next"})
 
 
 if __name__ == "__main__":

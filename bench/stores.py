@@ -30,11 +30,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from submit import ROOT, page_data, sample_answers  # noqa: E402
+from submit import ROOT, seed  # noqa: E402
 
 from formkit import create_app  # noqa: E402
-from formkit.state import current_registry, current_store  # noqa: E402
-from formkit.storage import SUBMITTED, Response  # noqa: E402
+from formkit.state import current_registry  # noqa: E402
+from formkit.testing import page_input  # noqa: E402
 
 DATABASE_URL = os.environ.get("FORMKIT_BENCH_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
 FORM = "workplan"
@@ -95,13 +95,8 @@ def prepare(store_url: str, instance: str, size: int) -> list[dict]:
                       "STORE": store_url})
     with app.test_request_context("/"):
         form = current_registry().forms[FORM]
-        answers = sample_answers(form)
-        score = current_registry().hook.formkit_score(form=form, answers=answers, locale="en")
-        current_store().import_records(
-            Response(id="", form_id=FORM, form_version=form.version, locale="en",
-                     status=SUBMITTED, answers=answers, score=score, key=f"seed-{i}")
-            for i in range(size))
-        pages = [page_data(s) for s in form.sections]
+        seed(form, size)
+        pages = [page_input(s) for s in form.sections]
     current_store_close = app.extensions["formkit"].store.close
     current_store_close()
     return pages

@@ -33,6 +33,7 @@ from formkit import create_app
 from formkit.flow import read_page, visible_pages
 from formkit.state import current_registry, current_store
 from formkit.storage.base import SUBMITTED, Response
+from formkit.testing import page_input
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,24 +47,28 @@ def question_count(form) -> int:
     return total
 
 
-def page_data(section) -> dict:
-    data: dict = {}
-    for spec in section.fields:
-        if spec.stores_value:
-            data.update(spec.kind.sample_formdata(spec))
-    return data
-
-
 def sample_answers(form) -> dict:
     """Answers as the flow stores them, from every page's sample input."""
     answers: dict = {}
     for section in form.sections:
-        outcome = read_page(form, section, "en", MultiDict(page_data(section)), answers,
+        outcome = read_page(form, section, "en", MultiDict(page_input(section)), answers,
                             validate=True)
         if not outcome.ok:
             raise SystemExit(f"sample input for {form.id}/{section.id} is refused: "
                              f"{outcome.errors}")
         answers.update(outcome.values)
+    return answers
+
+
+def seed(form, size: int, locale: str = "en", prefix: str = "seed") -> dict:
+    """Store ``size`` submitted responses of ``form`` with the same sample answers (in an
+    application context); returns those answers."""
+    answers = sample_answers(form)
+    score = current_registry().hook.formkit_score(form=form, answers=answers, locale=locale)
+    current_store().import_records(
+        Response(id="", form_id=form.id, form_version=form.version, locale=locale,
+                 status=SUBMITTED, answers=answers, score=score, key=f"{prefix}-{i}")
+        for i in range(size))
     return answers
 
 
@@ -79,14 +84,7 @@ def run_size(size: int, repeat: int, forms_dir: str, plugins_dir: str) -> dict:
                           "SECRET_KEY": "bench"})
         with app.test_request_context("/"):
             form = max(current_registry().forms.values(), key=question_count)
-            answers = sample_answers(form)
-            score = current_registry().hook.formkit_score(form=form, answers=answers,
-                                                          locale="en")
-            current_store().import_records(
-                Response(id="", form_id=form.id, form_version=form.version, locale="en",
-                         status=SUBMITTED, answers=answers, score=score, key=f"bench-{i}")
-                for i in range(size)
-            )
+            answers = seed(form, size, prefix="bench")
             pages = visible_pages(form, answers)
             largest = max(pages, key=lambda p: len(form.sections[p].fields))
         gc.collect()
@@ -98,19 +96,19 @@ def run_size(size: int, repeat: int, forms_dir: str, plugins_dir: str) -> dict:
             client.get(f"/f/{form.id}/")
             started = time.perf_counter()
             response = client.post(url.format(pages[0]),
-                                   data={**page_data(form.sections[pages[0]]),
+                                   data={**page_input(form.sections[pages[0]]),
                                          "_action": "next"})
             first_save.append(time.perf_counter() - started)
             assert response.status_code == 302, response.status_code
             for page in pages[1:-1]:
-                client.post(url.format(page), data={**page_data(form.sections[page]),
+                client.post(url.format(page), data={**page_input(form.sections[page]),
                                                     "_action": "next"})
             started = time.perf_counter()
             assert client.get(url.format(largest)).status_code == 200
             render.append(time.perf_counter() - started)
             started = time.perf_counter()
             response = client.post(url.format(pages[-1]),
-                                   data={**page_data(form.sections[pages[-1]]),
+                                   data={**page_input(form.sections[pages[-1]]),
                                          "_action": "submit"})
             submit.append(time.perf_counter() - started)
             assert "/done/" in response.headers["Location"]
