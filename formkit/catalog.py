@@ -75,6 +75,6 @@ class Catalog:
             return [f"no catalog {po}"]
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=language)
-        return [str(m.id) for m in catalog
+        return [m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
                 if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple)
                                                 else [m.string]))]

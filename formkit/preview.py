@@ -20,7 +20,6 @@ def preview_app(form_file: Path, instance: Path, **config) -> Flask:
         "FORM_FILES": [str(Path(form_file).resolve())],
         "STRICT_LOADING": False,
         "PREVIEW_OF": str(form_file),
-        "STORE": "data",
         **config,
     }
     app = create_app(settings)

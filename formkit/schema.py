@@ -28,6 +28,12 @@ LANGUAGES = ("en", "fr")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
+def as_identifier(text: object) -> str:
+    """``text`` in the spelling of ids: ``Full-Name`` → ``full_name`` (may still start with
+    a digit or be empty: check it with ``ID_PATTERN``)."""
+    return re.sub(r"[^a-z0-9_]+", "_", str(text or "").strip().lower()).strip("_")
+
+
 @dataclass(frozen=True)
 class Text:
     """A bilingual text: ``Text(en=..., fr=...)``; ``text.get("fr")`` picks one."""
@@ -194,7 +200,7 @@ class SchemaContext:
     def identifier(self, node: Mapping, key: str = "id") -> str:
         value = node.get(key)
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            fixed = re.sub(r"[^a-z0-9_]+", "_", str(value or "").lower()).strip("_")
+            fixed = as_identifier(value)
             self.error(
                 node,
                 f"'{key}' must be lower-case letters, digits and _ starting with a letter "

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from string import Template
 
-from formkit.schema import ID_PATTERN
+from formkit.schema import ID_PATTERN, as_identifier
 
 HERE = Path(__file__).parent
 
@@ -18,7 +17,7 @@ class ScaffoldError(Exception):
 
 def identifier(name: str) -> str:
     """A form or plugin id from what a person typed: ``Intake-2025`` → ``intake_2025``."""
-    ident = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_")
+    ident = as_identifier(name)
     if not ID_PATTERN.match(ident):
         raise ScaffoldError(f"{name!r} cannot be an id: use letters, digits and _ and start "
                             "with a letter, e.g. volunteer_intake")

@@ -19,7 +19,7 @@ from typing import Any
 
 import openpyxl
 
-from formkit.schema import ID_PATTERN
+from formkit.schema import ID_PATTERN, as_identifier
 from formkit.xlsform.expressions import Unsupported, parse_relevant
 
 LANGS = {"en": "en", "english": "en", "anglais": "en",
@@ -146,7 +146,7 @@ class Importer:
 
     # -- names -------------------------------------------------------------------------
     def new_id(self, row: Row, name: str) -> str:
-        ident = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "question"
+        ident = as_identifier(name) or "question"
         if not ident[0].isalpha():
             ident = f"q_{ident}"
         ident = ident[:60]
@@ -171,7 +171,7 @@ class Importer:
             self.report.add("settings", None, "no form_title; the file name was used — "
                             "write the English and French titles")
         raw_id = form_id or self.settings.get("form_id") or self.path.stem
-        ident = re.sub(r"[^a-z0-9_]+", "_", raw_id.lower()).strip("_")
+        ident = as_identifier(raw_id)
         if not ID_PATTERN.match(ident):
             ident = f"form_{ident}"[:60]
         version = self.settings.get("version") or "1"
@@ -242,7 +242,7 @@ class Importer:
         number = len(sections) + 1
         section: dict[str, Any] = {"id": f"page_{number}", "_row": row.number if row else None}
         if row is not None:
-            name = re.sub(r"[^a-z0-9_]+", "_", row.get("name").lower()).strip("_")
+            name = as_identifier(row.get("name"))
             if name and name[0].isalpha() and name not in {s["id"] for s in sections}:
                 section["id"] = name
             section["title"] = self.text(row, "label") or dict(title)
