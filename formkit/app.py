@@ -19,18 +19,21 @@ from formkit.storage import open_store
 csrf = CSRFProtect()
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+def create_app(config: dict[str, Any] | None = None, *, environment: bool = True) -> Flask:
     """Build an application; ``config`` overrides every other setting (tests use it).
 
     ``INSTANCE_PATH`` (or ``FORMKIT_INSTANCE_PATH``) sets the instance folder that
     holds the data, the secret key and an optional ``config.py``; default ``./instance``.
+    With ``environment=False`` (tests) neither ``FORMKIT_*`` variables nor the instance
+    ``config.py`` are read: only the defaults and ``config``.
     """
     config = dict(config or {})
-    instance = (config.pop("INSTANCE_PATH", None) or os.environ.get("FORMKIT_INSTANCE_PATH")
+    instance = (config.pop("INSTANCE_PATH", None)
+                or (os.environ.get("FORMKIT_INSTANCE_PATH") if environment else None)
                 or "instance")
     app = Flask("formkit", instance_path=os.path.abspath(instance),
                 instance_relative_config=True)
-    load_config(app, config)
+    load_config(app, config, environment=environment)
     i18n.init_app(app)
     rendering.init_app(app)
     assets.init_app(app)

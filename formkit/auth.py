@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from typing import Any
 
 import argon2
@@ -13,6 +12,7 @@ from argon2 import profiles
 from flask import current_app, g, request, session
 from flask_babel import gettext as _
 
+from formkit import clock
 from formkit.state import current_store
 from formkit.storage import ROLES, User
 from formkit.storage.base import utcnow
@@ -73,7 +73,7 @@ def issue_password_token(user: User) -> str:
     """A one-time token to set a password (valid 48 hours); only its hash is stored."""
     token = secrets.token_urlsafe(24)
     current_store().update_user(user.id, token_hash=token_hash(token),
-                                token_expires=time.time() + TOKEN_SECONDS)
+                                token_expires=clock.now() + TOKEN_SECONDS)
     return token
 
 
@@ -81,7 +81,7 @@ def user_for_token(token: str) -> User | None:
     wanted = token_hash(token or "")
     for user in current_store().list_users():
         if user.token_hash and secrets.compare_digest(user.token_hash, wanted):
-            return user if user.token_expires > time.time() and user.active else None
+            return user if user.token_expires > clock.now() and user.active else None
     return None
 
 
@@ -125,7 +125,7 @@ def authenticate(email: str, password: str) -> User:
         raise SignInRefused(_("Too many failed sign-ins from this network. Please wait 15 "
                               "minutes and try again."), 429)
     user = store.find_user(email)
-    now = time.time()
+    now = clock.now()
     if user is not None and user.locked_until > now:
         minutes = int((user.locked_until - now) // 60) + 1
         raise SignInRefused(_("This account is locked after repeated failed sign-ins. Try "
@@ -154,7 +154,7 @@ def start_session(user: User) -> None:
     session["uid"] = user.id
     session["sv"] = user.session_version
     session["sid"] = secrets.token_urlsafe(16)
-    session["seen"] = time.time()
+    session["seen"] = clock.now()
     session.permanent = True
     g.user = user
 
@@ -175,11 +175,11 @@ def current_user() -> User | None:
     idle = current_app.config["COORDINATOR_IDLE_MINUTES"] * 60
     user = current_store().get_user(uid)
     if (user is None or not user.active or session.get("sv") != user.session_version
-            or time.time() - session.get("seen", 0) > idle):
+            or clock.now() - session.get("seen", 0) > idle):
         end_session()
         g.expired = True
         return None
-    session["seen"] = time.time()
+    session["seen"] = clock.now()
     g.user = user
     return user
 

@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     # coordinators
     "COORDINATOR_IDLE_MINUTES": 30,
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
+    # epoch seconds for everything stored or compared (tests pass a ManualClock)
+    "CLOCK": None,
     # the address people use, for links printed by the command line
     "BASE_URL": "http://127.0.0.1:5000",
     "RESPONSES_PER_PAGE": 25,
@@ -53,11 +55,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
-    """Fill ``app.config`` in order: defaults, instance file, environment, overrides."""
+def load_config(app: Flask, overrides: dict[str, Any] | None, *,
+                environment: bool = True) -> None:
+    """Fill ``app.config`` in order: defaults, instance file, environment, overrides.
+
+    ``environment=False`` skips the instance file and the environment (hermetic tests:
+    a developer's ``FORMKIT_STORE`` must never receive test data)."""
     app.config.update(DEFAULTS)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("FORMKIT")
+    if environment:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("FORMKIT")
     if overrides:
         app.config.update(overrides)
     for key in ("FORMS_DIR", "PLUGINS_DIR"):

@@ -37,7 +37,8 @@ def make_app(tmp_path: Path, **config):
         "ARGON2_PROFILE": "CHEAPEST",
     }
     settings.update(config)
-    return create_app(settings)
+    # Hermetic: no FORMKIT_* variable of the machine, no instance config file.
+    return create_app(settings, environment=False)
 
 
 class Browser:

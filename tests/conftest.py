@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +31,14 @@ def make_app(tmp_path: Path, **config):
     settings = {"FORMS_DIR": str(TEST_FORMS), "ARGON2_PROFILE": DEFAULTS["ARGON2_PROFILE"]}
     settings.update(config)
     return testing.make_app(tmp_path, **settings)
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch):
+    """No test sees the machine's FORMKIT_* variables (a developer's FORMKIT_STORE must
+    never receive test data); tests that need one set it themselves."""
+    for name in [n for n in os.environ if n.startswith("FORMKIT_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -166,8 +175,8 @@ def live_server(tmp_path):
         server.stop()
 
 
-DATABASE_URL = __import__("os").environ.get("FORMKIT_TEST_DATABASE_URL",
-                                             "postgresql://127.0.0.1:5432/test")
+#: the test database (.ci/run starts PostgreSQL; trust authentication on loopback).
+DATABASE_URL = "postgresql://127.0.0.1:5432/test"
 
 
 class PostgresSchema:

@@ -28,7 +28,7 @@ import pytest
 from conftest import ROOT, form_of, make_app, page_input
 from formkit.storage import SUBMITTED, open_store
 
-SUBMISSIONS = int(os.environ.get("FORMKIT_LOAD_SUBMISSIONS", "400"))
+SUBMISSIONS = 400
 THREADS = 16
 FORM = "workplan"
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import abc
 import contextlib
 import copy
-import datetime
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from formkit import clock
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
 
 
 def utcnow() -> str:
-    """Now, as an ISO 8601 UTC timestamp (what records store)."""
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
+    """Now, as an ISO 8601 UTC timestamp (what records store), from the app's clock."""
+    return clock.utcnow_iso()
 
 
 def new_token(nbytes: int = 10) -> str:

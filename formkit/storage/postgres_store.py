@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
@@ -25,6 +24,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from formkit import clock
 from formkit.storage.base import (
     DRAFT,
     SUBMITTED,
@@ -364,7 +364,7 @@ class PostgresStore(Store):
 
     # -- counters (rate limits) --------------------------------------------------------
     def hit(self, key: str, window: float) -> int:
-        now = time.time()
+        now = clock.now()
         row = self._one(
             "INSERT INTO counters (key, count, until) VALUES (%s, 1, %s) "
             "ON CONFLICT (key) DO UPDATE SET "
@@ -377,7 +377,7 @@ class PostgresStore(Store):
 
     def peek(self, key: str) -> int:
         row = self._one("SELECT count FROM counters WHERE key = %s AND until > %s",
-                        (key, time.time()))
+                        (key, clock.now()))
         return row["count"] if row else 0
 
     def reset(self, key: str) -> None:

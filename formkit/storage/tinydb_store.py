@@ -23,7 +23,6 @@ import os
 import re
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from formkit import clock
 from formkit.storage.base import (
     DRAFT,
     SUBMITTED,
@@ -591,7 +591,7 @@ class TinyDBStore(Store):
 
     # -- counters (rate limits) --------------------------------------------------------
     def hit(self, key: str, window: float) -> int:
-        now = time.time()
+        now = clock.now()
         with self._lock:
             table = self._files.table(self._counters)
             # Keep the file small: drop every expired counter on each write.
@@ -606,7 +606,7 @@ class TinyDBStore(Store):
 
     def peek(self, key: str) -> int:
         entry = self._files.table(self._counters).get(key)
-        return entry["count"] if entry and entry["until"] > time.time() else 0
+        return entry["count"] if entry and entry["until"] > clock.now() else 0
 
     def reset(self, key: str) -> None:
         with self._lock:
