@@ -1,5 +1,6 @@
-"""Coordinator accounts: argon2id passwords, sessions with an idle timeout, sign-in
-limits per account and per address, one-time set-password links, and the audit log."""
+"""Coordinator accounts: argon2id passwords, server-side sessions (idle timeout, absolute
+lifetime, ended at sign-out, password change and disable), sign-in limits per account
+and per address that hold under concurrency, one-time set-password links, the audit log."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from flask_babel import gettext as _
 
 from formkit import clock
 from formkit.state import current_store
-from formkit.storage import ROLES, User
+from formkit.storage import ROLES, Session, User
 from formkit.storage.base import utcnow
 
 MIN_PASSWORD = 12
@@ -87,21 +88,25 @@ def user_for_token(token: str) -> User | None:
 
 def disable_account(user: User) -> User:
     """Disable an account and end its sessions at once."""
-    return current_store().update_user(user.id, active=False,
-                                       session_version=user.session_version + 1)
+    updated = current_store().update_user(user.id, active=False)
+    sign_out_everywhere(user)
+    return updated
 
 
 def enable_account(user: User) -> User:
     """Enable an account again, with a clean slate of failed sign-ins."""
-    return current_store().update_user(user.id, active=True, failed_logins=0, locked_until=0.0)
+    current_store().reset(_account_key(user))
+    return current_store().update_user(user.id, active=True, locked_until=0.0)
 
 
 def set_password(user: User, password: str) -> User:
-    """Store a new password hash; ends the account's other sessions and its token."""
-    return current_store().update_user(
+    """Store a new password hash; ends the account's sessions and its token."""
+    updated = current_store().update_user(
         user.id, password_hash=hash_password(password), token_hash=None, token_expires=0.0,
-        failed_logins=0, locked_until=0.0, session_version=user.session_version + 1,
-    )
+        locked_until=0.0)
+    current_store().reset(_account_key(user))
+    sign_out_everywhere(user)
+    return updated
 
 
 # -- sign-in ---------------------------------------------------------------------------
@@ -117,69 +122,110 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def _account_key(user: User) -> str:
+    return f"signin-account:{user.id}"
+
+
 def authenticate(email: str, password: str) -> User:
-    """The account for these credentials, or :class:`SignInRefused` (translated)."""
+    """The account for these credentials, or :class:`SignInRefused` (translated).
+
+    Every attempt first reserves a place in the per-address and per-account counters
+    (an atomic store operation), then checks the password: however many attempts
+    arrive at once on however many workers, at most ``ACCOUNT_FAILURES`` passwords of
+    one account are checked before it locks. A successful sign-in gives its reservation
+    back."""
     store = current_store()
     address_key = f"signin:{client_address()}"
-    if store.peek(address_key) >= ADDRESS_FAILURES:
+    if store.hit(address_key, ADDRESS_WINDOW_SECONDS) > ADDRESS_FAILURES:
         raise SignInRefused(_("Too many failed sign-ins from this network. Please wait 15 "
                               "minutes and try again."), 429)
     user = store.find_user(email)
     now = clock.now()
-    if user is not None and user.locked_until > now:
-        minutes = int((user.locked_until - now) // 60) + 1
-        raise SignInRefused(_("This account is locked after repeated failed sign-ins. Try "
-                              "again in %(num)d minutes, or ask an administrator.",
-                              num=minutes), 423)
+    if user is not None:
+        attempt = store.hit(_account_key(user), ACCOUNT_LOCK_SECONDS)
+        if user.locked_until > now or attempt > ACCOUNT_FAILURES:
+            locked_until = (user.locked_until if user.locked_until > now
+                            else now + ACCOUNT_LOCK_SECONDS)
+            minutes = int((locked_until - now) // 60) + 1
+            raise SignInRefused(_("This account is locked after repeated failed sign-ins. "
+                                  "Try again in %(num)d minutes, or ask an administrator.",
+                                  num=minutes), 423)
     valid = verify_password(user.password_hash if user else None, password)
     if not valid or user is None or not user.active:
-        store.hit(address_key, ADDRESS_WINDOW_SECONDS)
-        if user is not None and valid is False:
-            failures = user.failed_logins + 1
-            locked = now + ACCOUNT_LOCK_SECONDS if failures >= ACCOUNT_FAILURES else 0.0
-            store.update_user(user.id, failed_logins=0 if locked else failures,
-                              locked_until=locked)
+        if user is not None and attempt >= ACCOUNT_FAILURES and valid is False:
+            store.update_user(user.id, locked_until=now + ACCOUNT_LOCK_SECONDS)
         audit("signin_failed", target=email.strip().lower()[:200])
         raise SignInRefused(_("The email or password is not right."))
+    store.hit(address_key, ADDRESS_WINDOW_SECONDS, amount=-1)
+    store.reset(_account_key(user))
     if _hasher().check_needs_rehash(user.password_hash):
         store.update_user(user.id, password_hash=hash_password(password))
-    return store.update_user(user.id, failed_logins=0, locked_until=0.0,
-                             last_login=utcnow())
+    return store.update_user(user.id, locked_until=0.0, last_login=utcnow())
+
+
+# -- sessions --------------------------------------------------------------------------
+#: a session's last use is written at most this often (seconds), not on every request.
+TOUCH_SECONDS = 60
+
+
+def _session_id_hash(sid: str) -> str:
+    return hashlib.sha256(f"formkit-session:{sid}".encode()).hexdigest()
 
 
 def start_session(user: User) -> None:
-    """A new session for ``user``: nothing of the previous one survives (a new CSRF
-    token and session id), so a planted session cannot be taken over."""
-    session.clear()
-    session["uid"] = user.id
-    session["sv"] = user.session_version
-    session["sid"] = secrets.token_urlsafe(16)
-    session["seen"] = clock.now()
+    """A new server-side session for ``user``. Nothing of the cookie's earlier content
+    survives but the input kept for the page the sign-in leads back to: a fresh random
+    id and a fresh CSRF token, so a session planted before sign-in cannot be taken over."""
+    kept = session.get("kept")
+    end_session()
+    if kept:
+        session["kept"] = kept
+    sid = secrets.token_urlsafe(32)
+    now = clock.now()
+    hours = current_app.config["COORDINATOR_SESSION_HOURS"]
+    current_store().add_session(Session(id=_session_id_hash(sid), user_id=user.id,
+                                        created=now, seen=now, expires=now + hours * 3600))
+    session["sid"] = sid
     session.permanent = True
     g.user = user
 
 
 def end_session() -> None:
+    """Sign this browser out: its session record is deleted, so a copy of the cookie
+    opens nothing any more."""
+    sid = session.get("sid")
+    if sid:
+        current_store().delete_session(_session_id_hash(sid))
     session.clear()
     g.user = None
 
 
+def sign_out_everywhere(user: User) -> int:
+    """End every session of ``user`` (in every browser); how many were ended."""
+    return current_store().delete_user_sessions(user.id)
+
+
 def current_user() -> User | None:
-    """The signed-in coordinator, or ``None`` (also after the idle timeout)."""
+    """The signed-in coordinator, or ``None``: also after the idle timeout, after the
+    session's absolute lifetime, and once the session was ended anywhere."""
     if "user" in g:
         return g.user
     g.user = None
-    uid = session.get("uid")
-    if not uid:
+    sid = session.get("sid")
+    if not sid:
         return None
+    store = current_store()
+    record = store.get_session(_session_id_hash(sid))
+    now = clock.now()
     idle = current_app.config["COORDINATOR_IDLE_MINUTES"] * 60
-    user = current_store().get_user(uid)
-    if (user is None or not user.active or session.get("sv") != user.session_version
-            or clock.now() - session.get("seen", 0) > idle):
+    user = store.get_user(record.user_id) if record else None
+    if (user is None or not user.active or now >= record.expires
+            or now - record.seen > idle):
+        g.expired = record is not None or "sid" in session
         end_session()
-        g.expired = True
         return None
-    session["seen"] = clock.now()
+    if now - record.seen >= TOUCH_SECONDS:
+        store.touch_session(record.id, now)
     g.user = user
     return user
 

@@ -222,16 +222,30 @@ def user_enable(email: str) -> None:
     click.echo(f"enabled {enable_account(_account(email)).email}")
 
 
+@user.command("signout")
+@click.argument("email")
+@with_appcontext
+def user_signout(email: str) -> None:
+    """Sign an account out everywhere: every browser's session ends now."""
+    from formkit.auth import audit, sign_out_everywhere
+
+    account = _account(email)
+    ended = sign_out_everywhere(account)
+    audit("user_signout", target=account.email, sessions=ended)
+    click.echo(f"signed out {account.email} everywhere ({ended} session(s) ended)")
+
+
 @user.command("reset-password")
 @click.argument("email")
 @click.option("--link", is_flag=True, help="Print a one-time set-password link instead.")
 @with_appcontext
 def user_reset_password(email: str, link: bool) -> None:
     """Set a new password (ends the account's sessions)."""
-    from formkit.auth import set_password
+    from formkit.auth import set_password, sign_out_everywhere
 
     account = _account(email)
     if link:
+        sign_out_everywhere(account)
         click.echo(_set_password_link(account))
     else:
         set_password(account, _ask_password())

@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
     # coordinators
     "COORDINATOR_IDLE_MINUTES": 30,
+    # a coordinator's session ends this long after sign-in, however active
+    "COORDINATOR_SESSION_HOURS": 12,
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
     # epoch seconds for everything stored or compared (tests pass a ManualClock)
     "CLOCK": None,

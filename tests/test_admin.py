@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import PASSWORD, add_user, csrf, sign_in, store_of, submit, text_of
+from conftest import PASSWORD, add_user, csrf, make_app, sign_in, store_of, submit, text_of
 from formkit.cli import main
+from formkit.clock import ManualClock
 
 
 @pytest.fixture
@@ -86,19 +86,25 @@ def test_sign_in_renews_the_session(app):
         session["planted"] = "by an attacker"
     sign_in(client)
     with client.session_transaction() as session:
-        assert "planted" not in session and session["uid"]
+        assert "planted" not in session and session["sid"]
     assert csrf(client, "/admin/") != before
 
 
-def test_account_locks_after_repeated_failures(app):
+def test_account_locks_after_repeated_failures(tmp_path):
+    moment = ManualClock()
+    app = make_app(tmp_path, CLOCK=moment)
     add_user(app)
     client = app.test_client()
-    for _ in range(5):
+    assert "not right" in text_of(sign_in(client, password="wrong password!"))
+    moment.advance(minutes=10)
+    for _ in range(4):
         assert "not right" in text_of(sign_in(client, password="wrong password!"))
     locked = sign_in(client)  # even the right password now
     assert locked.status_code == 423 and "locked" in text_of(locked)
-    user = store_of(app).find_user("admin@example.ca")
-    store_of(app).update_user(user.id, locked_until=time.time() - 1)
+    assert "15 minutes" in text_of(locked) or "16 minutes" in text_of(locked)
+    moment.advance(minutes=14)  # 24 minutes after the first failure, 14 after the fifth
+    assert sign_in(client).status_code == 423
+    moment.advance(minutes=2)
     assert sign_in(client).status_code == 302
 
 
@@ -110,13 +116,21 @@ def test_address_is_limited_across_accounts(app):
     assert limited.status_code == 429 and "Too many failed sign-ins" in text_of(limited)
 
 
-def test_idle_session_expires(app, admin):
-    with admin.session_transaction() as session:
-        session["seen"] = time.time() - 31 * 60
+def test_idle_session_expires(tmp_path):
+    moment = ManualClock()
+    app = make_app(tmp_path, CLOCK=moment)
+    add_user(app)
+    admin = app.test_client()
+    sign_in(admin)
+    moment.advance(minutes=29)
+    assert admin.get("/admin/").status_code == 200  # use renews the idle timer
+    moment.advance(minutes=29)
+    assert admin.get("/admin/").status_code == 200
+    moment.advance(minutes=31)
     response = admin.get("/admin/")
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
     page = admin.get(response.headers["Location"])
-    assert "period of inactivity" in text_of(page)
+    assert "Your session ended" in text_of(page)
 
 
 def test_sign_out(admin):

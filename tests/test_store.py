@@ -177,8 +177,8 @@ def test_accounts_audit_and_counters(db):
     with pytest.raises(StoreError):
         db.add_user(User(id="u2", email="zoe@example.ca"))
     assert db.find_user("ZOE@example.ca").id == "u1"
-    assert db.update_user("u1", failed_logins=3).failed_logins == 3
-    assert db.get_user("u1").failed_logins == 3 and db.get_user("nope") is None
+    assert db.update_user("u1", locked_until=3.0).locked_until == 3.0
+    assert db.get_user("u1").locked_until == 3.0 and db.get_user("nope") is None
     assert [u.email for u in db.list_users()] == [user.email]
     for number in range(3):
         db.append_audit({"action": "view", "target": str(number)})
@@ -188,6 +188,7 @@ def test_accounts_audit_and_counters(db):
     assert [db.hit("k", 60) for _ in range(3)] == [1, 2, 3] and db.peek("k") == 3
     db.reset("k")
     assert db.peek("k") == 0 and db.hit("gone", -1) == 1 and db.peek("gone") == 0
+    assert [db.hit("r", 60), db.hit("r", 60, amount=-1), db.hit("r", 60, amount=-1)] == [1, 0, 0]
 
 
 def test_stats_stamp_and_ids_kept_on_import(db):

@@ -11,13 +11,14 @@ from formkit.storage.base import (
     ROLES,
     SUBMITTED,
     Response,
+    Session,
     Store,
     StoreError,
     StoreUnavailable,
     User,
 )
 
-__all__ = ["ADMIN", "COORDINATOR", "DRAFT", "ROLES", "SUBMITTED", "Response", "Store",
+__all__ = ["ADMIN", "COORDINATOR", "DRAFT", "ROLES", "SUBMITTED", "Response", "Session", "Store",
            "StoreError", "StoreUnavailable", "User", "open_store"]
 
 

@@ -92,10 +92,8 @@ class User(_Record):
     active: bool = True
     #: form ids this coordinator may see; empty means every form.
     forms: list[str] = field(default_factory=list)
-    failed_logins: int = 0
+    #: until when (epoch seconds) sign-ins are refused after repeated failures.
     locked_until: float = 0.0
-    #: bumped to end every session of the account (disable, password change, logout).
-    session_version: int = 0
     #: sha256 of a one-time set-password token, and when it expires (epoch seconds).
     token_hash: str | None = None
     token_expires: float = 0.0
@@ -108,6 +106,20 @@ class User(_Record):
 
     def may_see(self, form_id: str) -> bool:
         return self.is_admin or not self.forms or form_id in self.forms
+
+
+@dataclass
+class Session(_Record):
+    """A coordinator's signed-in session, kept on the server: the browser's cookie holds
+    only the random session id, whose sha256 is ``id``. Deleting the record signs the
+    browser out wherever its cookie was copied."""
+
+    id: str
+    user_id: str
+    #: epoch seconds: when it began, when it was last used, when it ends regardless.
+    created: float
+    seen: float
+    expires: float
 
 
 class StoreError(Exception):
@@ -174,6 +186,13 @@ class Store(abc.ABC):
         """Change some attributes of a record; ``None`` if it does not exist."""
 
     @abc.abstractmethod
+    def change_review_status(self, response_id: str, status: str, entry: dict[str, Any],
+                             default: str | None = None) -> Response | None:
+        """Set ``review_status`` and append ``entry`` to the history, in one atomic step:
+        the store fills the entry's ``from`` (the status before, or ``default``) and
+        ``to``, so concurrent changes each keep their entry. ``None`` if no record."""
+
+    @abc.abstractmethod
     def delete(self, response_id: str) -> bool:
         """Remove a record; ``False`` if it did not exist."""
 
@@ -215,6 +234,31 @@ class Store(abc.ABC):
     def import_users(self, users: Iterable[User]) -> int:
         """Add accounts as they are (copies and restores)."""
 
+    # -- coordinator sessions ----------------------------------------------------------
+    @abc.abstractmethod
+    def add_session(self, session: Session) -> None:
+        """Keep a new session; expired sessions of every account may be dropped now."""
+
+    @abc.abstractmethod
+    def get_session(self, session_id: str) -> Session | None:
+        """A session by its id (the hash), or ``None``."""
+
+    @abc.abstractmethod
+    def touch_session(self, session_id: str, seen: float) -> None:
+        """Record that a session was used at ``seen``."""
+
+    @abc.abstractmethod
+    def delete_session(self, session_id: str) -> None:
+        """End one session (sign-out)."""
+
+    @abc.abstractmethod
+    def delete_user_sessions(self, user_id: str) -> int:
+        """End every session of an account; how many there were."""
+
+    @abc.abstractmethod
+    def count_user_sessions(self, now: float) -> dict[str, int]:
+        """Sessions not yet ended at ``now``, by account id."""
+
     # -- audit log ---------------------------------------------------------------------
     @abc.abstractmethod
     def append_audit(self, entry: dict[str, Any]) -> None:
@@ -234,8 +278,12 @@ class Store(abc.ABC):
 
     # -- counters (rate limits) --------------------------------------------------------
     @abc.abstractmethod
-    def hit(self, key: str, window: float) -> int:
-        """Count one event for ``key``; the count since the key's window (seconds) began."""
+    def hit(self, key: str, window: float, amount: int = 1) -> int:
+        """Add ``amount`` (1, or -1 to give back a reserved attempt) to ``key``'s count,
+        atomically across processes; the count since the key's window (seconds) began.
+
+        Limits reserve before they check (``hit`` first, then compare), so concurrent
+        attempts can never all pass a check made before any of them counted."""
 
     @abc.abstractmethod
     def peek(self, key: str) -> int:

@@ -29,6 +29,7 @@ from formkit.storage.base import (
     DRAFT,
     SUBMITTED,
     Response,
+    Session,
     Store,
     StoreError,
     StoreUnavailable,
@@ -267,6 +268,18 @@ class PostgresStore(Store):
             [*(_value(c, v) for c, v in changes.items()), response_id])
         return _response(row)
 
+    def change_review_status(self, response_id: str, status: str, entry: dict[str, Any],
+                             default: str | None = None) -> Response | None:
+        # One UPDATE: the history grows from the row as it is when the lock is taken
+        # (READ COMMITTED re-reads a row changed meanwhile), so no entry is lost.
+        row = self._one(
+            "UPDATE responses SET history = history || jsonb_build_array(%s::jsonb || "
+            "jsonb_build_object('from', coalesce(review_status, %s), 'to', %s::text)), "
+            "review_status = %s, updated = %s "
+            f"WHERE id = %s RETURNING {', '.join(COLUMNS)}",
+            (Jsonb(entry), default, status, status, utcnow(), response_id or ""))
+        return _response(row)
+
     def delete(self, response_id: str) -> bool:
         return self._run("DELETE FROM responses WHERE id = %s", (response_id or "",)) > 0
 
@@ -330,6 +343,34 @@ class PostgresStore(Store):
     def import_users(self, users: Iterable[User]) -> int:
         return sum(1 for user in users if self.add_user(user))
 
+    # -- coordinator sessions ----------------------------------------------------------
+    def add_session(self, session: Session) -> None:
+        self._run("DELETE FROM sessions WHERE expires <= %s", (clock.now(),))
+        self._run("INSERT INTO sessions (id, user_id, created, seen, expires) "
+                  "VALUES (%s, %s, %s, %s, %s)",
+                  (session.id, session.user_id, session.created, session.seen,
+                   session.expires))
+
+    def get_session(self, session_id: str) -> Session | None:
+        row = self._one("SELECT id, user_id, created, seen, expires FROM sessions "
+                        "WHERE id = %s", (session_id or "",))
+        return Session.from_dict(row) if row else None
+
+    def touch_session(self, session_id: str, seen: float) -> None:
+        self._run("UPDATE sessions SET seen = greatest(seen, %s) WHERE id = %s",
+                  (seen, session_id))
+
+    def delete_session(self, session_id: str) -> None:
+        self._run("DELETE FROM sessions WHERE id = %s", (session_id or "",))
+
+    def delete_user_sessions(self, user_id: str) -> int:
+        return self._run("DELETE FROM sessions WHERE user_id = %s", (user_id,))
+
+    def count_user_sessions(self, now: float) -> dict[str, int]:
+        return {r["user_id"]: r["n"] for r in self._all(
+            "SELECT user_id, count(*) AS n FROM sessions WHERE expires > %s "
+            "GROUP BY user_id", (now,))}
+
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:
         self._run("INSERT INTO audit (entry) VALUES (%s)", (Jsonb({
@@ -363,14 +404,16 @@ class PostgresStore(Store):
         return count
 
     # -- counters (rate limits) --------------------------------------------------------
-    def hit(self, key: str, window: float) -> int:
+    def hit(self, key: str, window: float, amount: int = 1) -> int:
         now = clock.now()
+        # One statement: the row lock makes concurrent hits count one after another.
         row = self._one(
-            "INSERT INTO counters (key, count, until) VALUES (%s, 1, %s) "
+            "INSERT INTO counters (key, count, until) VALUES (%s, greatest(%s, 0), %s) "
             "ON CONFLICT (key) DO UPDATE SET "
-            "count = CASE WHEN counters.until > %s THEN counters.count + 1 ELSE 1 END, "
+            "count = greatest(0, CASE WHEN counters.until > %s THEN counters.count ELSE 0 END "
+            "+ %s), "
             "until = CASE WHEN counters.until > %s THEN counters.until ELSE EXCLUDED.until END "
-            "RETURNING count", (key, now + window, now, now))
+            "RETURNING count", (key, amount, now + window, now, amount, now))
         if row["count"] == 1:  # now and then, forget expired counters
             self._run("DELETE FROM counters WHERE until < %s", (now,))
         return row["count"]

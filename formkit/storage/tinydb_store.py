@@ -37,6 +37,7 @@ from formkit.storage.base import (
     DRAFT,
     SUBMITTED,
     Response,
+    Session,
     Store,
     StoreError,
     User,
@@ -340,6 +341,7 @@ class TinyDBStore(Store):
         self._audit = _SegmentedTable(self._files, self.root / "audit", "audit")
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
+        self._sessions = self.root / "sessions.json"
 
     @property
     def _lock(self) -> FileLock:
@@ -365,6 +367,11 @@ class TinyDBStore(Store):
             return self._responses(match.group(1))
         alias = self._aliases.get(response_id) if response_id else None
         return self._responses(alias[0]) if alias else None
+
+    def _rewrite(self, path: Path, change: Callable[[dict], dict]) -> None:
+        """Replace a small whole-file table with ``change(table)``; under the lock."""
+        with self._lock:
+            atomic_write_json(str(path), {TABLE: change(dict(self._files.table(path)))})
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:
@@ -463,6 +470,19 @@ class TinyDBStore(Store):
     def update(self, response_id: str, **changes: Any) -> Response | None:
         def change(record: dict) -> dict:
             record.update(changes, updated=utcnow())
+            return record
+
+        stored = self._modify(response_id, change)
+        return Response.from_dict(stored) if stored else None
+
+    def change_review_status(self, response_id: str, status: str, entry: dict[str, Any],
+                             default: str | None = None) -> Response | None:
+        def change(record: dict) -> dict:
+            # Read and appended under the store lock: no concurrent change is lost.
+            previous = record.get("review_status") or default
+            record.update(review_status=status, updated=utcnow(),
+                          history=[*record.get("history", []),
+                                   {**entry, "from": previous, "to": status}])
             return record
 
         stored = self._modify(response_id, change)
@@ -577,6 +597,48 @@ class TinyDBStore(Store):
             self._files.db(self._accounts).table(TABLE).update(changes, doc_ids=[user_id])
             return User.from_dict({**record, **changes})
 
+    # -- coordinator sessions ----------------------------------------------------------
+    def add_session(self, session: Session) -> None:
+        now = clock.now()
+        self._rewrite(self._sessions, lambda table: {
+            **{k: v for k, v in table.items() if v["expires"] > now},
+            session.id: session.to_dict()})
+
+    def get_session(self, session_id: str) -> Session | None:
+        record = self._files.table(self._sessions).get(session_id or "")
+        return Session.from_dict(record) if record else None
+
+    def touch_session(self, session_id: str, seen: float) -> None:
+        def change(table: dict) -> dict:
+            if session_id in table:  # a session ended meanwhile stays ended
+                table[session_id] = {**table[session_id], "seen": seen}
+            return table
+
+        self._rewrite(self._sessions, change)
+
+    def delete_session(self, session_id: str) -> None:
+        self._rewrite(self._sessions, lambda table: {
+            k: v for k, v in table.items() if k != session_id})
+
+    def delete_user_sessions(self, user_id: str) -> int:
+        ended = 0
+
+        def change(table: dict) -> dict:
+            nonlocal ended
+            kept = {k: v for k, v in table.items() if v["user_id"] != user_id}
+            ended = len(table) - len(kept)
+            return kept
+
+        self._rewrite(self._sessions, change)
+        return ended
+
+    def count_user_sessions(self, now: float) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self._files.table(self._sessions).values():
+            if record["expires"] > now:
+                counts[record["user_id"]] = counts.get(record["user_id"], 0) + 1
+        return counts
+
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:
         with self._lock:
@@ -590,27 +652,27 @@ class TinyDBStore(Store):
         return self._audit.count()
 
     # -- counters (rate limits) --------------------------------------------------------
-    def hit(self, key: str, window: float) -> int:
+    def hit(self, key: str, window: float, amount: int = 1) -> int:
         now = clock.now()
-        with self._lock:
-            table = self._files.table(self._counters)
+        count = 0
+
+        def change(table: dict) -> dict:
+            nonlocal count
             # Keep the file small: drop every expired counter on each write.
             fresh = {k: v for k, v in table.items() if v["until"] > now}
-            entry = fresh.get(key)
-            if entry is None:
-                entry = {"count": 0, "until": now + window}
-            entry = {**entry, "count": entry["count"] + 1}
-            fresh[key] = entry
-            atomic_write_json(str(self._counters), {TABLE: fresh})
-            return entry["count"]
+            entry = fresh.get(key) or {"count": 0, "until": now + window}
+            count = max(0, entry["count"] + amount)
+            fresh[key] = {**entry, "count": count}
+            return fresh
+
+        self._rewrite(self._counters, change)
+        return count
 
     def peek(self, key: str) -> int:
         entry = self._files.table(self._counters).get(key)
         return entry["count"] if entry and entry["until"] > clock.now() else 0
 
     def reset(self, key: str) -> None:
-        with self._lock:
-            table = self._files.table(self._counters)
-            if key in table:
-                atomic_write_json(str(self._counters),
-                                  {TABLE: {k: v for k, v in table.items() if k != key}})
+        if key in self._files.table(self._counters):
+            self._rewrite(self._counters, lambda table: {
+                k: v for k, v in table.items() if k != key})

@@ -3,8 +3,7 @@ except signing in and setting a password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, g, request
 
 from formkit.auth import current_user
 from formkit.schema import Form
@@ -22,10 +21,9 @@ def require_coordinator():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if user is None:
-        if g.get("expired"):
-            flash(_("Your session ended after a period of inactivity. Please sign in again."),
-                  "warning")
-        return redirect(url_for("admin.login", next=request.full_path))
+        return signin.ask_to_sign_in()
+    if request.method == "GET":
+        signin.restore_kept_input()
     return None
 
 
@@ -55,4 +53,5 @@ def form_or_404(form_id: str) -> Form:
     return form
 
 
-from formkit.views.admin import accounts, exports, review, session  # noqa: E402,F401
+from formkit.views.admin import accounts, exports, review  # noqa: E402,F401
+from formkit.views.admin import session as signin  # noqa: E402

@@ -7,13 +7,16 @@ import math
 from email_validator import EmailNotValidError, validate_email
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from formkit import clock
 from formkit.auth import (
     audit,
     disable_account,
     enable_account,
     issue_password_token,
     new_user,
+    sign_out_everywhere,
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import ROLES, StoreError
@@ -53,6 +56,7 @@ def users():
             flash(_("Account created. Send this one-time link to %(email)s so they can set "
                     "their password (valid 48 hours).", email=user.email), "success")
     return render_template("admin/users.html", users=current_store().list_users(), link=link,
+                           sessions=current_store().count_user_sessions(clock.now()),
                            forms=sorted(current_registry().forms.values(), key=lambda f: f.id),
                            roles=ROLES)
 
@@ -76,10 +80,15 @@ def user_action(user_id: str):
         enable_account(user)
         flash(_("%(email)s is enabled.", email=user.email), "success")
     elif action == "reset":
-        store.update_user(user.id, session_version=user.session_version + 1)
+        sign_out_everywhere(user)
         link = _link(user)
         flash(_("Send this one-time link to %(email)s to set a new password (valid 48 hours).",
                 email=user.email), "success")
+    elif action == "signout":
+        ended = sign_out_everywhere(user)
+        flash(ngettext("%(email)s is signed out everywhere (%(num)d session ended).",
+                       "%(email)s is signed out everywhere (%(num)d sessions ended).",
+                       ended, email=user.email), "success")
     elif action == "forms":
         forms = [f for f in request.form.getlist("forms") if current_registry().get_form(f)]
         store.update_user(user.id, forms=forms)
@@ -90,6 +99,7 @@ def user_action(user_id: str):
     audit(f"user_{action}", target=user.email)
     if link:
         return render_template("admin/users.html", users=store.list_users(), link=link,
+                               sessions=store.count_user_sessions(clock.now()),
                                forms=sorted(current_registry().forms.values(),
                                             key=lambda f: f.id), roles=ROLES)
     return redirect(url_for("admin.users"))

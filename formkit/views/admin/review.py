@@ -130,11 +130,16 @@ def set_status(response_id: str):
     if new not in keys:
         flash(_("Choose one of the listed statuses."), "error")
         return redirect(url_for("admin.response_view", response_id=response.id))
-    old = review_status(form, response)
-    entry = {"at": utcnow(), "by": g.user.email, "from": old, "to": new, "comment": comment}
-    current_store().update(response.id, review_status=new,
-                           history=[*response.history, entry])
-    audit("status", target=response.id, form=form.id, to=new, **{"from": old})
+    # One atomic store step: concurrent changes by several coordinators all stay in the
+    # history, each with the status it really changed from.
+    changed = current_store().change_review_status(
+        response.id, new, {"at": utcnow(), "by": g.user.email, "comment": comment},
+        default=keys[0])
+    if changed is None:
+        return render_error(404, _("This response does not exist: it may have been deleted "
+                                   "already. Nothing was changed."))
+    audit("status", target=response.id, form=form.id, to=new,
+          **{"from": changed.history[-1]["from"]})
     flash(_("Status saved."), "success")
     return redirect(url_for("admin.response_view", response_id=response.id))
 
