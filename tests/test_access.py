@@ -148,26 +148,28 @@ def test_coordinator_of_another_form_is_refused(app, forms):
     sweep(app, client, token, expect, coordinator.id, skip=SIGNED_IN_ENDPOINTS)
 
 
-@pytest.mark.parametrize("how", ["by-an-administrator", "flag-only"])
+@pytest.mark.parametrize("how", ["disabled-by-an-administrator", "disabled-flag-only",
+                                 "password-reset-by-an-administrator"])
 def test_disabled_account_session_is_refused(app, how):
     """A session opened before the account was disabled (by an administrator on the
-    accounts page, or by the stored flag alone) opens nothing any more, though the
-    account may see the target form."""
+    accounts page, or by the stored flag alone), or before an administrator issued a
+    new password link, opens nothing any more, though the account may see the target
+    form."""
     coordinator = add_user(app, "coord@example.ca", "coordinator", forms=[TARGET])
     client = app.test_client()
     assert sign_in(client, "coord@example.ca").status_code == 302
     token = csrf(client, f"/admin/forms/{TARGET}/")
     cookie = client.get_cookie("session").value
-    if how == "by-an-administrator":
+    if how == "disabled-flag-only":
+        store_of(app).update_user(coordinator.id, active=False)
+    else:
         admin = app.test_client()
         sign_in(admin)
+        action = "reset" if how.startswith("password") else "disable"
         done = admin.post(f"/admin/users/{coordinator.id}",
-                          data={"csrf_token": csrf(admin, "/admin/users"),
-                                "action": "disable"})
-        assert done.status_code == 302
-    else:
-        store_of(app).update_user(coordinator.id, active=False)
-    assert store_of(app).get_user(coordinator.id).active is False
+                          data={"csrf_token": csrf(admin, "/admin/users"), "action": action})
+        assert done.status_code == 200 if action == "reset" else 302
+    assert store_of(app).get_user(coordinator.id).active is how.startswith("password")
     sweep(app, client, token, must_sign_in, coordinator.id, cookie=cookie)
 
 
@@ -230,6 +232,10 @@ def test_a_plugin_route_under_admin_gets_the_checkpoint(tmp_path):
     def count(form_id):
         return str(store_of(app).count(g.form.id))
 
+    @extra.get("/<form_id>/<response_id>")
+    def pair(form_id, response_id):
+        return g.response.id
+
     app.register_blueprint(extra)
     add_user(app, "coord@example.ca", "coordinator", forms=[OTHER])
     client = app.test_client()
@@ -238,6 +244,16 @@ def test_a_plugin_route_under_admin_gets_the_checkpoint(tmp_path):
     sign_in(client, "coord@example.ca")
     assert client.get(f"/admin/extra/{TARGET}/count").status_code == 403
     assert client.get(f"/admin/extra/{OTHER}/count").text == "0"
+    assert client.get("/admin/extra/nope/count").status_code == 404
+    # a form and a response of another form in one URL: not found
+    theirs = submit(app, TARGET)
+    mine = submit(app, OTHER)
+    assert client.get(f"/admin/extra/{OTHER}/{mine.id}").text == mine.id
+    assert client.get(f"/admin/extra/{OTHER}/{theirs.id}").status_code == 404
+    add_user(app, "every@example.ca", "coordinator", all_forms=True)
+    every = app.test_client()
+    sign_in(every, "every@example.ca")
+    assert every.get(f"/admin/extra/{OTHER}/{theirs.id}").status_code == 404
 
 
 # -- what a coordinator may see ------------------------------------------------------------
@@ -298,6 +314,14 @@ def test_all_forms_coordinator_sees_every_form(app):
         assert client.get(f"/admin/forms/{form_id}/").status_code == 200
     assert client.get(f"/admin/responses/{target_response(app).id}").status_code == 200
     assert client.get("/admin/users").status_code == 403  # still not an administrator
+
+
+def test_unknown_form_is_not_found(app):
+    client = app.test_client()
+    sign_in(client)
+    for url in ("/admin/forms/nope/", "/admin/forms/nope/summary",
+                "/admin/forms/nope/export.csv"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_a_response_of_a_hidden_form_looks_missing(app):
