@@ -428,6 +428,9 @@ def test_older_accounts_are_converted_once_on_both_stores(app, store_url, tmp_pa
     some = store.find_user("old-some@example.ca")
     assert some.all_forms is False and some.may_see(OTHER) and not some.may_see(TARGET)
     assert upgrade_accounts(store) == []  # once
+    logged = [e for e in store.iter_audit() if e["detail"].get("reason") == "upgrade"]
+    assert sorted((e["target"], e["detail"]["all_forms"]) for e in logged) == [
+        ("old-all@example.ca", True), ("old-some@example.ca", False)]
     path = tmp_path / "backup.jsonl.gz"
     transfer.backup(store, path)
     copy = open_store(str(tmp_path / "restored"))

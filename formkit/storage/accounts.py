@@ -34,6 +34,9 @@ def upgrade_accounts(store: Store) -> list[str]:
             continue
         settle_all_forms(user)
         store.update_user(user.id, all_forms=user.all_forms)
+        store.append_audit({"user": None, "action": "user_forms", "target": user.email,
+                            "detail": {"all_forms": user.all_forms, "forms": user.forms,
+                                       "reason": "upgrade"}, "address": None})
         if user.all_forms:
             granted.append(user.email)
     if granted:
