@@ -50,6 +50,10 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
         except Exception:
             store.close()
             raise
+    if app.config["CHECK_STORE_SCHEMA"]:
+        from formkit.storage.accounts import upgrade_accounts
+
+        upgrade_accounts(store)  # accounts from before the all-forms flag, once
     app.extensions["formkit"] = Formkit(registry=registry, store=store, settings=settings)
     # Plugins in the plugins directory may keep templates in its templates/ folder.
     plugin_templates = os.path.join(app.config["PLUGINS_DIR"] or "", "templates")

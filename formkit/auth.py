@@ -63,11 +63,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(f"formkit-password:{token}".encode()).hexdigest()
 
 
-def new_user(email: str, role: str, forms: list[str] | None = None) -> User:
+def new_user(email: str, role: str, forms: list[str] | None = None,
+             all_forms: bool = False) -> User:
+    """A new account; a coordinator sees ``forms`` only, or every form with
+    ``all_forms`` (none by default)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     return User(id=secrets.token_hex(8), email=email.strip().lower(), role=role,
-                forms=list(forms or []))
+                forms=list(forms or []), all_forms=bool(all_forms))
 
 
 def issue_password_token(user: User) -> str:

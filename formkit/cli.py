@@ -142,6 +142,14 @@ def _ask_password() -> str:
         click.echo(problem, err=True)
 
 
+def _form_ids(forms: str) -> list[str]:
+    form_ids = [f.strip() for f in forms.split(",") if f.strip()]
+    unknown = [f for f in form_ids if current_registry().get_form(f) is None]
+    if unknown:
+        raise click.ClickException(f"unknown form(s): {', '.join(unknown)}")
+    return form_ids
+
+
 def _account(email: str):
     from formkit.state import current_store
 
@@ -156,11 +164,13 @@ def _account(email: str):
 @click.option("--role", type=click.Choice(["admin", "coordinator"]), default="coordinator",
               show_default=True)
 @click.option("--forms", default="", help="Comma-separated form ids this coordinator sees "
-              "(default: all).")
+              "(default: none).")
+@click.option("--all-forms", is_flag=True, help="Sees every form, including forms added "
+              "later.")
 @click.option("--link", is_flag=True, help="Print a one-time set-password link (48 hours) "
               "instead of asking for a password.")
 @with_appcontext
-def user_create(email: str, role: str, forms: str, link: bool) -> None:
+def user_create(email: str, role: str, forms: str, all_forms: bool, link: bool) -> None:
     """Create an account."""
     from email_validator import EmailNotValidError, validate_email
 
@@ -172,12 +182,9 @@ def user_create(email: str, role: str, forms: str, link: bool) -> None:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise click.ClickException(str(exc)) from exc
-    form_ids = [f.strip() for f in forms.split(",") if f.strip()]
-    unknown = [f for f in form_ids if current_registry().get_form(f) is None]
-    if unknown:
-        raise click.ClickException(f"unknown form(s): {', '.join(unknown)}")
+    form_ids = _form_ids(forms)
     try:
-        account = current_store().add_user(new_user(email, role, form_ids))
+        account = current_store().add_user(new_user(email, role, form_ids, all_forms))
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if link:
@@ -186,6 +193,9 @@ def user_create(email: str, role: str, forms: str, link: bool) -> None:
     else:
         set_password(account, _ask_password())
         click.echo(f"created {role} {account.email}")
+    if role != "admin" and not (form_ids or all_forms):
+        click.echo("it sees no form until given some: formkit user forms "
+                   f"{account.email} FORM_IDS (or --all-forms)")
 
 
 @user.command("list")
@@ -198,8 +208,37 @@ def user_list() -> None:
         state = "active" if account.active else "disabled"
         if account.password_hash is None:
             state += ", no password yet"
-        forms = ", ".join(account.forms) or "all forms"
+        forms = ("all forms" if account.is_admin or account.all_forms
+                 else ", ".join(account.forms) or "no form")
         click.echo(f"{account.email:<40} {account.role:<12} {state:<28} {forms}")
+
+
+@user.command("forms")
+@click.argument("email")
+@click.argument("forms", required=False, default=None)
+@click.option("--all-forms", "all_forms", flag_value=True, default=None,
+              help="Sees every form, including forms added later.")
+@click.option("--no-all-forms", "all_forms", flag_value=False,
+              help="Sees only the forms given.")
+@with_appcontext
+def user_forms(email: str, forms: str | None, all_forms: bool | None) -> None:
+    """Set which forms a coordinator sees: FORMS (comma-separated ids, replacing the
+    previous ones; "" for none) and/or --all-forms / --no-all-forms."""
+    from formkit.auth import audit
+    from formkit.state import current_store
+
+    account = _account(email)
+    changes: dict = {}
+    if forms is not None:
+        changes["forms"] = _form_ids(forms)
+    if all_forms is not None:
+        changes["all_forms"] = all_forms
+    if not changes:
+        raise click.UsageError("give form ids, --all-forms or --no-all-forms")
+    account = current_store().update_user(account.id, **changes)
+    audit("user_forms", target=account.email, via="cli", **changes)
+    seen = ("all forms" if account.all_forms else ", ".join(account.forms) or "no form")
+    click.echo(f"{account.email} sees: {seen}")
 
 
 @user.command("disable")
@@ -279,13 +318,17 @@ def db() -> None:
 @click.option("--store", "url", default=None, help="Store URL (default: the configured one).")
 def db_upgrade(url: str | None) -> None:
     """Create or migrate the PostgreSQL schema; safe to run twice."""
+    from formkit.storage.accounts import upgrade_accounts
+
     store = _open(url) if url else _store_of_app()
     if not hasattr(store, "upgrade"):
         click.echo("the TinyDB store needs no schema")
-        return
-    applied = store.upgrade()
-    click.echo(f"applied migration(s) {', '.join(map(str, applied))}" if applied
-               else f"schema already at version {store.schema_version()}")
+    else:
+        applied = store.upgrade()
+        click.echo(f"applied migration(s) {', '.join(map(str, applied))}" if applied
+                   else f"schema already at version {store.schema_version()}")
+    for email in upgrade_accounts(store):
+        click.echo(f"{email} had no form ticked: it keeps every form (all forms)")
     store.close()
 
 

@@ -76,12 +76,13 @@ def seed_app(tmp_path):
                     ARGON2_PROFILE="CHEAPEST")
 
 
-def add_user(app, email="admin@example.ca", role="admin", forms=(), password=PASSWORD):
+def add_user(app, email="admin@example.ca", role="admin", forms=(), password=PASSWORD,
+             all_forms=False):
     with app.test_request_context("/"):
         from formkit.auth import new_user, set_password
         from formkit.state import current_store
 
-        user = current_store().add_user(new_user(email, role, list(forms)))
+        user = current_store().add_user(new_user(email, role, list(forms), all_forms))
         if password:
             user = set_password(user, password)
     return user

@@ -90,8 +90,12 @@ class User(_Record):
     #: argon2id hash; ``None`` until the person sets a password.
     password_hash: str | None = None
     active: bool = True
-    #: form ids this coordinator may see; empty means every form.
+    #: form ids this coordinator may see (besides ``all_forms``).
     forms: list[str] = field(default_factory=list)
+    #: sees every form, including forms added later. ``None`` only in a record written
+    #: before the flag existed, until :func:`formkit.storage.accounts.settle_all_forms`
+    #: converts it; ``may_see`` treats it as ``False`` (fail closed).
+    all_forms: bool | None = False
     #: until when (epoch seconds) sign-ins are refused after repeated failures.
     locked_until: float = 0.0
     #: sha256 of a one-time set-password token, and when it expires (epoch seconds).
@@ -105,7 +109,16 @@ class User(_Record):
         return self.role == ADMIN
 
     def may_see(self, form_id: str) -> bool:
-        return self.is_admin or not self.forms or form_id in self.forms
+        """Whether this account may see ``form_id``'s responses: an administrator, an
+        all-forms coordinator, or one given that form. No form given means none."""
+        return self.is_admin or self.all_forms is True or form_id in self.forms
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> User:
+        user = super().from_dict(data)
+        if "all_forms" not in data:
+            user.all_forms = None  # written before the flag: see settle_all_forms
+        return user
 
 
 @dataclass

@@ -1,30 +1,26 @@
-"""The coordinators' workspace, under /admin: every route needs a signed-in coordinator
-except signing in and setting a password."""
+"""The coordinators' workspace, under /admin. One checkpoint (``access.checkpoint``)
+runs before every view: a signed-in account, and access to the form or response the
+URL names. Accounts and the audit log are in the nested admin-only ``accounts``
+blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, g
 
-from formkit.auth import current_user
 from formkit.schema import Form
 from formkit.state import current_registry
+from formkit.views.admin import access
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(access.checkpoint)
+bp.before_app_request(access.guard_other_admin_routes)
+
+#: administrators only: /admin/users…, /admin/audit (endpoints ``admin.accounts.*``).
+accounts_bp = Blueprint("accounts", __name__)
+accounts_bp.before_request(access.require_admin)
 
 #: endpoints reachable without a session.
-PUBLIC_ENDPOINTS = {"admin.login", "admin.set_password"}
-
-
-@bp.before_request
-def require_coordinator():
-    user = current_user()
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    if user is None:
-        return signin.ask_to_sign_in()
-    if request.method == "GET":
-        signin.restore_kept_input()
-    return None
+PUBLIC_ENDPOINTS = access.PUBLIC_ENDPOINTS
 
 
 @bp.after_request
@@ -34,24 +30,12 @@ def no_store(response):
     return response
 
 
-def require_admin() -> None:
-    if not g.user.is_admin:
-        abort(403)
-
-
 def visible_forms() -> list[Form]:
+    """The forms the signed-in account may see, by title."""
     forms = sorted(current_registry().forms.values(), key=lambda f: f.title.en.lower())
     return [f for f in forms if g.user.may_see(f.id)]
 
 
-def form_or_404(form_id: str) -> Form:
-    form = current_registry().get_form(form_id)
-    if form is None:
-        abort(404)
-    if not g.user.may_see(form.id):
-        abort(403)
-    return form
+from formkit.views.admin import accounts, exports, review, session  # noqa: E402,F401
 
-
-from formkit.views.admin import accounts, exports, review  # noqa: E402,F401
-from formkit.views.admin import session as signin  # noqa: E402
+bp.register_blueprint(accounts_bp)

@@ -1,4 +1,5 @@
-"""Accounts and the audit log: administrators only."""
+"""Accounts and the audit log: administrators only (the ``accounts`` blueprint's own
+checkpoint, ``access.require_admin``, refuses everyone else)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from formkit.auth import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import ROLES, StoreError
-from formkit.views.admin import bp, require_admin
+from formkit.views.admin import accounts_bp as bp
 from formkit.views.errors import render_error
 
 AUDIT_PER_PAGE = 50
@@ -31,19 +32,23 @@ def _link(user) -> str:
     return url_for("admin.set_password", token=token, _external=True)
 
 
+def _ticked_forms() -> list[str]:
+    return [f for f in request.form.getlist("forms") if current_registry().get_form(f)]
+
+
 @bp.route("/users", methods=["GET", "POST"])
 def users():
-    require_admin()
     link = None
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:254]
         role = request.form.get("role")
-        forms = [f for f in request.form.getlist("forms") if current_registry().get_form(f)]
+        forms = _ticked_forms()
+        all_forms = request.form.get("all_forms") == "yes"
         try:
             email = validate_email(email, check_deliverability=False).normalized
             if role not in ROLES:
                 raise ValueError
-            user = current_store().add_user(new_user(email, role, forms))
+            user = current_store().add_user(new_user(email, role, forms, all_forms))
         except EmailNotValidError:
             flash(_("Enter a valid email address."), "error")
         except ValueError:
@@ -51,7 +56,8 @@ def users():
         except StoreError:
             flash(_("An account with this email already exists."), "error")
         else:
-            audit("user_create", target=user.email, role=role, forms=forms)
+            audit("user_create", target=user.email, role=role, forms=forms,
+                  all_forms=all_forms)
             link = _link(user)
             flash(_("Account created. Send this one-time link to %(email)s so they can set "
                     "their password (valid 48 hours).", email=user.email), "success")
@@ -63,7 +69,6 @@ def users():
 
 @bp.post("/users/<user_id>")
 def user_action(user_id: str):
-    require_admin()
     store = current_store()
     user = store.get_user(user_id)
     if user is None:
@@ -73,7 +78,7 @@ def user_action(user_id: str):
     if action == "disable":
         if user.id == g.user.id:
             flash(_("You cannot disable your own account."), "error")
-            return redirect(url_for("admin.users"))
+            return redirect(url_for("admin.accounts.users"))
         disable_account(user)
         flash(_("%(email)s is disabled and signed out.", email=user.email), "success")
     elif action == "enable":
@@ -90,24 +95,26 @@ def user_action(user_id: str):
                        "%(email)s is signed out everywhere (%(num)d sessions ended).",
                        ended, email=user.email), "success")
     elif action == "forms":
-        forms = [f for f in request.form.getlist("forms") if current_registry().get_form(f)]
-        store.update_user(user.id, forms=forms)
+        forms = _ticked_forms()
+        all_forms = request.form.get("all_forms") == "yes"
+        store.update_user(user.id, forms=forms, all_forms=all_forms)
         flash(_("Forms saved for %(email)s.", email=user.email), "success")
+        audit("user_forms", target=user.email, forms=forms, all_forms=all_forms)
+        return redirect(url_for("admin.accounts.users"))
     else:
         flash(_("Unknown action ignored."), "warning")
-        return redirect(url_for("admin.users"))
+        return redirect(url_for("admin.accounts.users"))
     audit(f"user_{action}", target=user.email)
     if link:
         return render_template("admin/users.html", users=store.list_users(), link=link,
                                sessions=store.count_user_sessions(clock.now()),
                                forms=sorted(current_registry().forms.values(),
                                             key=lambda f: f.id), roles=ROLES)
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.accounts.users"))
 
 
 @bp.get("/audit")
 def audit_log():
-    require_admin()
     store = current_store()
     total = store.count_audit()
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))

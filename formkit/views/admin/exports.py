@@ -8,6 +8,7 @@ import re
 from flask import Response as HttpResponse
 from flask import (
     current_app,
+    g,
     render_template,
     request,
     send_file,
@@ -23,8 +24,8 @@ from formkit.i18n import current_locale
 from formkit.review import Filters, matching, plugin_columns, review_status, review_statuses
 from formkit.state import current_registry, current_store
 from formkit.summary import build_summary
-from formkit.views.admin import bp, form_or_404
-from formkit.views.admin.review import answer_sections, response_filters, response_or_404
+from formkit.views.admin import bp
+from formkit.views.admin.review import answer_sections, response_filters
 from formkit.views.errors import render_error
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
@@ -48,7 +49,7 @@ def pdf_response(body: bytes, name: str) -> HttpResponse:
 
 @bp.get("/forms/<form_id>/summary")
 def summary(form_id: str):
-    form = form_or_404(form_id)
+    form = g.form
     filters, _columns = response_filters(form)
     locale = current_locale()
     data = build_summary(form, matching(form, filters, locale), locale)
@@ -84,7 +85,7 @@ def response_pdf_html(form, response, locale: str) -> str:
 
 @bp.get("/forms/<form_id>/summary.pdf")
 def summary_pdf(form_id: str):
-    form = form_or_404(form_id)
+    form = g.form
     filters, _columns = response_filters(form)
     locale = document_locale()
     args = filters.as_args(page=None)
@@ -97,7 +98,7 @@ def summary_pdf(form_id: str):
 
 @bp.get("/responses/<response_id>/pdf")
 def response_pdf(response_id: str):
-    form, response = response_or_404(response_id)
+    form, response = g.form, g.response
     locale = document_locale()
     key = ("response", response.id, response.updated, form.version, locale)
     body = pdf.render(key, lambda: response_pdf_html(form, response, locale))
@@ -107,7 +108,7 @@ def response_pdf(response_id: str):
 
 @bp.get("/forms/<form_id>/export.<fmt>")
 def export(form_id: str, fmt: str):
-    form = form_or_404(form_id)
+    form = g.form
     if fmt not in FORMATS:
         return render_error(404, _("Exports come as CSV, XLSX or JSON."))
     filters, _columns = response_filters(form)

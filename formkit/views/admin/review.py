@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 
@@ -25,7 +25,7 @@ from formkit.state import current_registry, current_store
 from formkit.storage import Response
 from formkit.storage.base import utcnow
 from formkit.versions import retired_answers, shown_html
-from formkit.views.admin import bp, form_or_404, visible_forms
+from formkit.views.admin import bp, visible_forms
 from formkit.views.errors import render_error
 
 
@@ -55,7 +55,7 @@ def response_filters(form):
 
 @bp.get("/forms/<form_id>/")
 def responses(form_id: str):
-    form = form_or_404(form_id)
+    form = g.form
     locale = current_locale()
     filters, columns = response_filters(form)
     found = sorted_responses(form, matching(form, filters, locale), filters, columns)
@@ -71,13 +71,6 @@ def responses(form_id: str):
         review_label=lambda r: statuses[review_status(form, r)],
         languages=current_app.config["LANGUAGES"],
     )
-
-
-def response_or_404(response_id: str) -> tuple:
-    response = current_store().get(response_id)
-    if response is None:
-        abort(404)
-    return form_or_404(response.form_id), response
 
 
 def answer_sections(form, response: Response, locale: str) -> list[dict]:
@@ -108,7 +101,7 @@ def answer_sections(form, response: Response, locale: str) -> list[dict]:
 
 @bp.get("/responses/<response_id>")
 def response_view(response_id: str):
-    form, response = response_or_404(response_id)
+    form, response = g.form, g.response
     locale = current_locale()
     audit("view", target=response.id, form=form.id)
     result = current_registry().hook.formkit_result_html(form=form, response=response) \
@@ -123,7 +116,7 @@ def response_view(response_id: str):
 
 @bp.post("/responses/<response_id>/status")
 def set_status(response_id: str):
-    form, response = response_or_404(response_id)
+    form, response = g.form, g.response
     keys = status_keys(form)
     new = request.form.get("status")
     comment = (request.form.get("comment") or "").strip()[:1000]
@@ -146,11 +139,7 @@ def set_status(response_id: str):
 
 @bp.route("/responses/<response_id>/delete", methods=["GET", "POST"])
 def delete_response(response_id: str):
-    response = current_store().get(response_id)
-    if response is None:
-        return render_error(404, _("This response does not exist: it may have been deleted "
-                                   "already. Nothing was changed."))
-    form = form_or_404(response.form_id)
+    form, response = g.form, g.response
     if request.method == "GET":
         return render_template("admin/delete.html", form=form, response=response)
     if request.form.get("confirm") != "yes":
