@@ -258,16 +258,20 @@ def test_a_pdf_is_served_when_its_cache_cannot_be_written(tmp_path, tiny_disk, s
     app, admin = _admin_on(tmp_path, store_url)
     disk = tiny_disk(Path(app.instance_path) / "cache", 256)
     response = submit(app, "membership", "fr")
+    cached_url = f"/admin/responses/{response.id}/pdf?doc_lang=en"
+    cached = admin.get(cached_url).data
+    [kept] = disk.files()
     disk.break_(fault)
+    assert admin.get(cached_url).data == cached  # still read from the cache
     for url in (f"/admin/responses/{response.id}/pdf?doc_lang=fr",
                 "/admin/forms/membership/summary.pdf?doc_lang=fr"):
         served = admin.get(url)
         assert served.status_code == 200 and served.data.startswith(b"%PDF-")
         assert admin.get(url).data.startswith(b"%PDF-")  # rendered again, still served
-    assert disk.files() == []  # no partial PDF, no temporary file left
+    assert disk.files() == [kept]  # no partial PDF, no temporary file left
     disk.repair()
-    assert admin.get(f"/admin/responses/{response.id}/pdf").status_code == 200
-    assert [Path(f).suffix for f in disk.files()] == [".pdf"]
+    assert admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr").status_code == 200
+    assert [Path(f).suffix for f in disk.files()] == [".pdf", ".pdf"]
 
 
 def _pdf_files(app) -> list[Path]:
@@ -366,3 +370,38 @@ def test_no_secret_key_can_be_made_on_a_broken_instance_folder(tmp_path, tiny_di
     again = make_app(tmp_path, INSTANCE_PATH=str(disk.path), SECRET_KEY=None,
                      STORE=str(tmp_path / "data"))
     assert again.secret_key == key
+
+
+def test_an_empty_secret_key_stops_the_start(tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "secret_key").write_text("\n")
+    with pytest.raises(SecretKeyError, match="is empty"):
+        make_app(tmp_path, SECRET_KEY=None)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_any_write_a_broken_disk_refuses_is_a_503_not_a_500(tmp_path, tiny_disk, fault):
+    """A write outside the store (here a plugin's own file) gets the same page."""
+    disk = tiny_disk(tmp_path / "disk", 256)
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "notes.py").write_text(
+        "from flask import Blueprint, current_app\n\n"
+        "from formkit import hookimpl\n\n"
+        'bp = Blueprint("notes", __name__)\n\n\n'
+        '@bp.get("/notes/add")\n'
+        "def add():\n"
+        '    with open(current_app.config["NOTES_FILE"], "a") as fh:\n'
+        '        fh.write("x" * 8192)\n'
+        '    return "added"\n\n\n'
+        "@hookimpl\n"
+        "def formkit_blueprints(app):\n"
+        "    return [bp]\n", encoding="utf-8")
+    app = make_app(tmp_path, PLUGINS_DIR=str(plugins), NOTES_FILE=str(disk.path / "notes"))
+    client = app.test_client()
+    disk.break_(fault)
+    refused = client.get("/notes/add?lang=fr")
+    assert refused.status_code == 503
+    assert "le serveur ne peut pas écrire sur son disque" in text_of(refused)
+    disk.repair()
+    assert client.get("/notes/add").text == "added"
