@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -405,3 +406,30 @@ def test_any_write_a_broken_disk_refuses_is_a_503_not_a_500(tmp_path, tiny_disk,
     assert "le serveur ne peut pas écrire sur son disque" in text_of(refused)
     disk.repair()
     assert client.get("/notes/add").text == "added"
+
+
+EFBIG_SCRIPT = """
+import resource, signal, sys
+from formkit.storage.faults import DiskUnavailable
+from formkit.storage.tinydb_store import TinyDBStore
+
+store = TinyDBStore(sys.argv[1])
+draft = store.create_draft("membership", "1", "en", "k" * 16, answers={"name": "Zoe"})
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+draft.answers = {"name": "x" * 10000}
+try:
+    store.save_draft(draft)
+except DiskUnavailable as error:
+    print("refused:", error.__cause__.errno)
+print("kept:", store.get(draft.id).answers["name"])
+"""
+
+
+def test_a_file_size_limit_is_a_disk_fault_too(tmp_path):
+    """RLIMIT_FSIZE (EFBIG), in a process of its own: no mount needed."""
+    run = subprocess.run([sys.executable, "-c", EFBIG_SCRIPT, str(tmp_path / "data")],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["refused:", str(errno.EFBIG), "kept:", "Zoe"]
