@@ -103,13 +103,13 @@ def forget_response(form_id: str, response_id: str) -> None:
             log.error("could not remove the cached PDFs in %s: %s", folder, error)
 
 
-def _plugin_version(plugin: object) -> str:
+def _plugin_version(plugin: object, distributions: dict[str, list[str]]) -> str:
     """A plugin's version: its ``__version__``, its distribution's version, and a hash of
     its module's source (a file in ``plugins/`` often has no version)."""
     module = inspect.getmodule(plugin) or plugin
     name = getattr(module, "__name__", "") or ""
     parts = [str(getattr(module, "__version__", ""))]
-    for dist in importlib.metadata.packages_distributions().get(name.split(".")[0], []):
+    for dist in distributions.get(name.split(".")[0], []):
         with suppress(importlib.metadata.PackageNotFoundError):
             parts.append(f"{dist}=={importlib.metadata.version(dist)}")
     source = getattr(module, "__file__", None)
@@ -131,8 +131,10 @@ def renderer_fingerprint() -> str:
         for name in sorted(env.list_templates()):
             source = env.loader.get_source(env, name)[0]
             digest.update(f"{name}\n{len(source)}\n{source}".encode())
+        distributions = importlib.metadata.packages_distributions()  # slow: once
         for name, plugin in current_registry().pm.list_name_plugin():
-            digest.update(f"plugin {name} {_plugin_version(plugin)}\n".encode())
+            version = _plugin_version(plugin, distributions)
+            digest.update(f"plugin {name} {version}\n".encode())
         extensions["formkit_pdf_fingerprint"] = digest.hexdigest()
     return extensions["formkit_pdf_fingerprint"]
 
