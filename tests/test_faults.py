@@ -433,3 +433,36 @@ def test_a_file_size_limit_is_a_disk_fault_too(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["refused:", str(errno.EFBIG), "kept:", "Zoe"]
+
+
+def test_the_real_server_on_a_full_disk_keeps_the_answers(tmp_path, tiny_disk, live_server):
+    """gunicorn workers over HTTP, the instance folder on a disk that fills up."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from formkit.storage.tinydb_store import TinyDBStore
+
+    disk = tiny_disk(tmp_path / "live-instance", 1024)
+    server = live_server(workers=2)
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(server.url + "/f/membership/?lang=fr").read().decode()
+    hidden = dict(re.findall(r'name="(csrf_token|_key)" value="([^"]+)"', page))
+    app = make_app(tmp_path, **SEED)
+    data = {**hidden, "_action": "next", **page_input(form_of(app, "membership").sections[0]),
+            "q_name": "Zoë Tremblay"}
+    body = urllib.parse.urlencode(data).encode()
+    disk.fill()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(server.url + "/f/membership/page/0", body)
+    assert refused.value.code == 503
+    text = refused.value.read().decode()
+    assert "Nous n’avons pas pu enregistrer vos réponses" in text
+    assert 'value="Zoë Tremblay"' in text
+    disk.repair()
+    moved = opener.open(server.url + "/f/membership/page/0", body)  # pressed again
+    assert moved.status == 200 and moved.url.endswith("/f/membership/page/1")
+    [draft] = TinyDBStore(disk.path / "data").iter_responses("membership")
+    assert draft.answers["name"] == "Zoë Tremblay"
