@@ -243,6 +243,29 @@ def test_a_coordinator_signing_in_on_a_broken_disk_is_told_then_gets_in(
     disk.repair()
 
 
+def test_a_coordinator_signing_in_while_postgresql_is_unreachable_is_told(tmp_path, pg_url):
+    import psycopg
+
+    from conftest import DATABASE_URL
+
+    app = make_app(tmp_path, STORE=pg_url, **SEED)
+    try:
+        add_user(app)
+        client = app.test_client()
+        client.get("/admin/login?lang=fr")
+        name = re.search(r"application_name=(\w+)", pg_url).group(1)
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                         "application_name = %s AND pid <> pg_backend_pid()", (name,))
+        refused = sign_in(client)
+        assert refused.status_code == 503
+        assert "Nous n’avons pas pu vous connecter pour le moment" in text_of(refused)
+        assert 'value="admin@example.ca"' in refused.text
+        assert sign_in(client).status_code == 302  # the next try works
+    finally:
+        store_of(app).close()
+
+
 # -- the PDF cache and export files (both stores) -----------------------------------------
 def _admin_on(tmp_path, store_url, **config):
     app = make_app(tmp_path, STORE=store_url, **{**SEED, **config})
