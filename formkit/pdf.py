@@ -175,7 +175,10 @@ def _prune(root: Path) -> None:
     dated = []
     for path in root.rglob("*.pdf"):
         with suppress(OSError):
-            dated.append((path.stat().st_mtime, path))
+            if path.parent == root:  # the flat layout of earlier versions: never served
+                path.unlink()
+            else:
+                dated.append((path.stat().st_mtime, path))
     dated.sort()
     for _mtime, old in dated[: max(0, len(dated) - CACHE_LIMIT)]:
         with suppress(OSError):

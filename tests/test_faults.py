@@ -304,13 +304,16 @@ def _pdf_files(app) -> list[Path]:
 
 def test_deleting_a_response_deletes_its_cached_pdfs(tmp_path, store_url):
     app, admin = _admin_on(tmp_path, store_url)
+    earlier = Path(app.instance_path) / "cache" / "pdf" / f"{'0' * 64}.pdf"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"%PDF- cached by an earlier version, flat, with personal data")
     gone, kept = submit(app, "membership", "fr"), submit(app, "membership", "en")
     for lang in ("en", "fr"):
         assert admin.get(f"/admin/responses/{gone.id}/pdf?doc_lang={lang}").status_code == 200
         assert admin.get(f"/admin/forms/membership/summary.pdf?doc_lang={lang}"
                          ).status_code == 200
     assert admin.get(f"/admin/responses/{kept.id}/pdf").status_code == 200
-    assert len(_pdf_files(app)) == 5
+    assert len(_pdf_files(app)) == 5 and not earlier.exists()  # removed at the first write
     deleted = admin.post(f"/admin/responses/{gone.id}/delete", data={
         "csrf_token": csrf(admin, f"/admin/responses/{gone.id}/delete"), "confirm": "yes"})
     assert deleted.status_code == 302
