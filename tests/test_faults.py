@@ -267,19 +267,30 @@ def test_a_coordinator_signing_in_while_postgresql_is_unreachable_is_told(tmp_pa
 
 
 # -- the PDF cache and export files (both stores) -----------------------------------------
-def _admin_on(tmp_path, store_url, **config):
-    app = make_app(tmp_path, STORE=store_url, **{**SEED, **config})
-    if store_of(app).find_user("admin@example.ca") is None:
-        add_user(app)
-    client = app.test_client()
-    assert sign_in(client).status_code == 302
-    return app, client
+@pytest.fixture
+def admin_on(tmp_path):
+    """``admin_on(store_url, **config)``: an app on ``tmp_path`` and a signed-in admin
+    client; the stores are closed afterwards."""
+    apps = []
+
+    def build(store_url, **config):
+        app = make_app(tmp_path, STORE=store_url, **{**SEED, **config})
+        apps.append(app)
+        if store_of(app).find_user("admin@example.ca") is None:
+            add_user(app)
+        client = app.test_client()
+        assert sign_in(client).status_code == 302
+        return app, client
+
+    yield build
+    for app in apps:
+        store_of(app).close()
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_a_pdf_is_served_when_its_cache_cannot_be_written(tmp_path, tiny_disk, store_url,
+def test_a_pdf_is_served_when_its_cache_cannot_be_written(tiny_disk, store_url, admin_on,
                                                           fault):
-    app, admin = _admin_on(tmp_path, store_url)
+    app, admin = admin_on(store_url)
     disk = tiny_disk(Path(app.instance_path) / "cache", 256)
     response = submit(app, "membership", "fr")
     cached_url = f"/admin/responses/{response.id}/pdf?doc_lang=en"
@@ -302,8 +313,8 @@ def _pdf_files(app) -> list[Path]:
     return sorted((Path(app.instance_path) / "cache" / "pdf").rglob("*.pdf"))
 
 
-def test_deleting_a_response_deletes_its_cached_pdfs(tmp_path, store_url):
-    app, admin = _admin_on(tmp_path, store_url)
+def test_deleting_a_response_deletes_its_cached_pdfs(store_url, admin_on):
+    app, admin = admin_on(store_url)
     earlier = Path(app.instance_path) / "cache" / "pdf" / f"{'0' * 64}.pdf"
     earlier.parent.mkdir(parents=True)
     earlier.write_bytes(b"%PDF- cached by an earlier version, flat, with personal data")
@@ -323,7 +334,7 @@ def test_deleting_a_response_deletes_its_cached_pdfs(tmp_path, store_url):
     assert not any(gone.id in str(p) for p in (Path(app.instance_path) / "cache").rglob("*"))
 
 
-def test_a_changed_template_or_plugin_renders_the_pdf_anew(tmp_path):
+def test_a_changed_template_or_plugin_renders_the_pdf_anew(tmp_path, admin_on):
     plugins = tmp_path / "plugins"
     shutil.copytree(ROOT / "plugins", plugins,
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -337,7 +348,7 @@ def test_a_changed_template_or_plugin_renders_the_pdf_anew(tmp_path):
 
     def deploy():
         """A new application on the same instance: what a deploy starts."""
-        app, admin = _admin_on(tmp_path, "data", PLUGINS_DIR=str(plugins))
+        app, admin = admin_on("data", PLUGINS_DIR=str(plugins))
         return app, admin
 
     app, admin = deploy()
@@ -361,8 +372,8 @@ def test_a_changed_template_or_plugin_renders_the_pdf_anew(tmp_path):
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_an_xlsx_export_on_a_broken_temporary_folder_says_so_and_leaves_nothing(
-        tmp_path, tiny_disk, store_url, monkeypatch, fault):
-    app, admin = _admin_on(tmp_path, store_url)
+        tmp_path, tiny_disk, store_url, admin_on, monkeypatch, fault):
+    app, admin = admin_on(store_url)
     for _ in range(3):
         submit(app, "membership")
     disk = tiny_disk(tmp_path / "tmp", 256)
