@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from formkit import clock
 from formkit.state import current_store
-from formkit.storage import ROLES, Session, User
+from formkit.storage import ROLES, Session, StoreUnavailable, User
 from formkit.storage.base import utcnow
 
 MIN_PASSWORD = 12
@@ -228,7 +228,10 @@ def current_user() -> User | None:
         end_session()
         return None
     if now - record.seen >= TOUCH_SECONDS:
-        store.touch_session(record.id, now)
+        try:
+            store.touch_session(record.id, now)
+        except StoreUnavailable:
+            pass  # reading pages keeps working on a full disk; the idle timer waits
     g.user = user
     return user
 

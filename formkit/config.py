@@ -3,8 +3,10 @@ variables, then the mapping given to ``create_app`` (tests)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +79,37 @@ def load_config(app: Flask, overrides: dict[str, Any] | None, *,
 
 
 def _instance_secret(instance: Path) -> str:
-    """A secret key kept in the instance folder, made on first start (zero setup)."""
+    """A secret key kept in the instance folder, made on first start (zero setup).
+
+    Written to a temporary file, then linked into place: workers starting together
+    all read the one key that won, and a full or read-only disk leaves no empty key
+    behind but stops the start with a message saying what to do."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        tmp = None
+        try:
+            instance.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix="secret_key.", suffix=".tmp", dir=instance)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):  # another worker's key won
+                os.link(tmp, path)
+        except OSError as error:
+            raise SecretKeyError(
+                f"cannot create the secret key {path}: {error.strerror}. Make the instance "
+                "folder writable (and free some space), or set FORMKIT_SECRET_KEY.") from error
+        finally:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+    key = path.read_text().strip()
+    if not key:
+        raise SecretKeyError(f"the secret key {path} is empty: delete it to make a new one "
+                             "(signed-in sessions end), or set FORMKIT_SECRET_KEY.")
+    return key
+
+
+class SecretKeyError(RuntimeError):
+    """The instance has no usable secret key and cannot make one."""

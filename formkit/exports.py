@@ -10,14 +10,17 @@ with = + - @, a tab or a carriage return) is prefixed with an apostrophe.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -174,26 +177,64 @@ def table_sheets(form: Form, labels: bool, locale: str):
 
 
 def xlsx_file(form: Form, responses: Iterable[Response], columns: list[Column],
-              labels: bool, locale: str) -> str:
-    """Write the XLSX to a temporary file (write-only mode keeps memory flat); returns
-    its path, which the caller deletes."""
+              labels: bool, locale: str) -> BinaryIO:
+    """The XLSX, written to a temporary file (write-only mode keeps memory flat) that is
+    returned open and already unlinked: its space is freed when the caller closes it,
+    even if the process dies first. On an error (a full temporary folder) no temporary
+    file is left behind."""
     cols = export_columns(form, columns, labels, locale)
     book = Workbook(write_only=True)
-    main = book.create_sheet(form.id[:31])
-    main.append([neutralize(c.header) for c in cols])
-    tables = [(book.create_sheet(title), header, rows)
-              for title, header, rows in table_sheets(form, labels, locale)]
-    for sheet, header, _rows in tables:
-        sheet.append([neutralize(h) for h in header])
-    for response in responses:
-        main.append([_cell(c.value(response)) for c in cols])
-        for sheet, _header, rows in tables:
-            for row in rows(response):
-                sheet.append([_cell(v) for v in row])
-    fd, path = tempfile.mkstemp(prefix="formkit-export-", suffix=".xlsx")
-    os.close(fd)
-    book.save(path)
-    return path
+    path = None
+    try:
+        main = book.create_sheet(form.id[:31])
+        main.append([neutralize(c.header) for c in cols])
+        tables = [(book.create_sheet(title), header, rows)
+                  for title, header, rows in table_sheets(form, labels, locale)]
+        for sheet, header, _rows in tables:
+            sheet.append([neutralize(h) for h in header])
+        for response in responses:
+            main.append([_cell(c.value(response)) for c in cols])
+            for sheet, _header, rows in tables:
+                for row in rows(response):
+                    sheet.append([_cell(v) for v in row])
+        fd, path = tempfile.mkstemp(prefix="formkit-export-", suffix=".xlsx")
+        os.close(fd)
+        book.save(path)
+        handle = open(path, "rb")  # the caller closes it
+        os.unlink(path)
+    except BaseException as error:
+        _discard(book, path)
+        with contextlib.suppress(Exception):  # a database cursor left open mid-way
+            getattr(responses, "close", lambda: None)()
+        code = _libxml_errno(error)
+        if code is not None:  # openpyxl writes sheets through lxml: a full disk shows so
+            raise OSError(code, os.strerror(code)) from error
+        raise
+    return handle
+
+
+def _libxml_errno(error: BaseException) -> int | None:
+    """The errno of lxml's ``SerialisationError("IO_ENOSPC")`` (a failed write)."""
+    if type(error).__name__ != "SerialisationError":
+        return None
+    match = re.fullmatch(r"IO_(E[A-Z]+)", str(error))
+    return getattr(errno, match.group(1), None) if match else None
+
+
+def _discard(book: Workbook, path: str | None) -> None:
+    """Remove a failed export's files: ours, and the one openpyxl keeps per write-only
+    sheet (it would otherwise delete them only when the process exits, and a full disk
+    would stay full)."""
+    for sheet in book.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.xf.close()
+            with contextlib.suppress(Exception):
+                writer.cleanup()
+    if path:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def json_lines(responses: Iterable[Response]) -> Iterator[str]:

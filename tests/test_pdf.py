@@ -65,14 +65,14 @@ def test_repeated_export_comes_from_the_cache(seed_app, admin):
 
 
     folder = Path(seed_app.instance_path) / "cache" / "pdf"
-    cached = sorted(folder.glob("*.pdf"))
+    cached = sorted(folder.rglob("*.pdf"))
     assert len(cached) == 1 and cached[0].read_bytes() == first
     again = admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr").data
-    assert again == first and len(list(folder.glob("*.pdf"))) == 1
+    assert again == first and len(list(folder.rglob("*.pdf"))) == 1
     # a changed response renders anew
     store_of(seed_app).update(response.id, review_status="reviewed")
     admin.get(f"/admin/responses/{response.id}/pdf?doc_lang=fr")
-    assert len(list(folder.glob("*.pdf"))) == 2
+    assert len(list(folder.rglob("*.pdf"))) == 2
 
 
 def test_summary_pdf_over_filtered_responses(seed_app, admin):

@@ -44,6 +44,7 @@ from formkit.storage.base import (
     new_token,
     utcnow,
 )
+from formkit.storage.faults import DiskUnavailable, disk_writes, is_disk_fault
 
 SEGMENT_SIZE = 50
 INDEX_SHARDS = 256
@@ -146,13 +147,33 @@ class _CachedAtomicStorage(Storage):
         self.cache.remember(self.path, data)
 
 
+class _WriteLock:
+    """The inter-process lock every write of the store happens under — so the one place
+    where a disk that refuses writes (full, read-only, failing: taking the lock, writing,
+    renaming, making a folder) becomes :class:`DiskUnavailable`. Re-entrant."""
+
+    def __init__(self, path: str):
+        self._lock = FileLock(path)
+
+    def __enter__(self) -> _WriteLock:
+        with disk_writes("the store's lock"):
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        with disk_writes("the store's lock"):
+            self._lock.release()
+        if is_disk_fault(exc):
+            raise DiskUnavailable(f"cannot write the store: {exc}") from exc
+
+
 class _Files:
     """The lock and cached TinyDB files under one root; shared by every table."""
 
     def __init__(self, root: Path):
         self.root = root
         self.cache = _FileCache()
-        self.lock = FileLock(str(root / "store.lock"))
+        self.lock = _WriteLock(str(root / "store.lock"))
 
     def db(self, path: Path) -> _StrIdDB:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -344,7 +365,7 @@ class TinyDBStore(Store):
         self._sessions = self.root / "sessions.json"
 
     @property
-    def _lock(self) -> FileLock:
+    def _lock(self) -> _WriteLock:
         return self._files.lock
 
     def _responses(self, form_id: str) -> _SegmentedTable:

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from formkit.storage import StoreUnavailable
+from formkit.storage.faults import DiskUnavailable, is_disk_fault
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,14 @@ def render_error(code: int, detail: str | None = None):
     return render_template("error.html", code=code, title=title, message=detail or message), code
 
 
+def render_disk_full():
+    """The 503 page for a disk that refuses writes (full, read-only, failing)."""
+    return render_error(503, _(
+        "We could not save just now: the server cannot write to its disk (it may be "
+        "full). Nothing saved before is lost: please try again in a moment, and tell "
+        "the site's administrator if this lasts."))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
@@ -60,6 +69,16 @@ def init_app(app: Flask) -> None:
             return rerender_with_input(_(
                 "We could not save your answers just now. They are still on this page: "
                 "please press the button again in a moment."), 503, read_store=False)
+        if request.endpoint == "admin.login" and request.method == "POST":
+            # Signing in writes (counters, last sign-in, audit): say so on the sign-in page.
+            return render_template("admin/login.html", error=_(
+                "We could not sign you in just now: the server cannot save its data (its "
+                "disk may be full, or the database unreachable). Please try again in a "
+                "moment; if this lasts, tell the site's administrator."),
+                email=(request.form.get("email") or "").strip()[:254],
+                next=request.form.get("next", "")), 503
+        if isinstance(error, DiskUnavailable):
+            return render_disk_full()
         return render_error(503)
 
     @app.errorhandler(HTTPException)
@@ -70,5 +89,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if is_disk_fault(error):
+            # A write outside the store (a plugin's file, a library's temporary file) on a
+            # full or read-only disk: the operator's problem, and it passes — not a 500.
+            log.error("disk refused a write on %s %s: %s", request.method, request.path,
+                      error)
+            return render_disk_full()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(500)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 from flask import Response as HttpResponse
@@ -23,6 +22,7 @@ from formkit.exports import csv_rows, json_lines, xlsx_file
 from formkit.i18n import current_locale
 from formkit.review import Filters, matching, plugin_columns, review_status, review_statuses
 from formkit.state import current_registry, current_store
+from formkit.storage.faults import is_disk_fault
 from formkit.summary import build_summary
 from formkit.views.admin import bp
 from formkit.views.admin.review import answer_sections, response_filters
@@ -91,7 +91,8 @@ def summary_pdf(form_id: str):
     args = filters.as_args(page=None)
     key = ("summary", form.id, form.version, locale, sorted(args.items()),
            current_store().form_stamp(form.id))
-    body = pdf.render(key, lambda: summary_pdf_html(form, filters, locale))
+    body = pdf.render(key, lambda: summary_pdf_html(form, filters, locale),
+                      pdf.summary_folder(form.id))
     audit("export", target=form.id, format="summary.pdf", locale=locale, **args)
     return pdf_response(body, _filename(form.id, "summary", locale) + ".pdf")
 
@@ -101,7 +102,8 @@ def response_pdf(response_id: str):
     form, response = g.form, g.response
     locale = document_locale()
     key = ("response", response.id, response.updated, form.version, locale)
-    body = pdf.render(key, lambda: response_pdf_html(form, response, locale))
+    body = pdf.render(key, lambda: response_pdf_html(form, response, locale),
+                      pdf.response_folder(form.id, response.id))
     audit("export", target=response.id, format="pdf", locale=locale)
     return pdf_response(body, _filename(response.id, locale) + ".pdf")
 
@@ -128,12 +130,19 @@ def export(form_id: str, fmt: str):
     if fmt == "json":
         return HttpResponse(stream_with_context(json_lines(responses)),
                             mimetype=FORMATS["json"], headers=disposition)
-    with force_locale(locale):
-        path = xlsx_file(form, responses, columns, labels, locale)
-    response = send_file(path, mimetype=FORMATS["xlsx"], as_attachment=True,
-                         download_name=name)
-    response.call_on_close(lambda: os.path.exists(path) and os.unlink(path))
-    return response
+    try:
+        with force_locale(locale):
+            handle = xlsx_file(form, responses, columns, labels, locale)
+    except OSError as error:
+        if not is_disk_fault(error):
+            raise
+        current_app.logger.error("XLSX export not written: %s", error)
+        return render_error(503, _(
+            "The XLSX file could not be written: the server's temporary folder is full or "
+            "cannot be written. CSV and JSON exports need no disk space: try one of them, "
+            "or try again later."))
+    return send_file(handle, mimetype=FORMATS["xlsx"], as_attachment=True,
+                     download_name=name)
 
 
 def _in_locale(locale: str, rows):

@@ -8,6 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from formkit import pdf
 from formkit.auth import audit
 from formkit.conditions import is_answered
 from formkit.flow import prune
@@ -147,6 +148,7 @@ def delete_response(response_id: str):
         return render_template("admin/delete.html", form=form, response=response), 422
     if not current_store().delete(response.id):
         return render_error(404, _("This response was already deleted. Nothing was changed."))
+    pdf.forget_response(form.id, response.id)  # cached PDFs hold its personal data
     audit("delete", target=response.id, form=form.id)
     flash(_("The response is deleted."), "success")
     return redirect(url_for("admin.responses", form_id=form.id))
