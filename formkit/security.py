@@ -7,7 +7,8 @@
   over HTTPS (directly or through a trusted proxy).
 - Form posts are limited per address in each worker (a flood is cut off early, without
   a write per request); failed resume codes are counted per address in the store, across
-  workers and servers, so codes cannot be guessed.
+  workers and servers, so codes cannot be guessed; so are new drafts, so a script cannot
+  fill the store with them.
 """
 
 from __future__ import annotations
@@ -63,6 +64,14 @@ def resume_failures_exceeded() -> bool:
 def count_resume_failure() -> None:
     _limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
     current_store().hit(f"resume:{request.remote_addr}", window)
+
+
+def over_draft_limit() -> bool:
+    """Count one new draft from this address, in the store (all workers and servers);
+    ``True`` when that goes over ``DRAFTS_PER_ADDRESS``. Counting before comparing keeps
+    the limit exact under concurrency."""
+    limit, window = current_app.config["DRAFTS_PER_ADDRESS"]
+    return current_store().hit(f"drafts:{request.remote_addr}", window) > limit
 
 
 def init_app(app: Flask) -> None:

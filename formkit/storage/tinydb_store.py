@@ -247,6 +247,17 @@ class _SegmentedTable:
                 self.files.db(path).table(TABLE).remove(doc_ids=[record_id])
             return record
 
+    def remove_where(self, doomed: Callable[[dict], bool]) -> list[dict]:
+        """Delete the records ``doomed`` picks, one write per segment touched; under the
+        lock. Returns the removed records."""
+        removed: list[dict] = []
+        for path in self.paths():
+            found = [r for r in self.files.table(path).values() if doomed(r)]
+            if found:
+                self.files.db(path).table(TABLE).remove(doc_ids=[r["id"] for r in found])
+                removed += found
+        return removed
+
     def __iter__(self) -> Iterator[dict]:
         for path in self.paths():
             yield from list(self.files.table(path).values())
@@ -373,7 +384,8 @@ class TinyDBStore(Store):
             yield
 
     # -- responses ---------------------------------------------------------------------
-    def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
+    def create_draft(self, form_id, form_version, locale, key, answers=None,
+                     browser=None) -> Response:
         index_key = f"{form_id}:{key}"
         table = self._responses(form_id)
         with self._lock:
@@ -384,7 +396,7 @@ class TinyDBStore(Store):
                     return found
             record = table.insert(lambda new_id: Response(
                 id=new_id, form_id=form_id, form_version=form_version, locale=locale,
-                answers=dict(answers or {}), key=key,
+                answers=dict(answers or {}), key=key, browser=browser,
             ).to_dict())
             self._keys.set(index_key, record["id"])
         return Response.from_dict(record)
@@ -500,6 +512,34 @@ class TinyDBStore(Store):
         if response is None or response.resume_hash != code_hash:
             return None
         return response
+
+    def claim_resume_hash(self, code_hash: str, browser: str) -> Response | None:
+        with self._lock:
+            response = self.find_by_resume_hash(code_hash)
+            if response is None or response.is_submitted:
+                return None
+            stored = self._modify(response.id, lambda r: {
+                **r, "resume_hash": None, "browser": browser, "updated": utcnow()})
+            self._resume.set(code_hash, None)
+        return Response.from_dict(stored) if stored else None
+
+    def delete_empty_drafts(self, before: str) -> int:
+        def abandoned(record: dict) -> bool:
+            return (record["status"] == DRAFT and record["updated"] < before
+                    and not record.get("answers") and not record.get("pending")
+                    and not record.get("resume_hash"))
+
+        removed = 0
+        folder = self.root / "responses"
+        for form_id in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            if not _NAME.match(form_id):
+                continue
+            with self._lock:
+                for record in self._responses(form_id).remove_where(abandoned):
+                    if record.get("key"):
+                        self._keys.set(f"{form_id}:{record['key']}", None)
+                    removed += 1
+        return removed
 
     def import_records(self, records: Iterable[Response]) -> int:
         """Append records in whole segments: one file write per segment, not per record.
