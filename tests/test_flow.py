@@ -242,10 +242,17 @@ def test_resume_link_works_and_submitted_drafts_cannot_be_resumed(app, browser):
     browser.follow(browser.post(PAGE.format(0), PAGE0))
     saved = browser.follow(browser.post(PAGE.format(1), PAGE1, action="save"))
     link = re.search(r'href="(http://localhost/resume/[A-Z2-7]+)"', saved.text).group(1)
-    other = app.test_client()
-    assert other.get(link).status_code == 302
-    fill_all(browser)
+    # The saving browser goes on and submits: the code no longer opens anything.
+    browser.get(PAGE.format(1))
+    browser.follow(browser.post(PAGE.format(1), PAGE1))
+    assert "/done/" in browser.post(PAGE.format(2), PAGE2, action="submit").headers["Location"]
     assert app.test_client().get(link).status_code == 404
+    # A code not used yet opens its draft (once: see test_drafts.py).
+    browser.get("/f/all_types/")
+    browser.follow(browser.post(PAGE.format(0), PAGE0))
+    saved = browser.follow(browser.post(PAGE.format(1), PAGE1, action="save"))
+    link = re.search(r'href="(http://localhost/resume/[A-Z2-7]+)"', saved.text).group(1)
+    assert app.test_client().get(link).status_code == 302
 
 
 def test_result_page_needs_its_signed_link(browser, client):
