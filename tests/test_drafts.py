@@ -266,6 +266,18 @@ def test_two_browsers_using_one_code_at_once_one_gets_it(app, store_url):
     assert draft.browser == won[0] and draft.resume_hash is None
 
 
+def test_the_code_of_a_submitted_response_cannot_be_claimed(store_url):
+    store = open_store(store_url)
+    try:
+        draft = store.create_draft("all_types", "1", "en", "k1", browser="saver")
+        store.set_resume_hash(draft.id, "c" * 64)
+        store.submit(draft)
+        assert store.claim_resume_hash("c" * 64, "thief") is None
+        assert store.get(draft.id).browser == "saver"
+    finally:
+        store.close()
+
+
 # -- new drafts are rate-limited per address, across servers ----------------------------
 def test_new_drafts_are_limited_per_address_across_servers(tmp_path, store_url, clock):
     servers = [make_app(tmp_path / name, STORE=store_url, CLOCK=clock,

@@ -514,14 +514,25 @@ class TinyDBStore(Store):
         return response
 
     def claim_resume_hash(self, code_hash: str, browser: str) -> Response | None:
+        response_id = self._resume.get(code_hash)
+        if not response_id:
+            return None
+        claimed = False
+
+        def change(record: dict) -> dict:
+            # Checked under the lock: of two browsers using one code at once, one wins.
+            nonlocal claimed
+            if record.get("resume_hash") != code_hash or record["status"] != DRAFT:
+                return record
+            claimed = True
+            return {**record, "resume_hash": None, "browser": browser, "updated": utcnow()}
+
+        stored = self._modify(response_id, change)
+        if not claimed:
+            return None
         with self._lock:
-            response = self.find_by_resume_hash(code_hash)
-            if response is None or response.is_submitted:
-                return None
-            stored = self._modify(response.id, lambda r: {
-                **r, "resume_hash": None, "browser": browser, "updated": utcnow()})
             self._resume.set(code_hash, None)
-        return Response.from_dict(stored) if stored else None
+        return Response.from_dict(stored)
 
     def delete_empty_drafts(self, before: str) -> int:
         def abandoned(record: dict) -> bool:
