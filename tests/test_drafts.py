@@ -235,6 +235,11 @@ def test_after_a_resume_the_saving_browser_no_longer_continues(app, store):
     assert 'value="99"' in refused.text  # what it typed is still there
     [after] = drafts(app)
     assert after.answers == draft.answers and after.pending == draft.pending
+    # Pressing the button again starts a response of its own, keeping what it typed.
+    owner.page = refused
+    assert owner.post(PAGE.format(1), {"q_age": "99"}).status_code == 302
+    [own] = [d for d in drafts(app) if d.id != draft.id]
+    assert own.pending["details"]["q_age"] == ["99"] and own.browser != draft.browser
 
     # The helper goes on and submits.
     helper.get(PAGE.format(2))

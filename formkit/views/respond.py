@@ -274,7 +274,7 @@ def _post(form: Form, page: int, draft: Response | None):
             return show_again(form, page, _(
                 "This response was resumed with its code in another browser, and continues "
                 "there. What you typed on this page is still here: pressing the button "
-                "starts a new response."), 409)
+                "starts a new response."), 409, key=mint_key(form.id))
         joined = True
         remember_draft(draft)
     if draft.is_submitted:
@@ -409,18 +409,18 @@ def rerender_with_input(message: str, status: int, *, read_store: bool = True):
 
 
 def show_again(form: Form, page: int, message: str, status: int,
-               draft: Response | None = None):
-    """The posted page again with what was typed, ``message``, and the posted key when
-    this browser may use it (else a fresh one); the signed prefill is carried along.
-    Nothing is written."""
+               draft: Response | None = None, key: str | None = None):
+    """The posted page again with what was typed, ``message``, and ``key``, else the
+    posted key when this browser may use it, else a fresh one; the signed prefill is
+    carried along. Nothing is written."""
     page = max(0, min(page, len(form.sections) - 1))
     prefill, answers = posted_prefill(form) if draft is None else (None, draft.answers)
     outcome = read_page(form, form.sections[page], current_locale(), request.form, answers,
                         validate=False)
     posted_key = request.form.get("_key", "")
-    if draft is not None and posted_key == draft.key:
+    if key is None and draft is not None and posted_key == draft.key:
         key = posted_key
-    else:
+    elif key is None:
         key = posted_key if key_is_ours(form.id, posted_key) else mint_key(form.id)
     flash(message, "warning")
     return render_page(form, page, draft, key, wtform=outcome.wtform, status=status,
