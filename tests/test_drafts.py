@@ -51,10 +51,13 @@ def code_of(saved) -> str:
 
 
 def resume(app, code: str, client=None):
-    client = client or app.test_client()
-    browser = Browser(client)
-    response = client.get(f"/resume/{code}")
-    return browser, response
+    """Open a resume link and press Continue, as a person does."""
+    browser = Browser(client or app.test_client())
+    page = browser.get(f"/resume/{code}")
+    if page.status_code != 200:
+        return browser, page
+    return browser, browser.client.post("/resume", data={
+        "code": browser.hidden("code"), "csrf_token": browser.hidden("csrf_token")})
 
 
 class LaterPagePrefill:
@@ -203,14 +206,27 @@ def test_a_resume_code_works_once(app, store):
     for client in (app.test_client(), helper.client, owner.client):
         again = client.get(f"/resume/{code}?lang=fr")
         assert again.status_code == 404
+        assert resume(app, code, client)[1].status_code == 404
         assert "Nous n’avons trouvé aucune réponse enregistrée" in text_of(again)
     # Saving again gives a fresh code, which works once too.
     helper.get(PAGE.format(1))
     fresh = code_of(helper.follow(helper.post(PAGE.format(1), {"q_age": "34"},
                                               action="save")))
     assert fresh != code
-    assert app.test_client().get(f"/resume/{fresh}").status_code == 302
-    assert app.test_client().get(f"/resume/{fresh}").status_code == 404
+    assert resume(app, fresh)[1].status_code == 302
+    assert resume(app, fresh)[1].status_code == 404
+
+
+def test_opening_a_resume_link_does_not_use_the_code(app, store):
+    # Link previews and mail scanners fetch links: only the button (a POST) claims.
+    owner, code = save_with_code(app)
+    for _ in range(3):
+        assert app.test_client().get(f"/resume/{code}").status_code == 200
+    [draft] = drafts(app)
+    assert draft.resume_hash and draft.browser
+    browser, response = resume(app, code)
+    assert response.status_code == 302
+    assert drafts(app)[0].resume_hash is None
 
 
 def test_after_a_resume_the_saving_browser_no_longer_continues(app, store):

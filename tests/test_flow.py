@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import text_of
+from conftest import Browser, text_of
 
 PAGE = "/f/all_types/page/{}"
 
@@ -247,12 +247,20 @@ def test_resume_link_works_and_submitted_drafts_cannot_be_resumed(app, browser):
     browser.follow(browser.post(PAGE.format(1), PAGE1))
     assert "/done/" in browser.post(PAGE.format(2), PAGE2, action="submit").headers["Location"]
     assert app.test_client().get(link).status_code == 404
-    # A code not used yet opens its draft (once: see test_drafts.py).
+    # A link not used yet shows its code, filled in; the button opens the draft (once:
+    # see test_drafts.py). Opening the link alone (a mail scanner) does not use it up.
     browser.get("/f/all_types/")
     browser.follow(browser.post(PAGE.format(0), PAGE0))
     saved = browser.follow(browser.post(PAGE.format(1), PAGE1, action="save"))
     link = re.search(r'href="(http://localhost/resume/[A-Z2-7]+)"', saved.text).group(1)
-    assert app.test_client().get(link).status_code == 302
+    code = link.rsplit("/", 1)[1]
+    other = Browser(app.test_client())
+    for _ in range(2):
+        page = other.get(link)
+        assert page.status_code == 200 and f'value="{code[:4]}-{code[4:8]}-' in page.text
+    continued = other.client.post("/resume", data={"code": other.hidden("code"),
+                                                   "csrf_token": other.hidden("csrf_token")})
+    assert continued.status_code == 302 and continued.headers["Location"].endswith("/page/1")
 
 
 def test_result_page_needs_its_signed_link(browser, client):

@@ -428,14 +428,19 @@ def show_again(form: Form, page: int, message: str, status: int,
 
 
 # -- resume ----------------------------------------------------------------------------
-def _resume(text: str):
+def _resume(text: str, *, claim: bool = True):
+    """The draft a typed code opens (claimed for this browser), or an error message;
+    ``claim=False`` only looks."""
     code = normalize_resume_code(text)
     if code is None:
         return None, _("A resume code has 16 letters and digits, like ABCD-EFGH-JKLM-NPQR. "
                        "Please check it and try again.")
-    # A code works once: using it retires it and binds the draft to this browser (the
-    # browser that saved it no longer continues it); saving again gives a new code.
-    response = current_store().claim_resume_hash(hash_resume_code(code), browser_hash())
+    if claim:
+        # A code works once: using it retires it and binds the draft to this browser
+        # (the browser that saved it no longer continues it); saving gives a new code.
+        response = current_store().claim_resume_hash(hash_resume_code(code), browser_hash())
+    else:
+        response = current_store().find_by_resume_hash(hash_resume_code(code))
     if response is None or response.is_submitted:
         return None, _("We could not find a saved response with that code. It may have been "
                        "submitted already, or mistyped.")
@@ -473,10 +478,13 @@ def resume():
 
 @bp.get("/resume/<code>")
 def resume_link(code: str):
+    """The resume page with the link's code filled in. Continuing takes the button (a
+    POST): a link preview or a mail scanner opening the link does not use the code up."""
     if resume_failures_exceeded():
         return _too_many_attempts()
-    response, error = _resume(code)
+    _response, error = _resume(code, claim=False)
     if error:
         count_resume_failure()
         return render_template("resume.html", error=error, code=code[:64]), 404
-    return _continue(response)
+    return render_template("resume.html", error=None,
+                           code=format_resume_code(normalize_resume_code(code)))
