@@ -248,14 +248,18 @@ class _SegmentedTable:
             return record
 
     def remove_where(self, doomed: Callable[[dict], bool]) -> list[dict]:
-        """Delete the records ``doomed`` picks, one write per segment touched; under the
-        lock. Returns the removed records."""
+        """Delete the records ``doomed`` picks, one write per segment touched, each under
+        the lock (writers wait for one segment, not for the whole table). Returns the
+        removed records."""
         removed: list[dict] = []
         for path in self.paths():
-            found = [r for r in self.files.table(path).values() if doomed(r)]
-            if found:
-                self.files.db(path).table(TABLE).remove(doc_ids=[r["id"] for r in found])
-                removed += found
+            if not any(doomed(r) for r in self.files.table(path).values()):
+                continue
+            with self.files.lock:  # look again: the segment may have changed meanwhile
+                found = [r for r in self.files.table(path).values() if doomed(r)]
+                if found:
+                    self.files.db(path).table(TABLE).remove(doc_ids=[r["id"] for r in found])
+                    removed += found
         return removed
 
     def __iter__(self) -> Iterator[dict]:
@@ -334,6 +338,18 @@ class _ShardedIndex:
         for path, new in shards.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_json(str(path), {TABLE: {**self.files.table(path), **new}})
+
+    def remove_many(self, keys: Iterable[str]) -> None:
+        """Remove many keys, one write per shard, each under the lock."""
+        shards: dict[Path, set[str]] = {}
+        for key in keys:
+            shards.setdefault(self.path(key), set()).add(key)
+        for path, gone in shards.items():
+            with self.files.lock:
+                table = self.files.table(path)
+                if gone & table.keys():
+                    atomic_write_json(str(path), {TABLE: {k: v for k, v in table.items()
+                                                          if k not in gone}})
 
 
 class TinyDBStore(Store):
@@ -545,11 +561,9 @@ class TinyDBStore(Store):
         for form_id in sorted(os.listdir(folder)) if folder.is_dir() else []:
             if not _NAME.match(form_id):
                 continue
-            with self._lock:
-                for record in self._responses(form_id).remove_where(abandoned):
-                    if record.get("key"):
-                        self._keys.set(f"{form_id}:{record['key']}", None)
-                    removed += 1
+            records = self._responses(form_id).remove_where(abandoned)
+            self._keys.remove_many(f"{form_id}:{r['key']}" for r in records if r.get("key"))
+            removed += len(records)
         return removed
 
     def import_records(self, records: Iterable[Response]) -> int:
