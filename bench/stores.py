@@ -109,7 +109,8 @@ def serve(store_url: str, instance: str, workers: int):
     env = {**os.environ, "FORMKIT_INSTANCE_PATH": instance, "FORMKIT_STORE": store_url,
            "FORMKIT_FORMS_DIR": str(ROOT / "forms"), "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),
            "FORMKIT_SECRET_KEY": "bench",
-           "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]"}  # every client is 127.0.0.1
+           "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]",  # every client is 127.0.0.1
+           "FORMKIT_DRAFTS_PER_ADDRESS": "[1000000, 3600]"}
     process = subprocess.Popen([sys.executable, "-m", "formkit.cli", "serve", "--port",
                                 str(port), "--workers", str(workers)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -167,6 +167,9 @@ def authenticate(email: str, password: str) -> User:
 
 
 # -- sessions --------------------------------------------------------------------------
+#: what a respondent keeps in the same browser's cookie (its id, its drafts): a
+#: coordinator signing in or out there does not take their drafts away.
+RESPONDENT_KEYS = ("browser", "drafts")
 #: a session's last use is written at most this often (seconds), not on every request.
 TOUCH_SECONDS = 60
 
@@ -199,7 +202,9 @@ def end_session() -> None:
     sid = session.get("sid")
     if sid:
         current_store().delete_session(_session_id_hash(sid))
+    respondent = {key: session[key] for key in RESPONDENT_KEYS if key in session}
     session.clear()
+    session.update(respondent)
     g.user = None
 
 

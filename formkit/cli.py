@@ -334,7 +334,7 @@ def db_upgrade(url: str | None) -> None:
 
 @main.group("store")
 def store_group() -> None:
-    """Copy, back up and restore everything a store holds."""
+    """Copy, back up, restore and vacuum everything a store holds."""
 
 
 def _run_transfer(action, total: int, label: str):
@@ -395,6 +395,24 @@ def store_restore(path: str, url: str | None, force: bool) -> None:
                                                            progress=tick), total, "restoring")
     click.echo(f"restored {restored.responses} responses, {restored.users} accounts, "
                f"{restored.audit} audit entries; checksum verified")
+
+
+@store_group.command("vacuum")
+@click.option("--older-than", "days", type=click.IntRange(min=1), default=None,
+              help="Age in days of the empty drafts to remove (default: the "
+                   "DRAFT_RETENTION_DAYS setting, 30).")
+def store_vacuum(days: int | None) -> None:
+    """Remove abandoned empty drafts and orphaned temporary files."""
+    from formkit.storage import StoreError
+    from formkit.vacuum import vacuum
+
+    days = current_app.config["DRAFT_RETENTION_DAYS"] if days is None else days
+    try:
+        report = vacuum(current_app._get_current_object(), days)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"removed {report.drafts} empty drafts untouched for {days} days and "
+               f"{report.temp_files} orphaned temporary files")
 
 
 for _command in COMMANDS:

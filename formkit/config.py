@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     # rate limits per client address: (count, seconds)
     "FORM_POSTS_PER_ADDRESS": (120, 60),        # per worker process
     "RESUME_FAILURES_PER_ADDRESS": (10, 15 * 60),  # across workers and servers
+    # new drafts (responses started): generous for a community centre behind one address
+    "DRAFTS_PER_ADDRESS": (300, 60 * 60),       # across workers and servers
+    # `formkit store vacuum` removes empty drafts untouched for this many days
+    "DRAFT_RETENTION_DAYS": 30,
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
 }

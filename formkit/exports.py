@@ -243,7 +243,7 @@ def json_lines(responses: Iterable[Response]) -> Iterator[str]:
     first = True
     for response in responses:
         record = response.to_dict()
-        for private in ("key", "resume_hash", "pending", "page"):
+        for private in ("key", "resume_hash", "browser", "pending", "page"):
             record.pop(private, None)
         yield ("" if first else ",\n") + json.dumps(record, ensure_ascii=False)
         first = False

@@ -43,7 +43,8 @@ def formkit_forms(app):
 def formkit_prefill(form, args, store):
     """Give initial answers to a new response of ``form``.
 
-    Called once, when a respondent starts the form.
+    Called when a respondent opens the start URL. Nothing is stored then: the answers
+    travel, signed, in the first page and go into the draft its first POST creates.
 
     :param form: the :class:`formkit.schema.Form` being started.
     :param args: the query-string arguments of the start URL (a ``MultiDict``), e.g.

@@ -7,7 +7,8 @@
   over HTTPS (directly or through a trusted proxy).
 - Form posts are limited per address in each worker (a flood is cut off early, without
   a write per request); failed resume codes are counted per address in the store, across
-  workers and servers, so codes cannot be guessed.
+  workers and servers, so codes cannot be guessed; so are new drafts, so a script cannot
+  fill the store with them.
 """
 
 from __future__ import annotations
@@ -55,14 +56,27 @@ class SlidingWindow:
             return True
 
 
-def resume_failures_exceeded() -> bool:
+def take_resume_attempt() -> bool:
+    """Count one resume attempt from this address in the store (all workers and
+    servers) *before* the code is checked; ``False`` when that goes over
+    ``RESUME_FAILURES_PER_ADDRESS`` and the attempt must be refused. However many
+    attempts arrive at once, at most the limit are checked. A code that matches gives
+    its attempt back (:func:`give_back_resume_attempt`): only failures count."""
     limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
-    return current_store().peek(f"resume:{request.remote_addr}") >= limit
+    return current_store().hit(f"resume:{request.remote_addr}", window) <= limit
 
 
-def count_resume_failure() -> None:
+def give_back_resume_attempt() -> None:
     _limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
-    current_store().hit(f"resume:{request.remote_addr}", window)
+    current_store().hit(f"resume:{request.remote_addr}", window, amount=-1)
+
+
+def over_draft_limit() -> bool:
+    """Count one new draft from this address, in the store (all workers and servers);
+    ``True`` when that goes over ``DRAFTS_PER_ADDRESS``. Counting before comparing keeps
+    the limit exact under concurrency."""
+    limit, window = current_app.config["DRAFTS_PER_ADDRESS"]
+    return current_store().hit(f"drafts:{request.remote_addr}", window) > limit
 
 
 def init_app(app: Flask) -> None:

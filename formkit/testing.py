@@ -65,8 +65,9 @@ class Browser:
 
     def post(self, url: str, data: dict | None = None, action: str = "next", **kwargs):
         payload = {"csrf_token": self.hidden("csrf_token"), "_action": action}
-        if "_key" in self.page.get_data(as_text=True):
-            payload["_key"] = self.hidden("_key")
+        for name in ("_key", "_prefill"):  # the page's hidden fields
+            if f'name="{name}"' in self.page.get_data(as_text=True):
+                payload[name] = self.hidden(name)
         payload.update(data or {})
         response = self.client.post(url, data=payload, **kwargs)
         if response.status_code not in (301, 302, 303):

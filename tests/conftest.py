@@ -135,6 +135,7 @@ class LiveServer:
                        "FORMKIT_SECRET_KEY": "live-test", "FORMKIT_ARGON2_PROFILE": "CHEAPEST",
                        # load tests send thousands of posts from one address on purpose
                        "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]",
+                       "FORMKIT_DRAFTS_PER_ADDRESS": "[1000000, 3600]",
                        **env}
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log = instance.parent / f"server-{self.port}.log"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import text_of
+from conftest import Browser, text_of
 
 PAGE = "/f/all_types/page/{}"
 
@@ -201,7 +201,9 @@ def test_submit_is_idempotent(browser, client, store):
     assert store.count("all_types") == 1
 
 
-def test_submit_with_same_key_from_a_new_session_is_one_response(app, browser, store):
+def test_same_key_from_another_browser_does_not_join_the_response(app, browser, store):
+    # Keys are bound to the browser they were minted for (see test_drafts.py): another
+    # session replaying one gets the page back with its input, and nothing is stored.
     fill_all(browser)
     key = browser.hidden("_key")
     other = app.test_client()
@@ -209,7 +211,7 @@ def test_submit_with_same_key_from_a_new_session_is_one_response(app, browser, s
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     retry = other.post(PAGE.format(2), data={**PAGE2, "_action": "submit", "_key": key,
                                              "csrf_token": token})
-    assert retry.status_code == 302 and "/done/" in retry.headers["Location"]
+    assert retry.status_code == 422 and "not opened in this browser" in text_of(retry)
     assert store.count("all_types") == 1
 
 
@@ -240,10 +242,25 @@ def test_resume_link_works_and_submitted_drafts_cannot_be_resumed(app, browser):
     browser.follow(browser.post(PAGE.format(0), PAGE0))
     saved = browser.follow(browser.post(PAGE.format(1), PAGE1, action="save"))
     link = re.search(r'href="(http://localhost/resume/[A-Z2-7]+)"', saved.text).group(1)
-    other = app.test_client()
-    assert other.get(link).status_code == 302
-    fill_all(browser)
+    # The saving browser goes on and submits: the code no longer opens anything.
+    browser.get(PAGE.format(1))
+    browser.follow(browser.post(PAGE.format(1), PAGE1))
+    assert "/done/" in browser.post(PAGE.format(2), PAGE2, action="submit").headers["Location"]
     assert app.test_client().get(link).status_code == 404
+    # A link not used yet shows its code, filled in; the button opens the draft (once:
+    # see test_drafts.py). Opening the link alone (a mail scanner) does not use it up.
+    browser.get("/f/all_types/")
+    browser.follow(browser.post(PAGE.format(0), PAGE0))
+    saved = browser.follow(browser.post(PAGE.format(1), PAGE1, action="save"))
+    link = re.search(r'href="(http://localhost/resume/[A-Z2-7]+)"', saved.text).group(1)
+    code = link.rsplit("/", 1)[1]
+    other = Browser(app.test_client())
+    for _ in range(2):
+        page = other.get(link)
+        assert page.status_code == 200 and f'value="{code[:4]}-{code[4:8]}-' in page.text
+    continued = other.client.post("/resume", data={"code": other.hidden("code"),
+                                                   "csrf_token": other.hidden("csrf_token")})
+    assert continued.status_code == 302 and continued.headers["Location"].endswith("/page/1")
 
 
 def test_result_page_needs_its_signed_link(browser, client):

@@ -39,6 +39,10 @@ def field_names(app, form_id: str, page: int) -> list[str]:
     return names
 
 
+def page_key(page) -> str:
+    return re.search(r'name="_key" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
 FORMS = ["membership", "wellbeing", "workplan", "evaluation", "competency"]
 
 
@@ -49,11 +53,13 @@ FORMS = ["membership", "wellbeing", "workplan", "evaluation", "competency"]
                                "add:actions_1", "remove:actions_1:0", "remove:x:-1", ""]))
 def test_random_posts_never_fail(fuzz_app, form_id, page, data, action):
     client = fuzz_app.test_client()
-    client.get(f"/f/{form_id}/")
+    start = client.get(f"/f/{form_id}/")
     names = field_names(fuzz_app, form_id, 0)
     chosen = data.draw(st.lists(st.sampled_from(names + ["junk", "q_x-0-q_y", "_key"]),
                                 max_size=12))
     payload = [(name, data.draw(values)) for name in chosen]
+    if "_key" not in chosen:  # the page's own key, so the fields are read, not refused
+        payload.append(("_key", page_key(start)))
     payload.append(("_action", action))
     response = client.post(f"/f/{form_id}/page/{page}", data=MultiDict(payload))
     assert response.status_code < 500, response.status_code
@@ -77,11 +83,12 @@ def test_random_addresses_never_fail(fuzz_app, path, query):
 
 def test_stored_hostile_text_comes_back_escaped_everywhere(fuzz_app):
     client = fuzz_app.test_client()
-    client.get("/f/membership/")
+    start = client.get("/f/membership/")
     hostile = '<script>alert("x")</script>'
     response = client.post("/f/membership/page/0", data={
         "q_name": hostile, "q_email": "a@b.ca", "q_community": hostile,
-        "q_region": "east", "q_kind": "project", "_action": "next"})
+        "q_region": "east", "q_kind": "project", "_action": "next",
+        "_key": page_key(start)})
     assert response.status_code == 302
     page = client.get("/f/membership/page/0").get_data(as_text=True)
     assert hostile not in page and "&lt;script&gt;" in page

@@ -57,8 +57,10 @@ def test_idempotent_submit_across_app_servers(tmp_path, pg_url):
         data = page_input(form.sections[last])
         key = first.hidden("_key")
         done = first.post(f"/f/membership/page/{last}", data, action="submit")
-        # The same submission reaches another server (a retry through the load balancer).
+        # The same submission reaches another server (a retry through the load balancer,
+        # from the same browser: its session cookie goes along).
         other = servers[1].test_client()
+        other.set_cookie("session", first.client.get_cookie("session").value)
         token = re.search(r'name="csrf_token" value="([^"]+)"',
                           other.get("/f/membership/").text).group(1)
         retry = other.post(f"/f/membership/page/{last}", data={

@@ -288,3 +288,24 @@ def test_concurrent_status_changes_all_stay_in_the_history(live, tmp_path):
     # each entry changed from the status the one before it set
     for before, after in zip(history, history[1:], strict=False):
         assert after["from"] == before["to"]
+
+
+def test_simultaneous_wrong_resume_codes_check_at_most_the_limit(live):
+    """Resume codes are passwords to drafts: 24 wrong codes at once from one address,
+    on 4 workers, check at most the limit (10 per 15 minutes), never all 24."""
+    server, _url = live
+    attempts = 24
+    openers = [_opener() for _ in range(attempts)]
+    tokens = [_token(o, server.url + "/resume") for o in openers]
+    start = threading.Barrier(attempts)
+
+    def attempt(number):
+        start.wait()
+        return _status(openers[number], server.url + "/resume", {
+            "csrf_token": tokens[number], "code": f"ABCD-EFGH-JKLM-{number + 1000:04d}"[:19]})
+
+    with ThreadPoolExecutor(attempts) as pool:
+        statuses = list(pool.map(attempt, range(attempts)))
+    print(f"\n{attempts} simultaneous wrong resume codes: {statuses.count(422)} checked, "
+          f"{statuses.count(429)} refused")
+    assert statuses.count(422) <= 10 and statuses.count(422) + statuses.count(429) == attempts

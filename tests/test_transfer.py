@@ -89,7 +89,8 @@ def test_cli_copy_backup_restore_and_upgrade(filled, pg_url, tmp_path, monkeypat
     assert restore.exit_code == 0, restore.output
     assert contents(open_store(str(tmp_path / "fresh"))) == contents(filled)
     upgrade = runner.invoke(main, ["db", "upgrade", "--store", pg_url])
-    assert upgrade.exit_code == 0 and f"already at version {migrations()[-1][0]}" in upgrade.output
+    latest = migrations()[-1][0]
+    assert upgrade.exit_code == 0 and f"already at version {latest}" in upgrade.output
     assert "needs no schema" in runner.invoke(main, ["db", "upgrade", "--store", "x"]).output
 
 

@@ -63,8 +63,12 @@ class Response(_Record):
     pending: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     #: idempotency key of the browser form that created the record.
     key: str | None = None
-    #: sha256 of the resume code, when the respondent saved the draft.
+    #: sha256 of the resume code, when the respondent saved the draft (cleared when the
+    #: code is used: a code works once).
     resume_hash: str | None = None
+    #: sha256 of the id of the browser that continues the draft (the one that made it,
+    #: or the last to resume it); no other browser can take it up.
+    browser: str | None = None
     #: the coordinators' decision on a submitted response (e.g. pending/approved/declined).
     review_status: str | None = None
     #: changes of ``review_status``: ``{"at", "by", "from", "to", "comment"}``, oldest first.
@@ -149,8 +153,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def create_draft(self, form_id: str, form_version: str, locale: str, key: str,
-                     answers: dict[str, Any] | None = None) -> Response:
-        """A new draft for ``form_id``; with a ``key`` already used, the existing record."""
+                     answers: dict[str, Any] | None = None,
+                     browser: str | None = None) -> Response:
+        """A new draft for ``form_id`` bound to ``browser``; with a ``key`` already used,
+        the existing record (whichever browser it is bound to: the caller checks)."""
 
     @abc.abstractmethod
     def save_draft(self, response: Response) -> Response:
@@ -216,6 +222,16 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def find_by_resume_hash(self, code_hash: str) -> Response | None:
         """The draft a resume code belongs to."""
+
+    @abc.abstractmethod
+    def claim_resume_hash(self, code_hash: str, browser: str) -> Response | None:
+        """Use a resume code, once: atomically retire it and bind its draft to
+        ``browser``. ``None`` if no draft has that code (any more)."""
+
+    @abc.abstractmethod
+    def delete_empty_drafts(self, before: str) -> int:
+        """Remove abandoned empty drafts: no answers, no pending input, no resume code,
+        last changed before ``before`` (ISO time). Returns how many were removed."""
 
     @abc.abstractmethod
     def import_records(self, records: Iterable[Response]) -> int:

@@ -41,7 +41,7 @@ from formkit.storage.base import (
 JSON_COLUMNS = {"answers", "score", "pending", "history"}
 COLUMNS = ("id", "form_id", "form_version", "locale", "status", "answers", "score", "created",
            "updated", "submitted", "page", "pending", "key", "resume_hash", "review_status",
-           "history")
+           "history", "browser")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM responses"
 
 
@@ -171,10 +171,11 @@ class PostgresStore(Store):
                f"{conflict} RETURNING {', '.join(COLUMNS)}")
         return self._one(sql, [_value(c, record[c]) for c in columns])
 
-    def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
+    def create_draft(self, form_id, form_version, locale, key, answers=None,
+                     browser=None) -> Response:
         record = Response(id=f"{form_id}-{new_token(12)}", form_id=form_id,
                           form_version=form_version, locale=locale,
-                          answers=dict(answers or {}), key=key).to_dict()
+                          answers=dict(answers or {}), key=key, browser=browser).to_dict()
         row = self._insert(record, "ON CONFLICT (form_id, key) DO NOTHING")
         if row is None:  # the same key was used before: that record is this draft
             row = self._one(f"{_SELECT} WHERE form_id = %s AND key = %s", (form_id, key))
@@ -293,6 +294,19 @@ class PostgresStore(Store):
     def find_by_resume_hash(self, code_hash: str) -> Response | None:
         return _response(self._one(f"{_SELECT} WHERE resume_hash = %s AND status = %s",
                                    (code_hash, DRAFT)))
+
+    def claim_resume_hash(self, code_hash: str, browser: str) -> Response | None:
+        # One statement: of two browsers using the same code at once, one gets the row.
+        return _response(self._one(
+            "UPDATE responses SET resume_hash = NULL, browser = %s, updated = %s "
+            f"WHERE resume_hash = %s AND status = %s RETURNING {', '.join(COLUMNS)}",
+            (browser, utcnow(), code_hash, DRAFT)))
+
+    def delete_empty_drafts(self, before: str) -> int:
+        return self._run(
+            "DELETE FROM responses WHERE status = %s AND updated < %s AND "
+            "answers = '{}'::jsonb AND pending = '{}'::jsonb AND resume_hash IS NULL",
+            (DRAFT, before))
 
     def import_records(self, records: Iterable[Response]) -> int:
         """Add many records with COPY (ids kept; records without one get one)."""

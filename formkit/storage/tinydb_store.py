@@ -269,6 +269,21 @@ class _SegmentedTable:
                 self.files.db(path).table(TABLE).remove(doc_ids=[record_id])
             return record
 
+    def remove_where(self, doomed: Callable[[dict], bool]) -> list[dict]:
+        """Delete the records ``doomed`` picks, one write per segment touched, each under
+        the lock (writers wait for one segment, not for the whole table). Returns the
+        removed records."""
+        removed: list[dict] = []
+        for path in self.paths():
+            if not any(doomed(r) for r in self.files.table(path).values()):
+                continue
+            with self.files.lock:  # look again: the segment may have changed meanwhile
+                found = [r for r in self.files.table(path).values() if doomed(r)]
+                if found:
+                    self.files.db(path).table(TABLE).remove(doc_ids=[r["id"] for r in found])
+                    removed += found
+        return removed
+
     def __iter__(self) -> Iterator[dict]:
         for path in self.paths():
             yield from list(self.files.table(path).values())
@@ -346,6 +361,18 @@ class _ShardedIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_json(str(path), {TABLE: {**self.files.table(path), **new}})
 
+    def remove_many(self, keys: Iterable[str]) -> None:
+        """Remove many keys, one write per shard, each under the lock."""
+        shards: dict[Path, set[str]] = {}
+        for key in keys:
+            shards.setdefault(self.path(key), set()).add(key)
+        for path, gone in shards.items():
+            with self.files.lock:
+                table = self.files.table(path)
+                if gone & table.keys():
+                    atomic_write_json(str(path), {TABLE: {k: v for k, v in table.items()
+                                                          if k not in gone}})
+
 
 class TinyDBStore(Store):
     """Responses, accounts and the audit log in TinyDB files under ``root``."""
@@ -401,7 +428,8 @@ class TinyDBStore(Store):
             yield
 
     # -- responses ---------------------------------------------------------------------
-    def create_draft(self, form_id, form_version, locale, key, answers=None) -> Response:
+    def create_draft(self, form_id, form_version, locale, key, answers=None,
+                     browser=None) -> Response:
         index_key = f"{form_id}:{key}"
         table = self._responses(form_id)
         with self._lock:
@@ -412,7 +440,7 @@ class TinyDBStore(Store):
                     return found
             record = table.insert(lambda new_id: Response(
                 id=new_id, form_id=form_id, form_version=form_version, locale=locale,
-                answers=dict(answers or {}), key=key,
+                answers=dict(answers or {}), key=key, browser=browser,
             ).to_dict())
             self._keys.set(index_key, record["id"])
         return Response.from_dict(record)
@@ -541,6 +569,43 @@ class TinyDBStore(Store):
         if response is None or response.resume_hash != code_hash:
             return None
         return response
+
+    def claim_resume_hash(self, code_hash: str, browser: str) -> Response | None:
+        response_id = self._resume.get(code_hash)
+        if not response_id:
+            return None
+        claimed = False
+
+        def change(record: dict) -> dict:
+            # Checked under the lock: of two browsers using one code at once, one wins.
+            nonlocal claimed
+            if record.get("resume_hash") != code_hash or record["status"] != DRAFT:
+                return record
+            claimed = True
+            return {**record, "resume_hash": None, "browser": browser, "updated": utcnow()}
+
+        stored = self._modify(response_id, change)
+        if not claimed:
+            return None
+        with self._lock:
+            self._resume.set(code_hash, None)
+        return Response.from_dict(stored)
+
+    def delete_empty_drafts(self, before: str) -> int:
+        def abandoned(record: dict) -> bool:
+            return (record["status"] == DRAFT and record["updated"] < before
+                    and not record.get("answers") and not record.get("pending")
+                    and not record.get("resume_hash"))
+
+        removed = 0
+        folder = self.root / "responses"
+        for form_id in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            if not _NAME.match(form_id):
+                continue
+            records = self._responses(form_id).remove_where(abandoned)
+            self._keys.remove_many(f"{form_id}:{r['key']}" for r in records if r.get("key"))
+            removed += len(records)
+        return removed
 
     def import_records(self, records: Iterable[Response]) -> int:
         """Append records in whole segments: one file write per segment, not per record.

@@ -35,14 +35,24 @@ from formkit.flow import (
 )
 from formkit.i18n import current_locale
 from formkit.schema import Form
-from formkit.security import count_resume_failure, resume_failures_exceeded
+from formkit.security import (
+    give_back_resume_attempt,
+    over_draft_limit,
+    take_resume_attempt,
+)
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
-from formkit.storage.base import new_token
+from formkit.views.binding import (
+    bound_here,
+    browser_hash,
+    key_is_ours,
+    mint_key,
+    posted_prefill,
+    sign_prefill,
+)
 
 bp = Blueprint("respond", __name__)
 
-_KEY = re.compile(r"^[a-z2-7]{16,40}$")
 _RESUME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 #: letters people confuse with digits the resume alphabet does not use.
 _RESUME_TYPOS = str.maketrans({"0": "O", "1": "I", "8": "B", "9": "G"})
@@ -79,7 +89,8 @@ def current_draft(form: Form) -> Response | None:
     if not response_id:
         return None
     response = current_store().get(response_id)
-    if response is None or response.form_id != form.id:
+    if response is None or response.form_id != form.id or not bound_here(response):
+        # Gone, or resumed with its code in another browser, which continues it now.
         forget_draft(form.id)
         return None
     return response
@@ -135,8 +146,11 @@ def field_states(form: Form, page: int, answers: dict[str, Any]) -> dict[str, st
 
 
 def render_page(form: Form, page: int, draft: Response | None, key: str,
-                wtform=None, errors: dict[str, list[str]] | None = None, status: int = 200):
-    answers = draft.answers if draft else {}
+                wtform=None, errors: dict[str, list[str]] | None = None, status: int = 200,
+                answers: dict[str, Any] | None = None, prefill: str | None = None):
+    """A form page; without a draft, ``answers`` (prefilled, not stored) and the signed
+    ``prefill`` the first POST stores with the new draft."""
+    answers = draft.answers if draft else (answers or {})
     section = form.sections[page]
     locale = current_locale()
     if wtform is None:
@@ -166,6 +180,7 @@ def render_page(form: Form, page: int, draft: Response | None, key: str,
         is_first=page == pages[0],
         is_last=page == pages[-1],
         key=key,
+        prefill=prefill,
         draft=draft,
     )
     return body, status
@@ -188,7 +203,9 @@ def start(form_id: str):
     """Start a form, or continue the draft this browser has.
 
     A start URL that prefills answers (e.g. ``?from=<reference>``) always begins a new
-    response: the person asked for one; an earlier draft stays in the store."""
+    response: the person asked for one; an earlier draft stays in the store. Opening it
+    stores nothing: the first page shows the prefilled answers and carries them all
+    (later pages' too), signed, to the first POST, which creates the draft."""
     form = get_form(form_id)
     prefill: dict[str, Any] = {}
     for result in current_registry().hook.formkit_prefill(
@@ -197,17 +214,14 @@ def start(form_id: str):
         prefill.update(result or {})
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     if prefill:
-        # Prefilled answers may belong to later pages: keep them in a draft now.
-        draft = current_store().create_draft(form.id, form.version, current_locale(),
-                                             new_token(16), answers=prefill)
-        remember_draft(draft)
-        return redirect(page_url(form, 0))
+        return render_page(form, 0, None, mint_key(form.id), answers=prefill,
+                           prefill=sign_prefill(form, prefill))
     draft = current_draft(form)
     if draft is not None and not draft.is_submitted:
         return redirect(page_url(form, draft.page))
     if draft is not None:
         forget_draft(form.id)
-    return render_page(form, 0, None, new_token(16))
+    return render_page(form, 0, None, mint_key(form.id))
 
 
 @bp.route("/f/<form_id>/page/<int:page>", methods=["GET", "POST"])
@@ -225,30 +239,55 @@ def _show(form: Form, page: int, draft: Response | None):
             forget_draft(form.id)
         if page != 0:
             return redirect(url_for("respond.start", form_id=form.id))
-        return render_page(form, 0, None, new_token(16))
+        return render_page(form, 0, None, mint_key(form.id))
     pages = visible_pages(form, draft.answers)
     if page >= len(form.sections) or page > draft.page:
         return redirect(page_url(form, draft.page))
     if page not in pages:
         later = [p for p in pages if p > page] or [pages[-1]]
         return redirect(page_url(form, later[0]))
-    return render_page(form, page, draft, draft.key or new_token(16))
+    return render_page(form, page, draft, draft.key or mint_key(form.id))
 
 
 def _post(form: Form, page: int, draft: Response | None):
     store = current_store()
     locale = current_locale()
-    posted_key = request.form.get("_key", "")
-    key = posted_key if _KEY.match(posted_key) else None
-    if draft is None or (key is not None and draft.key != key):
+    key = request.form.get("_key", "")
+    joined = False
+    if draft is None or draft.key != key:
         # The first POST of a form creates its draft; the page's key makes this
-        # idempotent when the same POST arrives twice.
-        draft = store.create_draft(form.id, form.version, locale, key or new_token(16))
+        # idempotent when the same POST arrives twice, and names the draft of another
+        # tab of this browser. Only keys minted for this browser are taken.
+        if not key_is_ours(form.id, key):
+            return show_again(form, page, _(
+                "This page was not opened in this browser, so what you typed could not be "
+                "added to a response. It is shown again here: please press the button "
+                "again."), 422)
+        if over_draft_limit():
+            return show_again(form, page, _(
+                "Too many responses were started from your network recently. What you "
+                "typed is still here: please try again later."), 429)
+        _token, prefill = posted_prefill(form)
+        draft = store.create_draft(form.id, form.version, locale, key, answers=prefill,
+                                   browser=browser_hash())
+        if not bound_here(draft):
+            return show_again(form, page, _(
+                "This response was resumed with its code in another browser, and continues "
+                "there. What you typed on this page is still here: pressing the button "
+                "starts a new response."), 409, key=mint_key(form.id))
+        joined = True
         remember_draft(draft)
     if draft.is_submitted:
         forget_draft(form.id)
         return redirect(result_url(draft))
     if page >= len(form.sections) or page > draft.page:
+        if joined and page < len(form.sections):
+            # A draft first posted from a later page (shown again after a refusal):
+            # keep what was typed there for when that page is reached.
+            section = form.sections[page]
+            draft.pending[section.id] = read_page(form, section, locale, request.form,
+                                                  draft.answers, validate=False).raw
+            store.save_draft(draft)
         flash(_("That page is not available yet; here is where you left off."), "warning")
         return redirect(page_url(form, draft.page))
 
@@ -365,23 +404,43 @@ def rerender_with_input(message: str, status: int, *, read_store: bool = True):
     post could not be taken: an expired token, or a store that cannot be reached.
     Nothing is written."""
     form = get_form(request.view_args["form_id"])
-    page = min(request.view_args.get("page", 0), len(form.sections) - 1)
     draft = current_draft(form) if read_store else None
-    outcome = read_page(form, form.sections[page], current_locale(), request.form,
-                        draft.answers if draft else {}, validate=False)
+    return show_again(form, request.view_args.get("page", 0), message, status, draft)
+
+
+def show_again(form: Form, page: int, message: str, status: int,
+               draft: Response | None = None, key: str | None = None):
+    """The posted page again with what was typed, ``message``, and ``key``, else the
+    posted key when this browser may use it, else a fresh one; the signed prefill is
+    carried along. Nothing is written."""
+    page = max(0, min(page, len(form.sections) - 1))
+    prefill, answers = posted_prefill(form) if draft is None else (None, draft.answers)
+    outcome = read_page(form, form.sections[page], current_locale(), request.form, answers,
+                        validate=False)
     posted_key = request.form.get("_key", "")
+    if key is None and draft is not None and posted_key == draft.key:
+        key = posted_key
+    elif key is None:
+        key = posted_key if key_is_ours(form.id, posted_key) else mint_key(form.id)
     flash(message, "warning")
-    return render_page(form, page, draft, posted_key if _KEY.match(posted_key) else
-                       new_token(16), wtform=outcome.wtform, status=status)
+    return render_page(form, page, draft, key, wtform=outcome.wtform, status=status,
+                       answers=answers, prefill=prefill)
 
 
 # -- resume ----------------------------------------------------------------------------
-def _resume(text: str):
+def _resume(text: str, *, claim: bool = True):
+    """The draft a typed code opens (claimed for this browser), or an error message;
+    ``claim=False`` only looks."""
     code = normalize_resume_code(text)
     if code is None:
         return None, _("A resume code has 16 letters and digits, like ABCD-EFGH-JKLM-NPQR. "
                        "Please check it and try again.")
-    response = current_store().find_by_resume_hash(hash_resume_code(code))
+    if claim:
+        # A code works once: using it retires it and binds the draft to this browser
+        # (the browser that saved it no longer continues it); saving gives a new code.
+        response = current_store().claim_resume_hash(hash_resume_code(code), browser_hash())
+    else:
+        response = current_store().find_by_resume_hash(hash_resume_code(code))
     if response is None or response.is_submitted:
         return None, _("We could not find a saved response with that code. It may have been "
                        "submitted already, or mistyped.")
@@ -407,22 +466,25 @@ def _too_many_attempts():
 def resume():
     if request.method == "GET":
         return render_template("resume.html", error=None, code="")
-    if resume_failures_exceeded():
+    if not take_resume_attempt():
         return _too_many_attempts()
     response, error = _resume(request.form.get("code", ""))
     if error:
-        count_resume_failure()
         return render_template("resume.html", error=error,
                                code=request.form.get("code", "")[:64]), 422
+    give_back_resume_attempt()
     return _continue(response)
 
 
 @bp.get("/resume/<code>")
 def resume_link(code: str):
-    if resume_failures_exceeded():
+    """The resume page with the link's code filled in. Continuing takes the button (a
+    POST): a link preview or a mail scanner opening the link does not use the code up."""
+    if not take_resume_attempt():
         return _too_many_attempts()
-    response, error = _resume(code)
+    _response, error = _resume(code, claim=False)
     if error:
-        count_resume_failure()
         return render_template("resume.html", error=error, code=code[:64]), 404
-    return _continue(response)
+    give_back_resume_attempt()
+    return render_template("resume.html", error=None,
+                           code=format_resume_code(normalize_resume_code(code)))
