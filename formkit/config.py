@@ -52,6 +52,19 @@ DEFAULTS: dict[str, Any] = {
     # rate limits per client address: (count, seconds)
     "FORM_POSTS_PER_ADDRESS": (120, 60),        # per worker process
     "RESUME_FAILURES_PER_ADDRESS": (10, 15 * 60),  # across workers and servers
+    # email (Flask-Mailman; FORMKIT_MAIL_SERVER etc.): with no server, emails wait
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": None,
+    "MAIL_TIMEOUT": 30,
+    # always real SMTP (Flask-Mailman would keep test emails in memory)
+    "MAIL_BACKEND": "smtp",
+    # the hour (site time zone) after which the day's digests are sent
+    "DIGEST_HOUR": 7,
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
 }

@@ -132,6 +132,8 @@ class Form:
     review_statuses: list[tuple[str, Text]] = field(default_factory=list)
     #: the scores declared with ``scoring:`` (:mod:`formkit.scoring`).
     scoring: tuple[ScoreRule, ...] = ()
+    #: the id of the email question whose address gets a receipt on submit, if any.
+    confirmation_email: str | None = None
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -329,8 +331,11 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     review_statuses = _review_statuses(data, ctx)
+    confirmation = _confirmation_email(data, ctx, [f for s in sections for f in s.fields])
+    if ctx.errors:
+        raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
-                  "scoring"}
+                  "scoring", "confirmation_email"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -342,7 +347,25 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         extra=extra,
         review_statuses=review_statuses,
         scoring=scoring,
+        confirmation_email=confirmation,
     )
+
+
+def _confirmation_email(data: Mapping, ctx: SchemaContext,
+                        fields: list[FieldSpec]) -> str | None:
+    """``confirmation_email: <id of an email question>`` — who gets a receipt."""
+    field_id = data.get("confirmation_email")
+    if field_id is None:
+        return None
+    emails = [f.id for f in fields if f.kind is not None and f.kind.holds_email(f)]
+    if field_id not in emails:
+        ctx.error(data, f"confirmation_email: '{field_id}' is not an email question of this "
+                  "form", key="confirmation_email",
+                  suggestion=closest(str(field_id), emails) or (
+                      f"email questions: {', '.join(emails)}" if emails else
+                      "add a question with type: text and format: email"))
+        return None
+    return field_id
 
 
 def _declared_fields(raw_sections: list) -> dict[str, int]:

@@ -34,6 +34,7 @@ from formkit.flow import (
     visible_pages,
 )
 from formkit.i18n import current_locale
+from formkit.outbox import notifications
 from formkit.schema import Form
 from formkit.security import count_resume_failure, resume_failures_exceeded
 from formkit.state import current_registry, current_store
@@ -319,6 +320,10 @@ def _finish(form: Form, draft: Response):
     draft.answers = final_answers(form, draft.answers)
     draft.score = current_registry().hook.formkit_score(form=form, answers=draft.answers,
                                                         locale=locale)
+    draft.locale = locale
+    # Queued first and held until the submit below is written: nothing is lost if the
+    # process dies between the two, and nothing is sent for a submit that never happened.
+    notifications.before_submit(form, draft, notifications.public_url(result_url(draft)))
     stored, created = store.submit(draft)
     if created:
         current_registry().hook.formkit_response_saved(form=form, response=stored,

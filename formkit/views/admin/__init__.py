@@ -53,5 +53,5 @@ def form_or_404(form_id: str) -> Form:
     return form
 
 
-from formkit.views.admin import accounts, exports, review  # noqa: E402,F401
+from formkit.views.admin import account, accounts, exports, outbox, review  # noqa: E402,F401
 from formkit.views.admin import session as signin  # noqa: E402
