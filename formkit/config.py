@@ -65,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_BACKEND": "smtp",
     # the hour (site time zone) after which the day's digests are sent
     "DIGEST_HOUR": 7,
+    # the hour (site time zone) after which retention rules are applied each day
+    "RETENTION_HOUR": 3,
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
 }

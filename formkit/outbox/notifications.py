@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 
-from formkit import clock
 from formkit.conditions import Condition
 from formkit.outbox.email import send_email
-from formkit.outbox.queue import enqueue
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Response, User
@@ -89,27 +86,10 @@ def before_submit(form: Form, response: Response, result_link: str) -> None:
 DIGEST_RUN = "digest-run"
 
 
-def _local_now(app: Flask) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(
-        clock.now(), ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"]))
-
-
-def schedule(app: Flask) -> bool:
-    """Once the day's digest hour has passed (in the site's time zone), queue that day's
-    digest run: a job like any message, so a worker dying half-way leaves it to be
-    retried, and one idempotent id per day, however many workers ask."""
-    now = _local_now(app)
-    hour = int(app.config["DIGEST_HOUR"])
-    if now.hour < hour or not any(
-            user.active and any(a.get("mode") == DIGEST for a in user.alerts.values())
-            for user in current_store().list_users()):
-        return False
-    until = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    since = until - datetime.timedelta(days=1)
-    return enqueue(f"{DIGEST_RUN}:{until.date().isoformat()}", DIGEST_RUN, {
-        "day": until.date().isoformat(),
-        "since": since.astimezone(datetime.UTC).isoformat(),
-        "until": until.astimezone(datetime.UTC).isoformat()})
+def digests_wanted(app: Flask) -> bool:
+    """Whether any active account asked for a daily digest."""
+    return any(user.active and any(a.get("mode") == DIGEST for a in user.alerts.values())
+               for user in current_store().list_users())
 
 
 def run_digests(payload: dict[str, Any], message_id: str) -> None:

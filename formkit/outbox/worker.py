@@ -51,10 +51,9 @@ class WorkerRun:
 def deliverers(app: Flask) -> dict[str, Callable[[dict[str, Any], str], None]]:
     """The kinds of message this worker can deliver now: jobs always, emails once a
     server is set (until then they wait in the outbox)."""
-    from formkit.outbox import notifications
+    from formkit.outbox import daily
 
-    found: dict[str, Callable[[dict[str, Any], str], None]] = {
-        notifications.DIGEST_RUN: notifications.run_digests}
+    found: dict[str, Callable[[dict[str, Any], str], None]] = daily.runners()
     if email.mail_configured(app):
         found[email.KIND] = email.deliver
     return found
@@ -70,10 +69,10 @@ def run_once(app: Flask, limit: int = 50) -> WorkerRun:
     """Deliver the messages due now (at most ``limit``)."""
     run = WorkerRun()
     with app.app_context():
-        from formkit.outbox import notifications
+        from formkit.outbox import daily
 
         store = app.extensions["formkit"].store
-        notifications.schedule(app)
+        daily.schedule(app)
         kinds = deliverers(app)
         now = clock.now()
         for message in store.claim_messages(now, limit, LEASE, kinds):

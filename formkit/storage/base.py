@@ -238,6 +238,14 @@ class Store(abc.ABC):
         ``to``, so concurrent changes each keep their entry. ``None`` if no record."""
 
     @abc.abstractmethod
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        """Apply a retention rule to a form's responses of ``status`` last stamped
+        before ``before`` (ISO 8601 UTC; submitted ones by their submission, drafts by
+        their last change): delete them, or with ``remove_fields`` remove those answers
+        (anonymise; responses without any of them are left alone). Returns their ids."""
+
+    @abc.abstractmethod
     def delete(self, response_id: str) -> bool:
         """Remove a record; ``False`` if it did not exist."""
 

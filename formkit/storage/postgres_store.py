@@ -287,6 +287,21 @@ class PostgresStore(Store):
             (Jsonb(entry), default, status, status, utcnow(), response_id or ""))
         return _response(row)
 
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        stamp = "submitted" if status == SUBMITTED else "updated"
+        if remove_fields is None:
+            rows = self._all(f"DELETE FROM responses WHERE form_id = %s AND status = %s "
+                             f"AND {stamp} < %s RETURNING id", (form_id, status, before))
+        else:
+            keys = list(remove_fields)
+            rows = self._all(
+                "UPDATE responses SET answers = answers - %s::text[], pending = '{}', "
+                f"updated = %s WHERE form_id = %s AND status = %s AND {stamp} < %s "
+                "AND answers ?| %s::text[] RETURNING id",
+                (keys, utcnow(), form_id, status, before, keys))
+        return [r["id"] for r in rows]
+
     def delete(self, response_id: str) -> bool:
         return self._run("DELETE FROM responses WHERE id = %s", (response_id or "",)) > 0
 

@@ -500,6 +500,22 @@ class TinyDBStore(Store):
         stored = self._modify(response_id, change)
         return Response.from_dict(stored) if stored else None
 
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        stamp = "submitted" if status == SUBMITTED else "updated"
+        removed = None if remove_fields is None else set(remove_fields)
+        matched = [r["id"] for r in self._responses(form_id)
+                   if r["status"] == status and (r.get(stamp) or "") < before
+                   and (removed is None or removed & set(r.get("answers") or {}))]
+        for response_id in matched:
+            if removed is None:
+                self.delete(response_id)
+            else:
+                self._modify(response_id, lambda r: {
+                    **r, "updated": utcnow(), "pending": {},
+                    "answers": {k: v for k, v in r["answers"].items() if k not in removed}})
+        return matched
+
     def delete(self, response_id: str) -> bool:
         table = self._table_of(response_id)
         if table is None:
