@@ -15,6 +15,7 @@ from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
+from formkit.outbox import send_email
 from formkit.review import Column
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
@@ -72,6 +73,7 @@ __all__ = [
     "babel_locale",
     "bar_chart",
     "compute_scores",
+    "send_email",
     "current_locale",
     "current_registry",
     "current_store",

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from formkit import assets, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
+from formkit.outbox import email as outbox_email
 from formkit.plugins import Registry, build_plugin_manager, call_each
 from formkit.state import Formkit
 from formkit.storage import open_store
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
     rendering.init_app(app)
     assets.init_app(app)
     csrf.init_app(app)
+    outbox_email.init_app(app)
 
     pm = build_plugin_manager(app.config["PLUGINS_DIR"], app.config["BLOCKED_PLUGINS"])
     registry = Registry(pm).load(app, strict=app.config["STRICT_LOADING"])

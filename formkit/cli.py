@@ -42,9 +42,34 @@ def default_workers() -> int:
 @click.option("--workers", default=lambda: int(os.environ.get("FORMKIT_WORKERS", "0")) or
               default_workers(), type=int, show_default="2 x cores + 1, at most 8")
 @click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
-    """Run the web server (gunicorn; --dev for the reloading development server)."""
+@click.option("--no-worker", is_flag=True, help="Do not start the outbox worker here (run "
+              "`formkit worker` elsewhere).")
+def serve(host: str, port: int, workers: int, dev: bool, no_worker: bool) -> None:
+    """Run the web server (gunicorn; --dev for the reloading development server) and the
+    outbox worker that sends emails."""
     app = _create_app()  # fail here, loudly, before any worker starts
+    outbox_worker = None
+    if not no_worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        outbox_worker = _start_outbox_worker()
+    try:
+        _serve(app, host, port, workers, dev)
+    finally:
+        if outbox_worker is not None:
+            outbox_worker.terminate()
+            outbox_worker.wait(30)
+
+
+def _start_outbox_worker():
+    """``formkit worker`` beside the web server, ended with it (and ending itself if the
+    server dies without a word)."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "formkit.cli", "worker",
+                             "--parent", str(os.getpid())])
+
+
+def _serve(app, host: str, port: int, workers: int, dev: bool) -> None:
     if dev:
         from werkzeug.serving import run_simple
 
@@ -71,6 +96,39 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 
     click.echo(f"formkit {__version__}: http://{host}:{port}/ with {workers} workers")
     Server().run()
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--interval", default=5.0, show_default=True,
+              help="Seconds between looks at the outbox when it is empty.")
+@click.option("--parent", type=int, default=None, hidden=True)
+def worker_command(once: bool, interval: float, parent: int | None) -> None:
+    """Deliver the outbox: emails (and later webhooks) with retries; `formkit serve`
+    starts one. Any number may run, on any server sharing the store."""
+    import signal
+    import threading
+
+    from formkit.outbox import run_forever, run_once
+
+    app = _create_app()
+    if once:
+        run = run_once(app, limit=10_000)
+        click.echo(f"sent {run.sent}, daily jobs {run.jobs}, retried later {run.retried}, "
+                   f"dead {run.dead}, cancelled {run.cancelled}, waiting {run.waiting}")
+        return
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_args: stop.set())
+    if parent:
+        def watch_parent() -> None:
+            while not stop.wait(2):
+                if os.getppid() != parent:  # the server is gone: so is its worker
+                    stop.set()
+
+        threading.Thread(target=watch_parent, daemon=True).start()
+    click.echo(f"formkit worker: the outbox is checked every {interval:g} s")
+    run_forever(app, interval, stop)
 
 
 @main.command("forms")

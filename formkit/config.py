@@ -58,6 +58,21 @@ DEFAULTS: dict[str, Any] = {
     "DRAFTS_PER_ADDRESS": (300, 60 * 60),       # across workers and servers
     # `formkit store vacuum` removes empty drafts untouched for this many days
     "DRAFT_RETENTION_DAYS": 30,
+    # email (Flask-Mailman; FORMKIT_MAIL_SERVER etc.): with no server, emails wait
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": None,
+    "MAIL_TIMEOUT": 30,
+    # always real SMTP (Flask-Mailman would keep test emails in memory)
+    "MAIL_BACKEND": "smtp",
+    # the hour (site time zone) after which the day's digests are sent
+    "DIGEST_HOUR": 7,
+    # the hour (site time zone) after which retention rules are applied each day
+    "RETENTION_HOUR": 3,
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
 }

@@ -155,6 +155,23 @@ def formkit_response_saved(form, response, event):
 
 
 @hookspec
+def formkit_emails(form, response):
+    """Emails to send when a response is submitted, through formkit's outbox.
+
+    Called just before the submit is written; the emails are queued durably and held
+    until the response is submitted, then sent by the worker with retries. They are
+    composed like formkit's own (:func:`formkit.api.send_email`): ``email/<template>.txt``
+    (subject on the first line) and ``.html`` from the plugin's templates.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: the :class:`formkit.storage.Response` about to be submitted (its
+        final answers).
+    :return: a list of ``{"to": address, "template": name, "key": text unique for this
+        form and response, "context": {...}, "locale": "en"|"fr"}``, or ``None``.
+    """
+
+
+@hookspec
 def formkit_blueprints(app):
     """Add routes.
 

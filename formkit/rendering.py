@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from flask import Flask, render_template
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
 from formkit.schema import FieldSpec
@@ -52,6 +52,7 @@ def css_string(text: str) -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["css_string"] = css_string
+    app.jinja_env.filters["long_date"] = lambda day: format_date(day, "long")
     app.jinja_env.globals["now_local"] = now_local
     # Compact HTML for slow connections: block tags leave no blank lines behind.
     app.jinja_env.trim_blocks = True

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from formkit.availability import Schedule, parse_schedule
 from formkit.conditions import Condition, parse_condition
+from formkit.retention import Retention, parse_retention
 from formkit.scoring import ScoreRule, parse_scoring
 from formkit.suggest import FIELD_KEYS, closest
 from formkit.yamlsource import line_of, load_yaml
@@ -85,6 +87,9 @@ class FieldSpec:
     default: Any = None
     show_if: Condition | None = None
     line: int = 0
+    #: answers identify a person (``personal: true``): removed when responses are
+    #: anonymised under the form's retention rule.
+    personal: bool = False
     #: type-specific options, filled by the field type's ``configure``.
     options: dict[str, Any] = field(default_factory=dict)
     #: the field type instance (set at load time).
@@ -132,6 +137,12 @@ class Form:
     review_statuses: list[tuple[str, Text]] = field(default_factory=list)
     #: the scores declared with ``scoring:`` (:mod:`formkit.scoring`).
     scoring: tuple[ScoreRule, ...] = ()
+    #: the id of the email question whose address gets a receipt on submit, if any.
+    confirmation_email: str | None = None
+    #: when the form takes responses (``schedule:``; :mod:`formkit.availability`).
+    schedule: Schedule | None = None
+    #: how long responses are kept (``retention:``; :mod:`formkit.retention`).
+    retention: Retention | None = None
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -245,6 +256,7 @@ def parse_field(
         default=raw.get("default"),
         line=line_of(raw, 1),
         kind=kind,
+        personal=bool(raw.get("personal", False)),
     )
     if "show_if" in raw:
         spec.show_if = parse_condition(raw["show_if"], ctx, known, line_of(raw))
@@ -329,8 +341,13 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     review_statuses = _review_statuses(data, ctx)
+    confirmation = _confirmation_email(data, ctx, [f for s in sections for f in s.fields])
+    schedule = parse_schedule(data, ctx)
+    retention = parse_retention(data, ctx, [f for s in sections for f in s.fields])
+    if ctx.errors:
+        raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
-                  "scoring"}
+                  "scoring", "confirmation_email", "schedule", "retention"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -342,7 +359,27 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         extra=extra,
         review_statuses=review_statuses,
         scoring=scoring,
+        confirmation_email=confirmation,
+        schedule=schedule,
+        retention=retention,
     )
+
+
+def _confirmation_email(data: Mapping, ctx: SchemaContext,
+                        fields: list[FieldSpec]) -> str | None:
+    """``confirmation_email: <id of an email question>`` — who gets a receipt."""
+    field_id = data.get("confirmation_email")
+    if field_id is None:
+        return None
+    emails = [f.id for f in fields if f.kind is not None and f.kind.holds_email(f)]
+    if field_id not in emails:
+        ctx.error(data, f"confirmation_email: '{field_id}' is not an email question of this "
+                  "form", key="confirmation_email",
+                  suggestion=closest(str(field_id), emails) or (
+                      f"email questions: {', '.join(emails)}" if emails else
+                      "add a question with type: text and format: email"))
+        return None
+    return field_id
 
 
 def _declared_fields(raw_sections: list) -> dict[str, int]:

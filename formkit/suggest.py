@@ -8,7 +8,7 @@ from typing import Any
 
 #: the keys every field takes, whatever its type.
 FIELD_KEYS = frozenset({"id", "type", "label", "help", "placeholder", "required", "default",
-                        "show_if"})
+                        "show_if", "personal"})
 
 
 def closest(word: Any, choices: Iterable[str]) -> str:

@@ -157,5 +157,17 @@ def directory():
 
 
 @hookimpl
+@for_form(FORM_ID)
+def formkit_emails(form, response):
+    """The welcome message the result page promises, to eligible applicants who agreed
+    to be contacted by email (in the language they applied in)."""
+    answers = response.answers
+    if not (response.score or {}).get("eligible") or answers.get("consent_contact") is not True:
+        return None
+    return [{"to": answers["email"], "template": "welcome", "key": "welcome",
+             "locale": response.locale}]
+
+
+@hookimpl
 def formkit_blueprints():
     return [bp]

@@ -11,7 +11,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
             "N_": None}
 METHODS = [("formkit/**.py", "python"), ("plugins/**.py", "python"),
            ("formkit/templates/**.html", "jinja2"), ("formkit/templates/**.css", "jinja2"),
-           ("plugins/**.html", "jinja2")]
+           ("formkit/templates/**.txt", "jinja2"), ("plugins/**.html", "jinja2"),
+           ("plugins/**.txt", "jinja2")]
 
 
 def source_messages() -> set[str]:
@@ -19,7 +20,8 @@ def source_messages() -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=METHODS, keywords={**KEYWORDS},
         options_map={"**.html": {"extensions": "jinja2.ext.i18n"},
-                     "**.css": {"extensions": "jinja2.ext.i18n"}},
+                     "**.css": {"extensions": "jinja2.ext.i18n"},
+                     "**.txt": {"extensions": "jinja2.ext.i18n"}},
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -119,6 +119,15 @@ class FieldType:
             return False
         return isinstance(value, self.stored_as)
 
+    def condition_values(self, spec: FieldSpec, locale: str) -> list[tuple[Any, str]]:
+        """The answers a condition (``equals``) can pick from, with their labels: a
+        coordinator's "alert me only when…" offers these."""
+        return []
+
+    def holds_email(self, spec: FieldSpec) -> bool:
+        """Whether answers are email addresses (a form may send a receipt there)."""
+        return False
+
     # -- declarative scoring (``scoring:`` in YAML) --------------------------------------
     def scorable(self, spec: FieldSpec) -> bool:
         """Whether answers to ``spec`` are numbers a ``scoring:`` rule can add up."""

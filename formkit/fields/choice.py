@@ -43,6 +43,9 @@ class YesNo(FieldType):
             validate_choice=True,
         )
 
+    def condition_values(self, spec, locale) -> list[tuple[Any, str]]:
+        return [(True, yes_no_label(True, locale)), (False, yes_no_label(False, locale))]
+
     def sample_formdata(self, spec):
         return {spec.name: "yes"}
 
@@ -85,6 +88,9 @@ class Choice(FieldType):
 
     def choices(self, spec, locale) -> list[tuple[str, str]]:
         return [(key, text.get(locale)) for key, text in spec.options["choices"]]
+
+    def condition_values(self, spec, locale) -> list[tuple[Any, str]]:
+        return list(self.choices(spec, locale))
 
     def wtforms_field(self, spec, locale, settings):
         if spec.options["widget"] == "select":

@@ -97,6 +97,9 @@ class ShortText(FieldType):
                       f"(known: {', '.join(_FORMATS)})", spec.line)
         number_option(spec, options, "max_length", ctx, integer=True)
 
+    def holds_email(self, spec) -> bool:
+        return spec.options.get("format") == "email"
+
     def _max_length(self, spec, settings: FieldSettings) -> int:
         return min(spec.options.get("max_length") or settings.max_text_length,
                    settings.max_text_length)

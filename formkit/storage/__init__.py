@@ -6,10 +6,15 @@ from pathlib import Path
 
 from formkit.storage.base import (
     ADMIN,
+    CANCELLED,
     COORDINATOR,
+    DEAD,
     DRAFT,
+    QUEUED,
     ROLES,
+    SENT,
     SUBMITTED,
+    Message,
     Response,
     Session,
     Store,
@@ -18,8 +23,9 @@ from formkit.storage.base import (
     User,
 )
 
-__all__ = ["ADMIN", "COORDINATOR", "DRAFT", "ROLES", "SUBMITTED", "Response", "Session", "Store",
-           "StoreError", "StoreUnavailable", "User", "open_store"]
+__all__ = ["ADMIN", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES", "SENT",
+           "SUBMITTED", "Message", "Response",
+           "Session", "Store", "StoreError", "StoreUnavailable", "User", "open_store"]
 
 
 def open_store(url: str, base: str | Path = ".") -> Store:

@@ -107,6 +107,11 @@ class User(_Record):
     token_expires: float = 0.0
     created: str = field(default_factory=utcnow)
     last_login: str | None = None
+    #: email alerts per form id: ``{"mode": "each" | "when" | "digest", "when": {field,
+    #: equals}}`` (no entry: no alerts).
+    alerts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the language emails are written in.
+    locale: str = "en"
 
     @property
     def is_admin(self) -> bool:
@@ -137,6 +142,41 @@ class Session(_Record):
     created: float
     seen: float
     expires: float
+
+
+QUEUED, SENT, DEAD, CANCELLED = "queued", "sent", "dead", "cancelled"
+MESSAGE_STATES = (QUEUED, SENT, DEAD, CANCELLED)
+
+
+@dataclass
+class Message(_Record):
+    """Something to deliver later, durably: an email now (webhooks later).
+
+    ``id`` is the idempotency id: the same event always makes the same id (``receipt:
+    <response id>``), so enqueuing twice stores one message and a receiver can tell a
+    repeated delivery from a new one."""
+
+    id: str
+    #: what delivers it: ``"email"``.
+    kind: str
+    #: what the deliverer needs (for an email: to, subject, text, html, locale…).
+    payload: dict[str, Any]
+    status: str = QUEUED
+    attempts: int = 0
+    #: epoch seconds: not delivered before then (retries back off exponentially).
+    next_at: float = 0.0
+    #: epoch seconds: a worker holds it until then (a dead worker's claim runs out).
+    lease_until: float = 0.0
+    #: sent only once this response is submitted (enqueued just before the submit
+    #: write, so a process dying between the two loses nothing and sends nothing false).
+    after_submit: str | None = None
+    #: who it is for, and about which form/response (a person's data, the admin list).
+    recipient: str | None = None
+    form_id: str | None = None
+    response_id: str | None = None
+    created: str = field(default_factory=utcnow)
+    sent: str | None = None
+    last_error: str | None = None
 
 
 class StoreError(Exception):
@@ -190,6 +230,11 @@ class Store(abc.ABC):
         """How many records a form has (of one status)."""
 
     @abc.abstractmethod
+    def count_submitted(self, form_id: str, since: str, until: str) -> int:
+        """How many responses of a form were submitted at or after ``since`` and before
+        ``until`` (ISO 8601 UTC)."""
+
+    @abc.abstractmethod
     def form_stats(self, form_id: str) -> dict[str, Any]:
         """Counts for a dashboard: ``{"draft": n, "submitted": n, "review": {status: n},
         "latest": ISO time of the newest submission or None}`` (``review`` counts
@@ -210,6 +255,14 @@ class Store(abc.ABC):
         """Set ``review_status`` and append ``entry`` to the history, in one atomic step:
         the store fills the entry's ``from`` (the status before, or ``default``) and
         ``to``, so concurrent changes each keep their entry. ``None`` if no record."""
+
+    @abc.abstractmethod
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        """Apply a retention rule to a form's responses of ``status`` last stamped
+        before ``before`` (ISO 8601 UTC; submitted ones by their submission, drafts by
+        their last change): delete them, or with ``remove_fields`` remove those answers
+        (anonymise; responses without any of them are left alone). Returns their ids."""
 
     @abc.abstractmethod
     def delete(self, response_id: str) -> bool:
@@ -321,6 +374,35 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def reset(self, key: str) -> None:
         """Forget the count of ``key``."""
+
+    # -- outbox (durable messages) -----------------------------------------------------
+    @abc.abstractmethod
+    def enqueue(self, message: Message) -> bool:
+        """Keep a message to deliver; ``False`` (nothing changed) if its id exists."""
+
+    @abc.abstractmethod
+    def claim_messages(self, now: float, limit: int, lease: float,
+                       kinds: Iterable[str]) -> list[Message]:
+        """Up to ``limit`` queued messages of ``kinds`` due at ``now``, oldest first,
+        each held for ``lease`` seconds: concurrent workers never claim the same one."""
+
+    @abc.abstractmethod
+    def finish_message(self, message_id: str, **changes: Any) -> Message | None:
+        """Record a delivery's outcome (status, attempts, next_at, sent, last_error);
+        the lease is released."""
+
+    @abc.abstractmethod
+    def get_message(self, message_id: str) -> Message | None:
+        """One message, or ``None``."""
+
+    @abc.abstractmethod
+    def list_messages(self, status: str | None = None, limit: int = 100,
+                      recipient: str | None = None) -> list[Message]:
+        """Messages, newest first, of one status and/or recipient."""
+
+    @abc.abstractmethod
+    def count_messages(self) -> dict[str, int]:
+        """How many messages there are of each status."""
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:

@@ -27,7 +27,9 @@ from psycopg_pool import ConnectionPool
 from formkit import clock
 from formkit.storage.base import (
     DRAFT,
+    QUEUED,
     SUBMITTED,
+    Message,
     Response,
     Session,
     Store,
@@ -240,6 +242,11 @@ class PostgresStore(Store):
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s", (form_id, status))["n"]
 
+    def count_submitted(self, form_id: str, since: str, until: str) -> int:
+        return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
+                         "status = %s AND submitted >= %s AND submitted < %s",
+                         (form_id, SUBMITTED, since, until))["n"]
+
     def form_stats(self, form_id: str) -> dict[str, Any]:
         stats: dict[str, Any] = {"draft": 0, "submitted": 0, "review": {}, "latest": None}
         for row in self._all(
@@ -280,6 +287,21 @@ class PostgresStore(Store):
             f"WHERE id = %s RETURNING {', '.join(COLUMNS)}",
             (Jsonb(entry), default, status, status, utcnow(), response_id or ""))
         return _response(row)
+
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        stamp = "submitted" if status == SUBMITTED else "updated"
+        if remove_fields is None:
+            rows = self._all(f"DELETE FROM responses WHERE form_id = %s AND status = %s "
+                             f"AND {stamp} < %s RETURNING id", (form_id, status, before))
+        else:
+            keys = list(remove_fields)
+            rows = self._all(
+                "UPDATE responses SET answers = answers - %s::text[], pending = '{}', "
+                f"updated = %s WHERE form_id = %s AND status = %s AND {stamp} < %s "
+                "AND answers ?| %s::text[] RETURNING id",
+                (keys, utcnow(), form_id, status, before, keys))
+        return [r["id"] for r in rows]
 
     def delete(self, response_id: str) -> bool:
         return self._run("DELETE FROM responses WHERE id = %s", (response_id or "",)) > 0
@@ -384,6 +406,67 @@ class PostgresStore(Store):
         return {r["user_id"]: r["n"] for r in self._all(
             "SELECT user_id, count(*) AS n FROM sessions WHERE expires > %s "
             "GROUP BY user_id", (now,))}
+
+    # -- outbox ------------------------------------------------------------------------
+    _MESSAGE = ("id", "kind", "payload", "status", "attempts", "next_at", "lease_until",
+                "after_submit", "recipient", "form_id", "response_id", "created", "sent",
+                "last_error")
+
+    def _message(self, row: dict | None) -> Message | None:
+        return Message.from_dict(row) if row else None
+
+    def enqueue(self, message: Message) -> bool:
+        data = message.to_dict()
+        data["payload"] = Jsonb(data["payload"])
+        columns = ", ".join(self._MESSAGE)
+        placeholders = ", ".join(["%s"] * len(self._MESSAGE))
+        return self._run(f"INSERT INTO outbox ({columns}) VALUES ({placeholders}) "
+                         "ON CONFLICT (id) DO NOTHING",
+                         [data[c] for c in self._MESSAGE]) > 0
+
+    def claim_messages(self, now: float, limit: int, lease: float,
+                       kinds: Iterable[str]) -> list[Message]:
+        # SKIP LOCKED: concurrent workers each take different messages, without waiting.
+        rows = self._all(
+            f"UPDATE outbox SET lease_until = %s WHERE id IN ("
+            "SELECT id FROM outbox WHERE status = %s AND next_at <= %s AND lease_until <= %s "
+            "AND kind = ANY(%s) ORDER BY seq LIMIT %s FOR UPDATE SKIP LOCKED) "
+            f"RETURNING {', '.join(self._MESSAGE)}, seq",
+            (now + lease, QUEUED, now, now, list(kinds), limit))
+        return [Message.from_dict(r) for r in sorted(rows, key=lambda r: r["seq"])]
+
+    def finish_message(self, message_id: str, **changes: Any) -> Message | None:
+        unknown = set(changes) - set(self._MESSAGE)
+        if unknown or "id" in changes:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
+        changes = {**changes, "lease_until": 0.0}
+        assignments = ", ".join(f"{column} = %s" for column in changes)
+        values = [Jsonb(v) if c == "payload" else v for c, v in changes.items()]
+        return self._message(self._one(
+            f"UPDATE outbox SET {assignments} WHERE id = %s "
+            f"RETURNING {', '.join(self._MESSAGE)}", [*values, message_id]))
+
+    def get_message(self, message_id: str) -> Message | None:
+        return self._message(self._one(
+            f"SELECT {', '.join(self._MESSAGE)} FROM outbox WHERE id = %s", (message_id,)))
+
+    def list_messages(self, status: str | None = None, limit: int = 100,
+                      recipient: str | None = None) -> list[Message]:
+        where, params = [], []
+        if status is not None:
+            where.append("status = %s")
+            params.append(status)
+        if recipient is not None:
+            where.append("recipient = %s")
+            params.append(recipient)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return [Message.from_dict(r) for r in self._all(
+            f"SELECT {', '.join(self._MESSAGE)} FROM outbox {clause} "
+            "ORDER BY seq DESC LIMIT %s", [*params, limit])]
+
+    def count_messages(self) -> dict[str, int]:
+        return {r["status"]: r["n"] for r in self._all(
+            "SELECT status, count(*) AS n FROM outbox GROUP BY status")}
 
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:

@@ -34,8 +34,11 @@ from tinydb.table import Document, Table
 
 from formkit import clock
 from formkit.storage.base import (
+    DEAD,
     DRAFT,
+    QUEUED,
     SUBMITTED,
+    Message,
     Response,
     Session,
     Store,
@@ -390,6 +393,11 @@ class TinyDBStore(Store):
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
         self._sessions = self.root / "sessions.json"
+        #: the outbox: messages to deliver (queued, or dead and waiting for a person) in
+        #: one small file; delivered or cancelled ones move to segments; an index of ids.
+        self._queue = self.root / "outbox" / "queue.json"
+        self._delivered = _SegmentedTable(self._files, self.root / "outbox" / "done", "msg")
+        self._message_ids = _ShardedIndex(self._files, self.root / "index" / "outbox")
 
     @property
     def _lock(self) -> _WriteLock:
@@ -497,6 +505,10 @@ class TinyDBStore(Store):
         keep = None if status is None else (lambda r: r["status"] == status)
         return self._responses(form_id).count(keep)
 
+    def count_submitted(self, form_id: str, since: str, until: str) -> int:
+        return self._responses(form_id).count(
+            lambda r: r["status"] == SUBMITTED and since <= (r.get("submitted") or "") < until)
+
     def form_stats(self, form_id: str) -> dict[str, Any]:
         stats: dict[str, Any] = {"draft": 0, "submitted": 0, "review": {}, "latest": None}
         for record in self._responses(form_id):
@@ -536,6 +548,22 @@ class TinyDBStore(Store):
 
         stored = self._modify(response_id, change)
         return Response.from_dict(stored) if stored else None
+
+    def expire_responses(self, form_id: str, status: str, before: str,
+                         remove_fields: Iterable[str] | None = None) -> list[str]:
+        stamp = "submitted" if status == SUBMITTED else "updated"
+        removed = None if remove_fields is None else set(remove_fields)
+        matched = [r["id"] for r in self._responses(form_id)
+                   if r["status"] == status and (r.get(stamp) or "") < before
+                   and (removed is None or removed & set(r.get("answers") or {}))]
+        for response_id in matched:
+            if removed is None:
+                self.delete(response_id)
+            else:
+                self._modify(response_id, lambda r: {
+                    **r, "updated": utcnow(), "pending": {},
+                    "answers": {k: v for k, v in r["answers"].items() if k not in removed}})
+        return matched
 
     def delete(self, response_id: str) -> bool:
         table = self._table_of(response_id)
@@ -723,6 +751,87 @@ class TinyDBStore(Store):
         for record in self._files.table(self._sessions).values():
             if record["expires"] > now:
                 counts[record["user_id"]] = counts.get(record["user_id"], 0) + 1
+        return counts
+
+    # -- outbox ------------------------------------------------------------------------
+    def _queued(self) -> dict:
+        return self._files.table(self._queue)
+
+    def enqueue(self, message: Message) -> bool:
+        with self._lock:
+            if self._message_ids.get(message.id):
+                return False
+            self._queue.parent.mkdir(parents=True, exist_ok=True)
+            self._rewrite(self._queue, lambda table: {**table, message.id: message.to_dict()})
+            self._message_ids.set(message.id, "1")
+        return True
+
+    def claim_messages(self, now: float, limit: int, lease: float,
+                       kinds: Iterable[str]) -> list[Message]:
+        kinds = set(kinds)
+        claimed: list[dict] = []
+
+        def change(table: dict) -> dict:
+            due = sorted((r for r in table.values()
+                          if r["status"] == QUEUED and r["kind"] in kinds
+                          and r["next_at"] <= now and r["lease_until"] <= now),
+                         key=lambda r: r["created"])[:limit]
+            for record in due:
+                table[record["id"]] = {**record, "lease_until": now + lease}
+                claimed.append(table[record["id"]])
+            return table
+
+        if self._queue.exists():
+            self._rewrite(self._queue, change)
+        return [Message.from_dict(r) for r in claimed]
+
+    def finish_message(self, message_id: str, **changes: Any) -> Message | None:
+        with self._lock:
+            record = self._queued().get(message_id)
+            if record is None:
+                return None
+            record = {**record, **changes, "lease_until": 0.0}
+            done = record["status"] not in (QUEUED, DEAD)
+
+            def change(table: dict) -> dict:
+                if done:
+                    table.pop(message_id, None)
+                else:
+                    table[message_id] = record
+                return table
+
+            if done:  # archived first: a crash between the two leaves a copy, not a loss
+                self._delivered.insert(lambda _new_id: record)
+            self._rewrite(self._queue, change)
+        return Message.from_dict(record)
+
+    def get_message(self, message_id: str) -> Message | None:
+        record = self._queued().get(message_id)
+        if record is None and self._message_ids.get(message_id):
+            record = next((r for r in self._delivered.reversed() if r["id"] == message_id),
+                          None)
+        return Message.from_dict(record) if record else None
+
+    def list_messages(self, status: str | None = None, limit: int = 100,
+                      recipient: str | None = None) -> list[Message]:
+        def wanted(record: dict) -> bool:
+            return ((status is None or record["status"] == status)
+                    and (recipient is None or record.get("recipient") == recipient))
+
+        found = sorted((r for r in self._queued().values() if wanted(r)),
+                       key=lambda r: r["created"], reverse=True)
+        if status in (None, "sent", "cancelled"):
+            for record in self._delivered.reversed():
+                if len(found) >= limit:
+                    break
+                if wanted(record):
+                    found.append(record)
+        return [Message.from_dict(r) for r in found[:limit]]
+
+    def count_messages(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in [*self._queued().values(), *self._delivered]:
+            counts[record["status"]] = counts.get(record["status"], 0) + 1
         return counts
 
     # -- audit log ---------------------------------------------------------------------

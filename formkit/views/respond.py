@@ -34,6 +34,7 @@ from formkit.flow import (
     visible_pages,
 )
 from formkit.i18n import current_locale
+from formkit.outbox import notifications
 from formkit.schema import Form
 from formkit.security import (
     give_back_resume_attempt,
@@ -42,6 +43,7 @@ from formkit.security import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
+from formkit.views.availability import refuse_draft, refuse_new_response
 from formkit.views.binding import (
     bound_here,
     browser_hash,
@@ -214,14 +216,15 @@ def start(form_id: str):
         prefill.update(result or {})
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     if prefill:
-        return render_page(form, 0, None, mint_key(form.id), answers=prefill,
-                           prefill=sign_prefill(form, prefill))
+        return refuse_new_response(form) or render_page(
+            form, 0, None, mint_key(form.id), answers=prefill,
+            prefill=sign_prefill(form, prefill))
     draft = current_draft(form)
     if draft is not None and not draft.is_submitted:
-        return redirect(page_url(form, draft.page))
+        return refuse_draft(form, draft) or redirect(page_url(form, draft.page))
     if draft is not None:
         forget_draft(form.id)
-    return render_page(form, 0, None, mint_key(form.id))
+    return refuse_new_response(form) or render_page(form, 0, None, mint_key(form.id))
 
 
 @bp.route("/f/<form_id>/page/<int:page>", methods=["GET", "POST"])
@@ -239,7 +242,10 @@ def _show(form: Form, page: int, draft: Response | None):
             forget_draft(form.id)
         if page != 0:
             return redirect(url_for("respond.start", form_id=form.id))
-        return render_page(form, 0, None, mint_key(form.id))
+        return refuse_new_response(form) or render_page(form, 0, None, mint_key(form.id))
+    refused = refuse_draft(form, draft)
+    if refused:
+        return refused
     pages = visible_pages(form, draft.answers)
     if page >= len(form.sections) or page > draft.page:
         return redirect(page_url(form, draft.page))
@@ -258,6 +264,9 @@ def _post(form: Form, page: int, draft: Response | None):
         # The first POST of a form creates its draft; the page's key makes this
         # idempotent when the same POST arrives twice, and names the draft of another
         # tab of this browser. Only keys minted for this browser are taken.
+        refused = refuse_new_response(form)
+        if refused:
+            return refused
         if not key_is_ours(form.id, key):
             return show_again(form, page, _(
                 "This page was not opened in this browser, so what you typed could not be "
@@ -280,6 +289,9 @@ def _post(form: Form, page: int, draft: Response | None):
     if draft.is_submitted:
         forget_draft(form.id)
         return redirect(result_url(draft))
+    refused = refuse_draft(form, draft)
+    if refused:
+        return refused
     if page >= len(form.sections) or page > draft.page:
         if joined and page < len(form.sections):
             # A draft first posted from a later page (shown again after a refusal):
@@ -358,6 +370,10 @@ def _finish(form: Form, draft: Response):
     draft.answers = final_answers(form, draft.answers)
     draft.score = current_registry().hook.formkit_score(form=form, answers=draft.answers,
                                                         locale=locale)
+    draft.locale = locale
+    # Queued first and held until the submit below is written: nothing is lost if the
+    # process dies between the two, and nothing is sent for a submit that never happened.
+    notifications.before_submit(form, draft, notifications.public_url(result_url(draft)))
     stored, created = store.submit(draft)
     if created:
         current_registry().hook.formkit_response_saved(form=form, response=stored,

@@ -36,6 +36,13 @@ def visible_forms() -> list[Form]:
     return [f for f in forms if g.user.may_see(f.id)]
 
 
-from formkit.views.admin import accounts, exports, review, session  # noqa: E402,F401
+from formkit.views.admin import (  # noqa: E402,F401
+    account,
+    accounts,
+    exports,
+    outbox,
+    review,
+    session,
+)
 
 bp.register_blueprint(accounts_bp)

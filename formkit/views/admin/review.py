@@ -13,6 +13,7 @@ from formkit.auth import audit
 from formkit.conditions import is_answered
 from formkit.flow import prune
 from formkit.i18n import N_, current_locale, translate
+from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
     matching,
@@ -27,6 +28,7 @@ from formkit.storage import Response
 from formkit.storage.base import utcnow
 from formkit.versions import retired_answers, shown_html
 from formkit.views.admin import bp, visible_forms
+from formkit.views.availability import form_state
 from formkit.views.errors import render_error
 
 
@@ -41,7 +43,9 @@ def dashboard():
         by_review = [(label, stats["review"].get(key, 0) + (stats["review"].get(None, 0)
                                                             if key == first else 0))
                      for key, label in statuses]
-        rows.append({"form": form, "stats": stats, "by_review": by_review})
+        rows.append({"form": form, "stats": stats, "by_review": by_review,
+                     "state": form_state(form),
+                     "retained": applied_total(form.id) if form.retention else None})
     return render_template("admin/dashboard.html", rows=rows)
 
 
