@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
 from formkit.cli import main
-from formkit.storage import transfer
+from formkit.outbox.queue import enqueue
+from formkit.storage import DEAD, transfer
 
 #: THE list of endpoints anyone may use without an account (respondents, the member
 #: directory, sign-in). Every other endpoint, plugin routes included, is swept below;
@@ -23,11 +24,14 @@ PUBLIC_ENDPOINTS = frozenset({
     "admin.login", "admin.set_password",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
-#: what the account may see (checked in test_dashboard_lists_only_visible_forms).
-SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout"})
+#: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
+#: one's own email alerts, test_outbox.py::test_alerts_each_when_and_digest).
+SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account"})
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"
+#: a message in the dead-letter list (administrators may retry it).
+DEAD_MESSAGE = "email:dead-letter"
 
 
 @pytest.fixture
@@ -39,6 +43,9 @@ def app(tmp_path, store_url):
     add_user(app)
     submit(app, TARGET)
     submit(app, OTHER)
+    with app.app_context():  # a message in the dead-letter list, for the outbox routes
+        enqueue(DEAD_MESSAGE, "email", {"to": "a@example.ca", "subject": "s", "text": "t"})
+        store_of(app).finish_message(DEAD_MESSAGE, status=DEAD, attempts=8)
     return app
 
 
@@ -47,8 +54,10 @@ def target_response(app):
 
 
 def fingerprint(app) -> str:
-    """Every response, account and audit entry of the store, as one checksum."""
-    return transfer.inventory(store_of(app)).checksum
+    """Every response, account, audit entry and outbox message of the store, as one
+    checksum."""
+    messages = [(m.id, m.status, m.attempts) for m in store_of(app).list_messages(None, 10_000)]
+    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}"
 
 
 def requests_to_sweep(app, user_id: str, skip=frozenset()):
@@ -57,7 +66,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     if it went through."""
     response = target_response(app)
     admin = store_of(app).find_user("admin@example.ca")
-    values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id}
+    values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
+              "message_id": DEAD_MESSAGE}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():

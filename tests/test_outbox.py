@@ -109,9 +109,15 @@ def body(message, subtype="plain") -> str:
     return message.get_body((subtype,)).get_content()
 
 
+def deliveries(run) -> int:
+    """What a worker pass did with emails (not the daily jobs)."""
+    return run.sent + run.retried + run.dead + run.cancelled + run.waiting
+
+
 def messages(app, status=None):
+    """The emails in the outbox (the daily jobs are messages too)."""
     with app.app_context():
-        return store_of(app).list_messages(status, 1000)
+        return [m for m in store_of(app).list_messages(status, 1000) if m.kind == "email"]
 
 
 # -- receipts ----------------------------------------------------------------------------
@@ -132,14 +138,14 @@ def test_a_receipt_in_the_respondents_language(mail_app, smtp):
     assert "English version: https://forms.example.ca/f/signup/done/" in text
     assert "lang=en" in text and 'lang="fr"' in html
     assert [m.status for m in messages(mail_app)] == [SENT]
-    assert run_once(mail_app).handled == 0  # sent once
+    assert deliveries(run_once(mail_app)) == 0  # sent once
 
 
 def test_a_receipt_waits_when_mail_is_not_set_up(tmp_path, store_url, smtp, forms_dir, moment):
     app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(forms_dir),
                    PLUGINS_DIR=str(ROOT / "plugins"), CLOCK=moment)
     submit(app, "signup")
-    assert run_once(app).handled == 0
+    assert deliveries(run_once(app)) == 0
     assert [m.status for m in messages(app)] == [QUEUED]
     add_user(app)
     admin = app.test_client()
@@ -191,7 +197,7 @@ def test_failures_back_off_then_go_to_the_dead_letters(mail_app, smtp, moment):
         if attempt < MAX_ATTEMPTS:
             assert run.retried == 1 and message.status == QUEUED
             assert "451" in message.last_error and message.attempts == attempt
-            assert run_once(mail_app).handled == 0  # not before its time
+            assert deliveries(run_once(mail_app)) == 0  # not before its time
             waits.append(message.next_at - moment())
             moment.advance(message.next_at - moment() + 1)
         else:
@@ -227,7 +233,7 @@ def test_a_worker_that_dies_mid_delivery_is_replaced_after_its_lease(mail_app, s
     with mail_app.app_context():
         claimed = store_of(mail_app).claim_messages(moment(), 10, LEASE, ["email"])
     assert len(claimed) == 1  # ...and that worker is killed before it sends
-    assert run_once(mail_app).handled == 0
+    assert deliveries(run_once(mail_app)) == 0
     moment.advance(LEASE + 1)
     assert run_once(mail_app).sent == 1 and len(smtp.messages) == 1
 
