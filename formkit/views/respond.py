@@ -287,8 +287,11 @@ def _navigate(form: Form, page: int, draft: Response, action: str):
     if action.startswith("lang:") and action[5:] in current_app.config["LANGUAGES"]:
         return redirect(page_url(form, page, lang=action[5:]))
     if action.startswith(("add:", "remove:")):
+        # Back to the table's rows; only a field of this page names the anchor (the
+        # action is input: CR/LF in it would split the Location header).
         field_id = action.split(":")[1]
-        return redirect(page_url(form, page) + f"#field-{field_id}")
+        if any(spec.id == field_id for spec in form.sections[page].fields):
+            return redirect(page_url(form, page) + f"#field-{field_id}")
     return redirect(page_url(form, page))
 
 

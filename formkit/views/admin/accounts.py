@@ -15,6 +15,7 @@ from formkit.auth import (
     issue_password_token,
     new_user,
 )
+from formkit.paging import page_number
 from formkit.state import current_registry, current_store
 from formkit.storage import ROLES, StoreError
 from formkit.views.admin import bp, require_admin
@@ -101,8 +102,7 @@ def audit_log():
     store = current_store()
     total = store.count_audit()
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
-    page_arg = request.args.get("page", "1")
-    page = min(int(page_arg), pages) if page_arg.isdigit() and int(page_arg) > 0 else 1
+    page = page_number(request.args, last=pages)
     start = (page - 1) * AUDIT_PER_PAGE
     entries = []
     for index, entry in enumerate(store.iter_audit()):

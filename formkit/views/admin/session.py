@@ -15,14 +15,13 @@ from formkit.auth import (
     start_session,
     user_for_token,
 )
+from formkit.redirects import same_site_path
 from formkit.views.admin import bp
 
 
 def _safe_next(target: str | None) -> str:
-    # Only our own workspace: an absolute or protocol-relative URL would be an open redirect.
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
-    return url_for("admin.dashboard")
+    # Only our own workspace: another site would be an open redirect, CR/LF a split header.
+    return same_site_path(target, "/admin") or url_for("admin.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
