@@ -390,3 +390,18 @@ def test_postal_codes_take_ascii_digits_only(browser):
     browser.get("/f/all_types/")
     response = browser.post(PAGE.format(0), {**PAGE0, "q_postal": "K١A ٠B٦"})
     assert response.status_code == 422 and "Enter a Canadian postal code" in text_of(response)
+
+
+def test_unknown_form_without_a_csrf_token_is_a_404(client):
+    for url in ["/f/nope/page/0?lang=fr", "/f/%22%3E%3Cimg/page/3?lang=fr"]:
+        response = client.post(url, data={"q_name": "x"})
+        assert response.status_code == 404 and "Page introuvable" in text_of(response)
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "_external=1", "_anchor=x", "form_id=x",
+                                   "values=a&values=b", "lang=xx&lang=de"])
+def test_query_arguments_named_like_url_for_keywords(client, query):
+    response = client.get(f"/resume?{query}")
+    assert response.status_code == 200
+    link = re.search(r'href="([^"]*)" lang="fr"', response.text).group(1)
+    assert link.startswith("/resume?") and link.endswith("lang=fr") and "lang=xx" not in link

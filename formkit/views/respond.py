@@ -367,7 +367,11 @@ def rerender_with_input(message: str, status: int, *, read_store: bool = True):
     """Show a posted page again with what was typed (and a fresh CSRF token), when the
     post could not be taken: an expired token, or a store that cannot be reached.
     Nothing is written."""
-    form = get_form(request.view_args["form_id"])
+    form = current_registry().get_form(request.view_args["form_id"])
+    if form is None:  # abort() inside an error handler would be a 500
+        from formkit.views.errors import render_error
+
+        return render_error(404)
     page = min(request.view_args.get("page", 0), len(form.sections) - 1)
     draft = current_draft(form) if read_store else None
     outcome = read_page(form, form.sections[page], current_locale(), request.form,
