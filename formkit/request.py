@@ -65,12 +65,10 @@ class FormkitRequest(Request):
             super()._load_form_data()
             form = _cleaned(self.__dict__["form"], self.parameter_storage_class)
             files = _cleaned(self.__dict__["files"], self.parameter_storage_class)
-        except ValueError as error:  # werkzeug's parse errors, UnicodeDecodeError
+        # werkzeug's parse errors (UnicodeDecodeError among them), or a part without name
+        except (ValueError, MalformedBody) as error:
             self._empty_form()
             raise MalformedBody() from error
-        except MalformedBody:
-            self._empty_form()
-            raise
         self.__dict__["form"], self.__dict__["files"] = form, files
 
     def _empty_form(self) -> None:

@@ -91,8 +91,6 @@ class LocaleNumberField(Field):
         if not within_limits(value):
             self.data = None
             raise ValueError(_l("Enter a number."))
-        if value.is_zero():
-            value = decimal.Decimal(0)  # 0E+999999999 is 0: forget its exponent
         if self.integer:
             if value != value.to_integral_value():
                 self.data = None
