@@ -14,6 +14,7 @@ from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.outbox import email as outbox_email
 from formkit.plugins import Registry, build_plugin_manager, call_each
+from formkit.request import FormkitRequest
 from formkit.state import Formkit
 from formkit.storage import open_store
 
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
                 or "instance")
     app = Flask("formkit", instance_path=os.path.abspath(instance),
                 instance_relative_config=True)
+    app.request_class = FormkitRequest  # malformed bodies are a 400; no control characters
     load_config(app, config, environment=environment)
     i18n.init_app(app)
     rendering.init_app(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import Flask, current_app, flash, has_request_context, request, url_for
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
@@ -92,9 +94,12 @@ def language_name(code: str) -> str:
 
 
 def lang_url(code: str) -> str:
-    """This page in another language (a GET link; form pages post instead)."""
-    args = request.args.to_dict()
-    args["lang"] = code
-    if request.endpoint and request.url_rule is not None:
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
-    return url_for("public.index", lang=code)
+    """This page in another language (a GET link; form pages post instead).
+
+    The query is carried over as data: passed to ``url_for`` as keywords, a query
+    argument named ``endpoint``, ``_external`` or like a path parameter would clash."""
+    if request.url_rule is None:
+        return url_for("public.index", lang=code)
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return (quote(request.script_root + request.path)
+            + "?" + urlencode([*args, ("lang", code)]))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from formkit.conditions import is_answered
+from formkit.paging import page_number
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response
@@ -135,8 +136,7 @@ class Filters:
         else:
             filters.problems.append(_("Unknown sort order ignored."))
         filters.descending = args.get("order", "desc") != "asc"
-        page = args.get("page") or "1"
-        filters.page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+        filters.page = page_number(args)
         return filters
 
     def as_args(self, **changes: Any) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from formkit.fields.base import FieldType, check_bounds, label_text, number_opti
 
 BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 #: beyond this a number is a typing accident (and floats lose cents).
-LARGEST = decimal.Decimal(10) ** 12
+LARGEST_DIGITS = 12
+LARGEST = decimal.Decimal(10) ** LARGEST_DIGITS
 _SYMBOLS = re.compile(r"[\s$\u00a0\u202f]|CAD|CA", re.IGNORECASE)
 
 
@@ -44,6 +45,14 @@ def parse_number(text: str, locale: str) -> decimal.Decimal:
         return decimal.Decimal(cleaned.replace(",", "."))
     except decimal.InvalidOperation as exc:
         raise ValueError(text) from exc
+
+
+def within_limits(value: decimal.Decimal) -> bool:
+    """Whether a parsed number is finite, smaller than :data:`LARGEST` and not smaller
+    than its inverse unless zero, decided from its exponent without arithmetic:
+    ``abs()``, rounding or comparing ``1E+999999999999999999`` overflows the context."""
+    return value.is_finite() and (
+        value.is_zero() or -LARGEST_DIGITS <= value.adjusted() < LARGEST_DIGITS)
 
 
 class LocaleNumberField(Field):
@@ -79,7 +88,7 @@ class LocaleNumberField(Field):
             raise ValueError(
                 _l("Enter a whole number.") if self.integer else _l("Enter a number.")
             ) from None
-        if not value.is_finite() or abs(value) >= LARGEST:
+        if not within_limits(value):
             self.data = None
             raise ValueError(_l("Enter a number."))
         if self.integer:

@@ -18,6 +18,7 @@ from wtforms import FieldList, FormField, validators
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
 from formkit.i18n import pair
+from formkit.paging import ascii_int
 from formkit.versions import shown_html, shown_text
 
 #: actions that check a page (the empty action is the re-check at submit).
@@ -105,7 +106,7 @@ class Table(FieldType):
 
     # -- rows in the submitted data ------------------------------------------------------
     def _row_pattern(self, spec) -> re.Pattern:
-        return re.compile(rf"^{re.escape(spec.name)}-(\d{{1,6}})-(.+)$")
+        return re.compile(rf"^{re.escape(spec.name)}-([0-9]{{1,6}})-(.+)$")
 
     def _rows(self, spec, formdata: MultiDict) -> dict[int, list[tuple[str, str]]]:
         pattern = self._row_pattern(spec)
@@ -127,9 +128,9 @@ class Table(FieldType):
         ordered = [rows[i] for i in sorted(rows)]
         if action.startswith(f"remove:{spec.id}:"):
             # Positions are those shown, which are the submitted rows in order.
-            index = action.rsplit(":", 1)[1]
-            if index.isdigit() and int(index) < len(ordered):
-                ordered.pop(int(index))
+            index = ascii_int(action.rsplit(":", 1)[1])
+            if index is not None and index < len(ordered):
+                ordered.pop(index)
         if action in VALIDATING_ACTIONS:
             ordered = [row for row in ordered if any(str(v).strip() for _n, v in row)]
         ordered = ordered[: self.max_rows(spec, settings) + 1]

@@ -18,7 +18,8 @@ from formkit.fields.base import (
     number_option,
 )
 
-POSTAL_CODE = re.compile(r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s*(\d[ABCEGHJ-NPRSTV-Z]\d)$")
+POSTAL_CODE = re.compile(  # ASCII digits: \d would take "٣" as well
+    r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s*(\d[ABCEGHJ-NPRSTV-Z]\d)$", re.ASCII)
 
 
 class _PhoneCheck:

@@ -58,6 +58,24 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def without_nul(value: Any) -> Any:
+    """``value`` with NUL removed from every text in it (dict keys, lists, JSON).
+
+    PostgreSQL text and JSONB cannot hold NUL (psycopg raises on it, in a write or in a
+    query's parameters), while TinyDB, a backup or a plugin may hand one over. Every
+    parameter and copied row goes through this, so the same text is stored and found.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, Jsonb):
+        return Jsonb(without_nul(value.obj), value.dumps)
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(v) for v in value)
+    return value
+
+
 def _value(column: str, value: Any) -> Any:
     return Jsonb(value) if column in JSON_COLUMNS and value is not None else value
 
@@ -112,7 +130,7 @@ class PostgresStore(Store):
     def _run(self, sql: str, params: Iterable[Any] = (), *, fetch: str = "none"):
         try:
             with self._connection() as conn:
-                cursor = conn.execute(sql, tuple(params))
+                cursor = conn.execute(sql, tuple(without_nul(p) for p in params))
                 if fetch == "one":
                     return cursor.fetchone()
                 if fetch == "all":
@@ -223,7 +241,8 @@ class PostgresStore(Store):
             with self._connection() as conn, conn.transaction():
                 with conn.cursor(name=f"responses_{new_token(6)}") as cursor:
                     cursor.itersize = 500
-                    cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq", params)
+                    cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq",
+                                   without_nul(params))
                     for row in cursor:
                         yield Response.from_dict(row)
         except psycopg.OperationalError as exc:
@@ -338,7 +357,7 @@ class PostgresStore(Store):
             with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
                 with cursor.copy(f"COPY responses ({', '.join(columns)}) FROM STDIN") as copy:
                     for record in records:
-                        data = record.to_dict()
+                        data = without_nul(record.to_dict())
                         if not data["id"]:
                             data["id"] = f"{record.form_id}-{new_token(12)}"
                         copy.write_row([json.dumps(data[c], ensure_ascii=False)

@@ -338,8 +338,11 @@ def _navigate(form: Form, page: int, draft: Response, action: str):
     if action.startswith("lang:") and action[5:] in current_app.config["LANGUAGES"]:
         return redirect(page_url(form, page, lang=action[5:]))
     if action.startswith(("add:", "remove:")):
+        # Back to the table's rows; only a field of this page names the anchor (the
+        # action is input: CR/LF in it would split the Location header).
         field_id = action.split(":")[1]
-        return redirect(page_url(form, page) + f"#field-{field_id}")
+        if any(spec.id == field_id for spec in form.sections[page].fields):
+            return redirect(page_url(form, page) + f"#field-{field_id}")
     return redirect(page_url(form, page))
 
 
@@ -419,7 +422,11 @@ def rerender_with_input(message: str, status: int, *, read_store: bool = True):
     """Show a posted page again with what was typed (and a fresh CSRF token), when the
     post could not be taken: an expired token, or a store that cannot be reached.
     Nothing is written."""
-    form = get_form(request.view_args["form_id"])
+    form = current_registry().get_form(request.view_args["form_id"])
+    if form is None:  # abort() inside an error handler would be a 500
+        from formkit.views.errors import render_error
+
+        return render_error(404)
     draft = current_draft(form) if read_store else None
     return show_again(form, request.view_args.get("page", 0), message, status, draft)
 

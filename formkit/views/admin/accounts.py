@@ -19,6 +19,7 @@ from formkit.auth import (
     new_user,
     sign_out_everywhere,
 )
+from formkit.paging import page_number
 from formkit.state import current_registry, current_store
 from formkit.storage import ROLES, StoreError
 from formkit.views.admin import accounts_bp as bp
@@ -118,8 +119,7 @@ def audit_log():
     store = current_store()
     total = store.count_audit()
     pages = max(1, math.ceil(total / AUDIT_PER_PAGE))
-    page_arg = request.args.get("page", "1")
-    page = min(int(page_arg), pages) if page_arg.isdigit() and int(page_arg) > 0 else 1
+    page = page_number(request.args, last=pages)
     start = (page - 1) * AUDIT_PER_PAGE
     entries = []
     for index, entry in enumerate(store.iter_audit()):

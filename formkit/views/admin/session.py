@@ -14,6 +14,7 @@ from formkit.auth import (
     SignInRefused,
     audit,
     authenticate,
+    current_user,
     end_session,
     password_problem,
     set_password,
@@ -21,14 +22,13 @@ from formkit.auth import (
     start_session,
     user_for_token,
 )
+from formkit.redirects import same_site_path
 from formkit.views.admin import bp
 
 
 def _safe_next(target: str | None) -> str:
-    # Only our own workspace: an absolute or protocol-relative URL would be an open redirect.
-    if target and target.startswith("/admin") and not target.startswith("//"):
-        return target
-    return url_for("admin.dashboard")
+    # Only our own workspace: another site would be an open redirect, CR/LF a split header.
+    return same_site_path(target, "/admin") or url_for("admin.dashboard")
 
 
 #: fields never kept across a sign-in (secrets, and the old session's token).
@@ -93,7 +93,7 @@ def _template_helpers(state) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "GET":
-        if g.get("user"):
+        if current_user() is not None:
             return redirect(_safe_next(request.args.get("next")))
         return render_template("admin/login.html", email="", error=None,
                                next=request.args.get("next", ""))
