@@ -214,6 +214,21 @@ def _token(opener, url) -> str:
         return re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode())[1]
 
 
+def all_at_once(url: str, count: int, form) -> list[int]:
+    """``count`` browsers, each with its own session and CSRF token, post ``form(n)`` to
+    ``url`` at the same moment; their statuses."""
+    openers = [_opener() for _ in range(count)]
+    tokens = [_token(o, url) for o in openers]
+    start = threading.Barrier(count)
+
+    def attempt(number):
+        start.wait()
+        return _status(openers[number], url, {"csrf_token": tokens[number], **form(number)})
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(attempt, range(count)))
+
+
 @pytest.fixture
 def live(tmp_path, store_url, live_server):
     """A 4-worker server on the store, with an administrator in it."""
@@ -227,18 +242,8 @@ def live(tmp_path, store_url, live_server):
 def test_simultaneous_wrong_passwords_check_at_most_five(live):
     server, url = live
     attempts = 24
-    openers = [_opener() for _ in range(attempts)]
-    tokens = [_token(o, server.url + "/admin/login") for o in openers]
-    start = threading.Barrier(attempts)
-
-    def attempt(number):
-        start.wait()
-        return _status(openers[number], server.url + "/admin/login", {
-            "csrf_token": tokens[number], "email": "admin@example.ca",
-            "password": f"wrong password {number}"})
-
-    with ThreadPoolExecutor(attempts) as pool:
-        statuses = list(pool.map(attempt, range(attempts)))
+    statuses = all_at_once(server.url + "/admin/login", attempts, lambda number: {
+        "email": "admin@example.ca", "password": f"wrong password {number}"})
     store = open_store(url)
     try:
         checked = [e for e in store.iter_audit() if e["action"] == "signin_failed"]
@@ -295,17 +300,8 @@ def test_simultaneous_wrong_resume_codes_check_at_most_the_limit(live):
     on 4 workers, check at most the limit (10 per 15 minutes), never all 24."""
     server, _url = live
     attempts = 24
-    openers = [_opener() for _ in range(attempts)]
-    tokens = [_token(o, server.url + "/resume") for o in openers]
-    start = threading.Barrier(attempts)
-
-    def attempt(number):
-        start.wait()
-        return _status(openers[number], server.url + "/resume", {
-            "csrf_token": tokens[number], "code": f"ABCD-EFGH-JKLM-{number + 1000:04d}"[:19]})
-
-    with ThreadPoolExecutor(attempts) as pool:
-        statuses = list(pool.map(attempt, range(attempts)))
+    statuses = all_at_once(server.url + "/resume", attempts, lambda number: {
+        "code": f"ABCD-EFGH-JKLM-{number + 1000:04d}"[:19]})
     print(f"\n{attempts} simultaneous wrong resume codes: {statuses.count(422)} checked, "
           f"{statuses.count(429)} refused")
     assert statuses.count(422) <= 10 and statuses.count(422) + statuses.count(429) == attempts
