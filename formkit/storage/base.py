@@ -230,6 +230,12 @@ class Store(abc.ABC):
         """How many records a form has (of one status)."""
 
     @abc.abstractmethod
+    def find_by_answer(self, form_id: str, field_ids: Iterable[str],
+                       value: str) -> list[Response]:
+        """Responses of a form where any of ``field_ids`` was answered ``value`` (case
+        insensitive): a person's responses, by their email address."""
+
+    @abc.abstractmethod
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         """How many responses of a form were submitted at or after ``since`` and before
         ``until`` (ISO 8601 UTC)."""
@@ -403,6 +409,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def count_messages(self) -> dict[str, int]:
         """How many messages there are of each status."""
+
+    @abc.abstractmethod
+    def delete_messages(self, recipient: str) -> int:
+        """Remove every message to ``recipient`` (a person's data withdrawn)."""
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:

@@ -261,6 +261,17 @@ class PostgresStore(Store):
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s", (form_id, status))["n"]
 
+    def find_by_answer(self, form_id: str, field_ids: Iterable[str],
+                       value: str) -> list[Response]:
+        keys = list(field_ids)
+        if not keys:
+            return []
+        tests = " OR ".join(["lower(trim(answers->>%s)) = %s"] * len(keys))
+        wanted = value.strip().lower()
+        params = [form_id, *[x for key in keys for x in (key, wanted)]]
+        return [Response.from_dict(r) for r in self._all(
+            f"{_SELECT} WHERE form_id = %s AND ({tests}) ORDER BY seq", params)]
+
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s AND submitted >= %s AND submitted < %s",
@@ -482,6 +493,9 @@ class PostgresStore(Store):
         return [Message.from_dict(r) for r in self._all(
             f"SELECT {', '.join(self._MESSAGE)} FROM outbox {clause} "
             "ORDER BY seq DESC LIMIT %s", [*params, limit])]
+
+    def delete_messages(self, recipient: str) -> int:
+        return self._run("DELETE FROM outbox WHERE recipient = %s", (recipient,))
 
     def count_messages(self) -> dict[str, int]:
         return {r["status"]: r["n"] for r in self._all(

@@ -505,6 +505,13 @@ class TinyDBStore(Store):
         keep = None if status is None else (lambda r: r["status"] == status)
         return self._responses(form_id).count(keep)
 
+    def find_by_answer(self, form_id: str, field_ids: Iterable[str],
+                       value: str) -> list[Response]:
+        wanted, keys = value.strip().lower(), list(field_ids)
+        return [Response.from_dict(r) for r in self._responses(form_id)
+                if any(str(r.get("answers", {}).get(k, "")).strip().lower() == wanted
+                       for k in keys)]
+
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         return self._responses(form_id).count(
             lambda r: r["status"] == SUBMITTED and since <= (r.get("submitted") or "") < until)
@@ -827,6 +834,26 @@ class TinyDBStore(Store):
                 if wanted(record):
                     found.append(record)
         return [Message.from_dict(r) for r in found[:limit]]
+
+    def delete_messages(self, recipient: str) -> int:
+        removed = 0
+
+        def keep(record: dict) -> bool:
+            return record.get("recipient") != recipient
+
+        with self._lock:
+            queued = self._queued()
+            kept = {k: v for k, v in queued.items() if keep(v)}
+            removed += len(queued) - len(kept)
+            if removed:
+                self._rewrite(self._queue, lambda _table: kept)
+            for path in self._delivered.paths():
+                records = self._files.table(path)
+                gone = [k for k, v in records.items() if not keep(v)]
+                if gone:
+                    self._files.db(path).table(TABLE).remove(doc_ids=gone)
+                    removed += len(gone)
+        return removed
 
     def count_messages(self) -> dict[str, int]:
         counts: dict[str, int] = {}

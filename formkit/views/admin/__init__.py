@@ -41,6 +41,7 @@ from formkit.views.admin import (  # noqa: E402,F401
     accounts,
     exports,
     outbox,
+    people,
     review,
     session,
 )
