@@ -178,6 +178,15 @@ def test_a_draft_never_submitted_sends_nothing(mail_app, smtp, moment):
     assert {m.status for m in messages(mail_app)} == {CANCELLED} and smtp.messages == []
 
 
+def test_an_idempotency_id_is_queued_once(mail_app):
+    with mail_app.app_context():
+        payload = {"to": "a@example.ca", "subject": "s", "text": "t"}
+        assert enqueue("email:same", "email", payload) is True
+        assert enqueue("email:same", "email", {**payload, "subject": "other"}) is False
+    [message] = messages(mail_app)
+    assert message.payload["subject"] == "s"
+
+
 def test_submitting_twice_queues_one_receipt(mail_app, smtp):
     from formkit.testing import Browser, fill
 
@@ -279,10 +288,16 @@ def test_alerts_each_when_and_digest(mail_app, smtp, moment):
     add_user(mail_app, "east@example.ca", role="coordinator", forms=["signup"])
     add_user(mail_app, "daily@example.ca", role="coordinator", forms=["signup"])
     add_user(mail_app, "other@example.ca", role="coordinator", forms=["membership"])
-    each, east, daily, other = (mail_app.test_client() for _ in range(4))
+    add_user(mail_app, "moved@example.ca", role="coordinator", forms=["signup"])
+    each, east, daily, other, moved = (mail_app.test_client() for _ in range(5))
     for client, address in ((each, "each"), (east, "east"), (daily, "daily"),
-                            (other, "other")):
+                            (other, "other"), (moved, "moved")):
         sign_in(client, f"{address}@example.ca")
+    # alerts chosen while the form was theirs stop when it is taken away
+    choose_alerts(moved, **{"mode-signup": "each", "language": "en"})
+    with mail_app.app_context():
+        store = store_of(mail_app)
+        store.update_user(store.find_user("moved@example.ca").id, forms=["membership"])
     assert choose_alerts(each, **{"mode-signup": "each", "language": "fr"}).status_code == 302
     page = each.get("/admin/account")
     assert 'value="each" checked' in page.text
@@ -312,8 +327,12 @@ def test_alerts_each_when_and_digest(mail_app, smtp, moment):
     run_once(mail_app)
     digests = [m for m in smtp.messages if m["To"] == "daily@example.ca"]
     assert len(digests) == 1
+    with mail_app.app_context():  # one digest run a day, however many passes
+        runs = [m for m in store_of(mail_app).list_messages() if m.kind == "digest-run"]
+    assert len(runs) == 1
     assert "Workshop sign-up: 2 new responses" in body(digests[0])
-    assert not [m for m in smtp.messages if m["To"] == "other@example.ca"]
+    assert not [m for m in smtp.messages
+                if m["To"] in ("other@example.ca", "moved@example.ca")]
 
 
 def _next_local(app, hour):
