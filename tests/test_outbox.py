@@ -328,8 +328,10 @@ def test_alerts_each_when_and_digest(mail_app, smtp, moment):
     digests = [m for m in smtp.messages if m["To"] == "daily@example.ca"]
     assert len(digests) == 1
     with mail_app.app_context():  # one digest run a day, however many passes
-        runs = [m for m in store_of(mail_app).list_messages() if m.kind == "digest-run"]
-    assert len(runs) == 1
+        day = digests[0]["X-Formkit-Message-Id"].rsplit(":", 1)[1]
+        runs = [m.id for m in store_of(mail_app).list_messages()
+                if m.kind == "digest-run" and m.payload["day"] == day]
+    assert runs == [f"digest-run:{day}"]
     assert "Workshop sign-up: 2 new responses" in body(digests[0])
     assert not [m for m in smtp.messages
                 if m["To"] in ("other@example.ca", "moved@example.ca")]
