@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_TIMEOUT": 30,
     # always real SMTP (Flask-Mailman would keep test emails in memory)
     "MAIL_BACKEND": "smtp",
+    # a message claimed by a worker that died goes to another after this long
+    "OUTBOX_LEASE_SECONDS": 300,
     # the hour (site time zone) after which the day's digests are sent
     "DIGEST_HOUR": 7,
     # the hour (site time zone) after which retention rules are applied each day

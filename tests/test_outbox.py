@@ -363,3 +363,86 @@ def test_serve_runs_the_worker(tmp_path, store_url, live_server, smtp, forms_dir
     assert "/done/" in opener.open(server.url + "/f/signup/page/0", data).url
     [receipt] = smtp.wait_for(1)
     assert receipt["To"] == "sam@example.ca"
+
+
+# -- a server that is down, a worker that is killed --------------------------------------
+def test_an_smtp_server_down_then_up_gets_the_email(tmp_path, store_url, forms_dir, moment):
+    port = free_port()  # nothing listens there yet
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(forms_dir),
+                   MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=5, CLOCK=moment)
+    submit(app, "signup")
+    run = run_once(app)
+    [message] = messages(app)
+    assert run.retried == 1 and "Connection refused" in message.last_error
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        moment.advance(retry_delay(1) + 1)
+        assert run_once(app).sent == 1 and len(inbox.messages) == 1
+    finally:
+        controller.stop()
+        store_of(app).close()
+
+
+class SlowInbox(Inbox):
+    """Takes a while to accept each message, so a worker can be killed meanwhile."""
+
+    def __init__(self, delay: float):
+        super().__init__()
+        self.delay = delay
+        self.started = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        self.started.set()
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_worker_killed_mid_delivery_delivers_after_restart(tmp_path, store_url, forms_dir):
+    """A real `formkit worker` process is killed (SIGKILL) while the SMTP server holds its
+    message; the next worker delivers it once its lease runs out. The only copy that can
+    arrive twice is the one the server never acknowledged, under the same id."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    inbox = SlowInbox(delay=4)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(forms_dir))
+    response = submit(app, "signup")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMKIT_")}
+    env.update(FORMKIT_STORE=store_url, FORMKIT_INSTANCE_PATH=str(tmp_path / "instance"),
+               FORMKIT_FORMS_DIR=str(forms_dir), FORMKIT_PLUGINS_DIR=str(tmp_path / "none"),
+               FORMKIT_SECRET_KEY="test-secret", FORMKIT_MAIL_SERVER="127.0.0.1",
+               FORMKIT_MAIL_PORT=str(controller.port), FORMKIT_OUTBOX_LEASE_SECONDS="2")
+    command = [sys.executable, "-m", "formkit.cli", "worker", "--interval", "0.2"]
+    try:
+        first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+        assert inbox.started.wait(30), "the first worker never reached the SMTP server"
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+        assert [m.status for m in messages(app)] == [QUEUED]  # not marked sent: not lost
+        inbox.delay = 0
+        second = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and messages(app)[0].status != SENT:
+                time.sleep(0.2)
+        finally:
+            second.terminate()
+            second.wait(10)
+        [message] = messages(app)
+        assert message.status == SENT
+        ids = {m["X-Formkit-Message-Id"] for m in inbox.messages}
+        assert ids == {f"email:receipt:{response.id}"}
+        assert 1 <= len(inbox.messages) <= 2  # the unacknowledged copy, at most
+    finally:
+        controller.stop()
+        store_of(app).close()

@@ -26,7 +26,8 @@ from formkit.storage.base import utcnow
 
 log = logging.getLogger(__name__)
 
-#: seconds a claimed message stays with its worker before another may take it.
+#: seconds a claimed message stays with its worker before another may take it (the
+#: ``OUTBOX_LEASE_SECONDS`` setting): longer than any one delivery takes.
 LEASE = 300.0
 #: a message waiting for its response to be submitted is dropped after this long (s).
 SUBMIT_WAIT = 24 * 3600.0
@@ -78,7 +79,8 @@ def run_once(app: Flask, limit: int = 50) -> WorkerRun:
         daily.schedule(app)
         kinds = deliverers(app)
         now = clock.now()
-        for message in store.claim_messages(now, limit, LEASE, kinds):
+        lease = float(app.config.get("OUTBOX_LEASE_SECONDS") or LEASE)
+        for message in store.claim_messages(now, limit, lease, kinds):
             _deliver(store, message, kinds[message.kind], run, now)
     return run
 
