@@ -352,10 +352,9 @@ def send(target: Target, fuzz: Fuzz):
     client = target.app.test_client() if fuzz.anonymous else target.admin
     client.environ_base["REMOTE_ADDR"] = f"192.0.2.{fuzz.address}"
     token = {"valid": target.token, "forged": "forged"}.get(fuzz.token, "")
-    if fuzz.anonymous and fuzz.token == "valid":
-        client.get("/resume")  # a session and its token of its own
-        token = client.get("/resume").text.split('name="csrf_token" value="')[1][:200]
-        token = token.split('"')[0]
+    if fuzz.anonymous and fuzz.token == "valid":  # a session and a token of its own
+        token = re.search(r'name="csrf_token" value="([^"]+)"',
+                          client.get("/resume").text).group(1)
     kwargs: dict = {"query_string": query}
     csrf_pair = [("csrf_token", token)] if fuzz.token != "missing" else []
     if method == "POST":
