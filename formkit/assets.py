@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, send_from_directory, url_for
@@ -36,7 +37,9 @@ def asset_url(filename: str) -> str:
 def asset(stem: str, version: str, ext: str):
     filename = f"{stem}.{ext}"
     folder = Path(current_app.static_folder)
-    if not (folder / filename).is_file() or "/" in filename or digest(filename) != version:
+    # os.path.isfile, not Path.is_file: a name too long for the file system (or holding
+    # NUL) is False there, where Path.is_file raises.
+    if "/" in filename or not os.path.isfile(folder / filename) or digest(filename) != version:
         abort(404)
     response = send_from_directory(folder, filename, max_age=YEAR)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"

@@ -450,3 +450,10 @@ def test_query_arguments_named_like_url_for_keywords(client, query):
     assert response.status_code == 200
     link = re.search(r'href="([^"]*)" lang="fr"', response.text).group(1)
     assert link.startswith("/resume?") and link.endswith("lang=fr") and "lang=xx" not in link
+
+
+@pytest.mark.parametrize("name", ["é" * 300, "x" * 5000, "a%00b", "..%2F..%2Fetc%2Fpasswd"])
+def test_odd_asset_names_are_a_404(client, name):
+    assert client.get(f"/assets/{name}.0123456789.css").status_code == 404
+    assert client.get(f"/assets/formkit.0123456789.{name}").status_code == 404
+    assert client.get(f"/static/{name}").status_code == 404
