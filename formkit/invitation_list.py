@@ -81,7 +81,7 @@ def read_people(text: str, languages: list[str]) -> tuple[list[Person], list[Pro
             cells = [cell.strip() for cell in cells]
             if not any(cells):
                 continue
-            raw = ", ".join(cells)[:200]
+            raw = ", ".join(cells)
             if first:
                 first = False
                 columns = _header(cells)
@@ -102,8 +102,10 @@ def read_people(text: str, languages: list[str]) -> tuple[list[Person], list[Pro
                 seen[person.email] = line
                 people.append(person)
     except csv.Error:
-        # an unclosed quote: everything from there on is one cell
-        problems.append(Problem(reader.line_num, _("A quotation mark is not closed."), ""))
+        # a cell over the csv module's limit: the rest goes back to the coordinator
+        rest = "\n".join(text.splitlines()[max(0, reader.line_num - 1):])
+        problems.append(Problem(reader.line_num, _("This line could not be read: a cell is "
+                                                   "far too long."), rest))
     return people, problems
 
 

@@ -14,16 +14,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 from test_outbox import RECEIPT_FORM, Inbox, body, subject
+from test_sessions import all_at_once
 
 from conftest import ROOT, add_user, csrf, free_port, make_app, sign_in, store_of, text_of
 from formkit.clock import ManualClock
 from formkit.invitation_list import read_people, read_reminders
 from formkit.outbox import run_once
-from formkit.storage import transfer
+from formkit.storage import open_store, transfer
 from formkit.storage.tinydb_store import TinyDBStore
 from formkit.testing import Browser
 
 SIGNUP = RECEIPT_FORM.replace("confirmation_email: email\n", "")
+#: a form that closes three days after the invitations go out.
+LATE = SIGNUP.replace("id: signup", "id: late") + "schedule:\n  closes: 2026-03-05 17:00\n"
 
 
 @pytest.fixture
@@ -49,6 +52,7 @@ def app(tmp_path, store_url, smtp, moment):
     folder = tmp_path / "forms"
     folder.mkdir()
     (folder / "signup.yaml").write_text(SIGNUP)
+    (folder / "late.yaml").write_text(LATE)
     (folder / "membership.yaml").write_text((ROOT / "forms" / "membership.yaml").read_text())
     app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(folder),
                    PLUGINS_DIR=str(ROOT / "plugins"), MAIL_SERVER="127.0.0.1",
@@ -176,7 +180,8 @@ def test_invite_remind_answer_and_opt_out(app, coordinator, smtp, moment):
     assert back.status_code == 302 and back.headers["Location"].endswith("/f/signup/page/0")
     elsewhere = Browser(app.test_client())
     assert "Continuer ma réponse" in text_of(elsewhere.get(path_of(links["ben"])))
-    elsewhere.follow(elsewhere.post(path_of(links["ben"]).split("?")[0]))
+    taken = elsewhere.follow(elsewhere.post(path_of(links["ben"]).split("?")[0]))
+    assert shown_values(taken) == {"q_name": "Ben Roy", "q_email": "ben@example.ca"}
     assert store.count("signup") == 2  # Ana's and Ben's one draft
 
     # Chloé: the link opens a page with a button (scanners open links); the button stops
@@ -188,7 +193,13 @@ def test_invite_remind_answer_and_opt_out(app, coordinator, smtp, moment):
     stopper.get(stop_path)
     stopped = stopper.post(stop_path)
     assert "you will receive no more reminders" in text_of(stopped)
-    assert store.find_invitations("chloe@example.ca")[0].opted_out is not None
+    first_stop = store.find_invitations("chloe@example.ca")[0].opted_out
+    assert first_stop is not None
+    moment.advance(minutes=5)
+    stopper.get("/resume")  # (a page with a CSRF token for the POST)
+    stopper.post(stop_path)  # pressed again: when she asked stays what it was
+    assert store.find_invitations("chloe@example.ca")[0].opted_out == first_stop
+    moment.advance(minutes=-5)
 
     listing = coordinator.get("/admin/forms/signup/invitations")
     assert re.search(r"Not answered yet</dt><dd>1</dd>\s*<dt>Answered</dt><dd>1</dd>\s*"
@@ -246,6 +257,7 @@ def test_a_csv_file_with_header_bom_and_semicolons(app, coordinator, smtp):
     page = invite(coordinator, file=csv.encode("utf-8"), language="en")
     assert "2 people invited" in text_of(page)
     assert "Line 3: “hugo@” is not an email address." in text_of(page)
+    assert "Line 1" not in text_of(page)  # the header (after its BOM) is not a person
     languages = {i.email: i.locale for i in store_of(app).list_invitations("signup")}
     assert languages == {"gaby@example.ca": "fr", "iris@example.ca": "en"}
     # Excel's Windows-1252, commas; the same people again: nobody is emailed twice
@@ -277,6 +289,67 @@ def test_bad_input_is_explained_and_nothing_is_lost(app, coordinator):
     # (text_of folds the non-breaking spaces)
     assert "Ligne 1 : « lee@ » n’est pas une adresse courriel." in text_of(french)
     assert "1 personne invitée" in text_of(french)
+
+
+def test_a_file_too_large_is_refused(app, coordinator):
+    page = invite(coordinator, file=b"Ana, ana@example.ca\n" * 30_000)
+    assert page.status_code == 422 and "The file is larger than 512 KB" in text_of(page)
+    assert store_of(app).list_invitations("signup") == []
+
+
+def test_a_closed_form_takes_no_new_response_and_sends_no_reminder(app, smtp, moment):
+    add_user(app, "late@example.ca", "coordinator", forms=["late"])
+    client = app.test_client()
+    sign_in(client, "late@example.ca")
+    client.post("/admin/forms/late/invitations", data={
+        "csrf_token": csrf(client, "/admin/forms/late/invitations"),
+        "people": "Ola, ola@example.ca", "reminders": "7", "language": "en"})
+    deliver(app)
+    link = link_of(smtp.messages[0])
+    moment.advance(days=7)
+    browser = Browser(app.test_client())
+    browser.get(path_of(link))
+    closed = browser.post(path_of(link).split("?")[0])
+    assert "closed" in text_of(closed).lower() and store_of(app).count("late") == 0
+    deliver(app)
+    assert len(smtp.messages) == 1  # no reminder for a closed form
+
+
+def test_reminders_that_fell_due_while_no_worker_ran_come_as_one(app, coordinator, smtp,
+                                                                 moment):
+    invite(coordinator, "Pia, pia@example.ca", reminders="7, 14")
+    deliver(app)
+    moment.advance(days=20)
+    deliver(app)
+    deliver(app)
+    reminders = smtp.messages[1:]
+    assert len(reminders) == 1
+    assert reminders[0]["X-Formkit-Message-Id"].endswith(":2")
+    assert store_of(app).find_invitations("pia@example.ca")[0].reminders_sent == 2
+
+
+def test_first_visits_at_the_same_moment_make_one_response(tmp_path, store_url, live_server):
+    """Eight browsers press Start on one link at once, on a 4-worker server."""
+    from formkit.invitation_list import Person
+    from formkit.invitations import new_invitation, token_for
+
+    setup = make_app(tmp_path / "setup", STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
+                     PLUGINS_DIR=str(ROOT / "plugins"), SECRET_KEY="live-test")
+    with setup.test_request_context("/"):
+        form = setup.extensions["formkit"].registry.get_form("membership")
+        invitation = new_invitation(form, Person("Quinn", "quinn@example.ca"), [], "en", None)
+        store_of(setup).add_invitations([invitation])
+        token = token_for(invitation.id)
+    store_of(setup).close()
+    server = live_server(workers=4, FORMKIT_STORE=store_url)
+    statuses = all_at_once(f"{server.url}/i/{token}", 8, lambda number: {})
+    assert statuses == [302] * 8  # each sent on to the first page of the one draft
+    store = open_store(store_url)
+    try:
+        [draft] = store.iter_responses("membership")
+        assert store.find_invitations("quinn@example.ca")[0].response_id == draft.id
+    finally:
+        store.close()
 
 
 def test_unknown_links_are_not_found(app):
@@ -350,6 +423,16 @@ def test_reading_lists(app):
         assert [(p.name, p.email) for p in headed] == [("Ana", "ana@example.ca")]
         tabbed, _ = read_people("Ana\tana@example.ca\nBo\tbo@example.ca", ["en"])
         assert [p.email for p in tabbed] == ["ana@example.ca", "bo@example.ca"]
+        named, problems = read_people("A\x07na, ana@example.ca\n" + "x" * 201
+                                      + ", long@example.ca", ["en"])
+        assert [p.name for p in named] == ["Ana"]  # control characters dropped
+        assert [p.line for p in problems] == [2]
+        many, problems = read_people("".join(f"p{n}@example.ca\n" for n in range(2001)),
+                                     ["en"])
+        assert len(many) == 2000 and [p.line for p in problems] == [2001]
+        huge, problems = read_people("Ana, ana@example.ca\n\"" + "x" * 200_000, ["en"])
+        assert [p.email for p in huge] == ["ana@example.ca"]
+        assert problems[0].line == 2 and len(problems[0].text) > 200_000  # kept whole
     assert read_reminders("7 and 14") == [7, 14] == read_reminders("14;7")
     assert read_reminders("") == [] == read_reminders("none")
     assert read_reminders("0, 7") is None and read_reminders("400") is None
