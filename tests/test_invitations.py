@@ -200,6 +200,9 @@ def test_invite_remind_answer_and_opt_out(app, coordinator, smtp, moment):
     stopper.post(stop_path)  # pressed again: when she asked stays what it was
     assert store.find_invitations("chloe@example.ca")[0].opted_out == first_stop
     moment.advance(minutes=-5)
+    invite(coordinator, "Chloé Martin, chloe@example.ca")  # invited again: no new email
+    deliver(app)
+    assert len(smtp.messages) == 3
 
     listing = coordinator.get("/admin/forms/signup/invitations")
     assert re.search(r"Not answered yet</dt><dd>1</dd>\s*<dt>Answered</dt><dd>1</dd>\s*"
