@@ -162,6 +162,7 @@ def test_invite_remind_answer_and_opt_out(app, coordinator, smtp, moment):
     [response] = store.iter_responses("signup")
     assert response.is_submitted and response.answers["email"] == "ana@example.ca"
     assert response.answers["name"] == "Ana Silva"
+    assert store.find_invitations("ana@example.ca")[0].answered == response.submitted
     again = browser.get(path_of(links["ana"]))
     assert "You have answered: thank you." in text_of(again)
     # another browser with her link: answered too, and no second response
