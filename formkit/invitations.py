@@ -94,8 +94,7 @@ def invite(form: Form, people: Iterable[Person], reminders: list[int], locale: s
     before = [i for i in store.list_invitations(form.id)
               if i.email in {p.email for p in people} - added]
     for invitation in [*new, *before]:
-        if invitation.state == WAITING:
-            send_invitation(form, invitation)
+        send_invitation(form, invitation)  # once per invitation, whatever happened since
     return new, before
 
 
