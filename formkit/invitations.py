@@ -28,7 +28,7 @@ from formkit.outbox.notifications import public_url
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import SUBMITTED, Invitation, Response
-from formkit.storage.base import WAITING, new_token
+from formkit.storage.base import new_token
 
 #: the reminder schedule offered first (days after the invitation).
 DEFAULT_REMINDERS = (7, 14)

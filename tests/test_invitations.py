@@ -423,8 +423,9 @@ def test_reading_lists(app):
                                                        ("Roy, Ben", "ben@example.ca")]
         assert [(p.line, p.message.split(" ")[0]) for p in problems] == [
             (3, "ana@example.ca"), (5, "Write"), (6, "Unknown")]
-        headed, _ = read_people("email,name\nana@example.ca,Ana", ["en"])
+        headed, problems = read_people("\ufeffemail,name\nana@example.ca,Ana", ["en"])
         assert [(p.name, p.email) for p in headed] == [("Ana", "ana@example.ca")]
+        assert problems == []  # the header, after a pasted byte-order mark
         tabbed, _ = read_people("Ana\tana@example.ca\nBo\tbo@example.ca", ["en"])
         assert [p.email for p in tabbed] == ["ana@example.ca", "bo@example.ca"]
         named, problems = read_people("A\x07na, ana@example.ca\n" + "x" * 201
