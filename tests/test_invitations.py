@@ -442,3 +442,23 @@ def test_reading_lists(app):
     assert read_reminders("") == [] == read_reminders("none")
     assert read_reminders("0, 7") is None and read_reminders("400") is None
     assert read_reminders("٧") is None
+
+
+def test_only_text_questions_get_the_name():
+    import yaml
+
+    from formkit.builtins.field_types import formkit_field_types
+    from formkit.invitation_list import Person
+    from formkit.invitations import prefill
+    from formkit.schema import parse_form
+    from formkit.storage import Invitation
+
+    types = {c.name: c() for c in formkit_field_types()}
+    text = parse_form(yaml.safe_load(SIGNUP), "signup.yaml", types)
+    counted = parse_form(yaml.safe_load(SIGNUP.replace(
+        "{id: name, type: text,", "{id: name, type: integer,")), "signup.yaml", types)
+    person = Person("Rae", "rae@example.ca")
+    invitation = Invitation(id="x", form_id="signup", email=person.email, name=person.name,
+                            locale="en", token_hash="h")
+    assert prefill(text, invitation) == {"email": "rae@example.ca", "name": "Rae"}
+    assert prefill(counted, invitation) == {"email": "rae@example.ca"}
