@@ -23,11 +23,12 @@ from flask import current_app, url_for
 from formkit import clock
 from formkit.availability import CLOSED, FULL
 from formkit.invitation_list import Person
-from formkit.outbox.email import send_email, with_language
+from formkit.outbox.email import email_message, with_language
 from formkit.outbox.notifications import public_url
+from formkit.outbox.queue import enqueue_many
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
-from formkit.storage import SUBMITTED, Invitation, Response
+from formkit.storage import SUBMITTED, Invitation, Message, Response
 from formkit.storage.base import new_token
 
 #: the reminder schedule offered first (days after the invitation).
@@ -53,11 +54,13 @@ def find(token: str) -> Invitation | None:
     return current_store().find_invitation(hash_token(token))
 
 
-def link(invitation: Invitation, endpoint: str = "invite.open") -> str:
-    """The personal link (or its unsubscribe page), opening in the person's language."""
+def links(invitation: Invitation) -> tuple[str, str]:
+    """The personal link and its unsubscribe page, opening in the person's language."""
+    token = token_for(invitation.id)
     with current_app.test_request_context("/"):
-        path = url_for(endpoint, token=token_for(invitation.id))
-    return with_language(public_url(path), invitation.locale)
+        paths = url_for("invite.open", token=token), url_for("invite.stop", token=token)
+    personal, stop = (with_language(public_url(path), invitation.locale) for path in paths)
+    return personal, stop
 
 
 def prefill(form: Form, invitation: Invitation) -> dict[str, Any]:
@@ -93,25 +96,25 @@ def invite(form: Form, people: Iterable[Person], reminders: list[int], locale: s
     added = {i.email for i in new}
     before = [i for i in store.list_invitations(form.id)
               if i.email in {p.email for p in people} - added]
-    for invitation in [*new, *before]:
-        send_invitation(form, invitation)  # once per invitation, whatever happened since
+    # once per invitation, whatever happened since; in one store write
+    enqueue_many([invitation_email(form, i) for i in [*new, *before]])
     return new, before
 
 
 def _email(form: Form, invitation: Invitation, template: str, key: str,
-           number: int = 0) -> bool:
-    personal = link(invitation)
-    return send_email(invitation.email, template, {
+           number: int = 0) -> Message:
+    personal, stop = links(invitation)
+    return email_message(invitation.email, template, {
         "form": form, "invitation": invitation, "link": personal, "number": number,
-        "stop_link": link(invitation, "invite.stop")},
-        locale=invitation.locale, key=key, form_id=form.id, link=personal)
+        "stop_link": stop}, locale=invitation.locale, key=key, form_id=form.id,
+        link=personal)
 
 
-def send_invitation(form: Form, invitation: Invitation) -> bool:
+def invitation_email(form: Form, invitation: Invitation) -> Message:
     return _email(form, invitation, "invitation", f"invitation:{invitation.id}")
 
 
-def send_reminder(form: Form, invitation: Invitation, number: int) -> bool:
+def reminder_email(form: Form, invitation: Invitation, number: int) -> Message:
     return _email(form, invitation, "reminder", f"reminder:{invitation.id}:{number}", number)
 
 
@@ -155,6 +158,8 @@ def run_reminders(payload: dict[str, Any], message_id: str) -> None:
     store, registry = current_store(), current_registry()
     day = datetime.date.fromisoformat(payload["day"])
     zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    emails: list[Message] = []
+    sent: dict[str, int] = {}
     for invitation in store.awaiting_reminders():
         form = registry.get_form(invitation.form_id)
         if form is None:
@@ -167,5 +172,8 @@ def run_reminders(payload: dict[str, Any], message_id: str) -> None:
         due = due_reminders(invitation, day, zone)
         if due <= invitation.reminders_sent or not taking_responses(form, zone):
             continue
-        send_reminder(form, invitation, due)
-        store.update_invitation(invitation.id, reminders_sent=due)
+        emails.append(reminder_email(form, invitation, due))
+        sent[invitation.id] = due
+    # queued first: if the count is not recorded, the next run queues the same ids again
+    enqueue_many(emails)
+    store.set_reminders_sent(sent)

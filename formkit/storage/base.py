@@ -425,6 +425,11 @@ class Store(abc.ABC):
     def enqueue(self, message: Message) -> bool:
         """Keep a message to deliver; ``False`` (nothing changed) if its id exists."""
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        """:meth:`enqueue` for many messages at once (a backend may write them in one
+        step); how many were new."""
+        return sum(1 for message in messages if self.enqueue(message))
+
     @abc.abstractmethod
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
@@ -470,6 +475,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def update_invitation(self, invitation_id: str, **changes: Any) -> Invitation | None:
         """Change some attributes of an invitation; ``None`` if it does not exist."""
+
+    def set_reminders_sent(self, sent: dict[str, int]) -> None:
+        """Record how many reminders went to each invitation (id → count), at once."""
+        for invitation_id, count in sent.items():
+            self.update_invitation(invitation_id, reminders_sent=count)
 
     @abc.abstractmethod
     def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:

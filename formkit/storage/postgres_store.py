@@ -455,6 +455,23 @@ class PostgresStore(Store):
                          "ON CONFLICT (id) DO NOTHING",
                          [data[c] for c in self._MESSAGE]) > 0
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        # Multi-row inserts (of 500): one round trip per batch, not per message.
+        columns = ", ".join(self._MESSAGE)
+        row = "(" + ", ".join(["%s"] * len(self._MESSAGE)) + ")"
+        rows = []
+        for message in messages:
+            data = message.to_dict()
+            data["payload"] = Jsonb(data["payload"])
+            rows.append([data[c] for c in self._MESSAGE])
+        added = 0
+        for start in range(0, len(rows), 500):
+            batch = rows[start:start + 500]
+            added += self._run(f"INSERT INTO outbox ({columns}) VALUES "
+                               f"{', '.join([row] * len(batch))} ON CONFLICT (id) DO NOTHING",
+                               [value for values in batch for value in values])
+        return added
+
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
         # SKIP LOCKED: concurrent workers each take different messages, without waiting.

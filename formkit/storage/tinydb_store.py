@@ -779,6 +779,20 @@ class TinyDBStore(Store):
             self._message_ids.set(message.id, "1")
         return True
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        # One write of the queue for all of them (one per message grows as n²).
+        with self._lock:
+            new: dict[str, Message] = {}
+            for message in messages:
+                if message.id not in new and not self._message_ids.get(message.id):
+                    new[message.id] = message
+            if new:
+                self._queue.parent.mkdir(parents=True, exist_ok=True)
+                self._rewrite(self._queue, lambda table: {
+                    **table, **{k: m.to_dict() for k, m in new.items()}})
+                self._message_ids.set_many(dict.fromkeys(new, "1"))
+        return len(new)
+
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
         kinds = set(kinds)
@@ -949,6 +963,14 @@ class TinyDBStore(Store):
         changes.pop("id", None)
         return self._modify_invitation(current.form_id, invitation_id,
                                        lambda record: {**record, **changes})
+
+    def set_reminders_sent(self, sent: dict[str, int]) -> None:
+        with self._lock:
+            forms = {r["form_id"] for r in self._all_invitation_records() if r["id"] in sent}
+            for form_id in forms:
+                self._change_invitations(form_id, lambda table: {
+                    k: {**v, "reminders_sent": sent[k]} if k in sent else v
+                    for k, v in table.items()})
 
     def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:
         current = self.get_invitation(invitation_id)
