@@ -133,7 +133,8 @@ KIND = "invitation-reminders"
 
 
 def reminders_wanted(app) -> bool:
-    return bool(current_store().awaiting_reminders())
+    """Whether anyone is still to be reminded (asked on every worker pass: one row)."""
+    return bool(current_store().awaiting_reminders(limit=1))
 
 
 def due_reminders(invitation: Invitation, day: datetime.date, zone: str) -> int:

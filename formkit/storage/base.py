@@ -499,8 +499,9 @@ class Store(abc.ABC):
         """How many of a form's invitations are waiting, answered and opted out."""
 
     @abc.abstractmethod
-    def awaiting_reminders(self) -> list[Invitation]:
-        """Invitations of every form not answered, not opted out, with reminders left."""
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
+        """Invitations of every form not answered, not opted out, with reminders left
+        (at most ``limit``)."""
 
     @abc.abstractmethod
     def find_invitations(self, email: str) -> list[Invitation]:

@@ -587,10 +587,11 @@ class PostgresStore(Store):
         return {"waiting": row["waiting"], "answered": row["answered"],
                 "opted_out": row["opted_out"]}
 
-    def awaiting_reminders(self) -> list[Invitation]:
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
         return [Invitation.from_dict(r) for r in self._all(
             f"{self._SELECT_INVITATION} WHERE answered IS NULL AND opted_out IS NULL "
-            "AND reminders_sent < jsonb_array_length(reminders) ORDER BY seq")]
+            "AND reminders_sent < jsonb_array_length(reminders) ORDER BY seq LIMIT %s",
+            (limit,))]
 
     def find_invitations(self, email: str) -> list[Invitation]:
         return [Invitation.from_dict(r) for r in self._all(

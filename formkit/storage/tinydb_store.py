@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -1008,11 +1009,12 @@ class TinyDBStore(Store):
             counts[Invitation.from_dict(record).state] += 1
         return counts
 
-    def awaiting_reminders(self) -> list[Invitation]:
-        return [invitation for invitation in map(Invitation.from_dict,
-                                                 self._all_invitation_records())
-                if invitation.state == WAITING
-                and invitation.reminders_sent < len(invitation.reminders)]
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
+        found = (invitation for invitation in map(Invitation.from_dict,
+                                                  self._all_invitation_records())
+                 if invitation.state == WAITING
+                 and invitation.reminders_sent < len(invitation.reminders))
+        return list(itertools.islice(found, limit))
 
     def find_invitations(self, email: str) -> list[Invitation]:
         return [Invitation.from_dict(r) for r in self._all_invitation_records()
