@@ -36,7 +36,11 @@ def asset_url(filename: str) -> str:
 def asset(stem: str, version: str, ext: str):
     filename = f"{stem}.{ext}"
     folder = Path(current_app.static_folder)
-    if not (folder / filename).is_file() or "/" in filename or digest(filename) != version:
+    try:
+        found = (folder / filename).is_file()
+    except OSError:  # a name the file system refuses (too long): no such asset
+        found = False
+    if not found or "/" in filename or digest(filename) != version:
         abort(404)
     response = send_from_directory(folder, filename, max_age=YEAR)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
