@@ -65,10 +65,11 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
         app.jinja_loader = jinja2.ChoiceLoader(
             [app.jinja_loader, jinja2.FileSystemLoader(plugin_templates)])
 
-    from formkit.views import admin, errors, public, respond
+    from formkit.views import admin, errors, invite, public, respond
 
     app.register_blueprint(public.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(invite.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
     security.init_app(app)

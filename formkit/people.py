@@ -1,6 +1,7 @@
 """A person's data (PIPEDA access and withdrawal): everything formkit holds that is
 linked to an email address — responses where it was given as an answer to an email
-question, and the messages of the outbox addressed to it — found, exported as one file,
+question, invitations to a form sent to it, and the messages of the outbox addressed
+to it — found, exported as one file,
 and deleted in one audited action."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from formkit import clock, pdf
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
-from formkit.storage import Message, Response
+from formkit.storage import Invitation, Message, Response
 from formkit.versions import shown_text
 
 
@@ -30,10 +31,11 @@ class PersonData:
     email: str
     responses: list[tuple[Form, Response]] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    invitations: list[Invitation] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not self.responses and not self.messages
+        return not self.responses and not self.messages and not self.invitations
 
 
 def email_questions(form: Form) -> list[str]:
@@ -53,6 +55,7 @@ def find_person(email: str) -> PersonData:
             found.responses += [(form, r) for r in store.find_by_answer(form.id, questions,
                                                                        email)]
     found.messages = store.list_messages(recipient=email, limit=100_000)
+    found.invitations = store.find_invitations(email)
     return found
 
 
@@ -70,12 +73,15 @@ def export_person(data: PersonData, locale: str) -> dict[str, Any]:
     return {"email": data.email,
             "exported": clock.utcnow_iso(),
             "responses": responses,
-            "messages": [m.to_dict() for m in data.messages]}
+            "messages": [m.to_dict() for m in data.messages],
+            # the hash of the link's token is no information about the person
+            "invitations": [{k: v for k, v in i.to_dict().items() if k != "token_hash"}
+                            for i in data.invitations]}
 
 
 def forget_person(data: PersonData) -> dict[str, int]:
-    """Delete every response and message found for the person, and their cached PDFs;
-    how many of each."""
+    """Delete every response, invitation and message found for the person, and their
+    cached PDFs; how many of each."""
     store = current_store()
     deleted = 0
     for form, response in data.responses:
@@ -83,4 +89,5 @@ def forget_person(data: PersonData) -> dict[str, int]:
             deleted += 1
         pdf.forget_response(form.id, response.id)
     messages = store.delete_messages(data.email)
-    return {"responses": deleted, "messages": messages}
+    invitations = store.delete_invitations(data.email)
+    return {"responses": deleted, "messages": messages, "invitations": invitations}

@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "respond.start", "respond.page", "respond.saved", "respond.done", "respond.resume",
     "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
     "admin.login", "admin.set_password",
+    "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
@@ -86,7 +87,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
                     bodies = [{"status": "reviewed", "comment": "outsider", "confirm": "yes",
                                "email": "mole@example.ca", "role": "admin",
                                "forms": [TARGET, OTHER], "all_forms": "yes",
-                               "action": "forms"}]
+                               "action": "forms", "people": "Mole, mole@example.ca",
+                               "reminders": "7", "language": "en"}]
                     if rule.endpoint == "admin.accounts.user_action":
                         bodies += [{"action": action} for action in ("disable", "reset")]
                         bodies += [{"action": "forms", "all_forms": "yes", "forms": [TARGET]}]
@@ -220,6 +222,8 @@ def test_public_endpoints_are_exactly_these(app):
             "membership.directory": "/membership/directory",
             "workplan.from_wellbeing": "/workplan/from-wellbeing",
             "admin.login": "/admin/login", "admin.set_password": "/admin/set-password/x",
+            "invite.open": "/i/x", "invite.begin": "/i/x", "invite.stop": "/i/x/stop",
+            "invite.stop_confirmed": "/i/x/stop",
         }
     assert set(urls) == PUBLIC_ENDPOINTS
     for endpoint, url in urls.items():

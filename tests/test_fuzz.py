@@ -226,6 +226,7 @@ class Target:
             link = issue_password_token(add_user(app, "new@example.ca", "coordinator",
                                                  password=None))
             done = [result_url(r).rsplit("/", 1)[1] for r in submitted]
+            done.append(self._invitation_token(app))
         drafts = [r.id for f in FORMS for r in store.iter_responses(f) if not r.is_submitted]
         self.real = {
             "form_id": FORMS + ["nope"],
@@ -256,6 +257,16 @@ class Target:
             enqueue("email:fuzz", "email", {"to": "a@example.ca", "subject": "s", "text": ""})
             app.extensions["formkit"].store.finish_message("email:fuzz", status=DEAD)
         return "email:fuzz"
+
+    def _invitation_token(self, app) -> str:
+        """The personal link's token of an invitation to a form (the /i/ routes)."""
+        from formkit.invitation_list import Person
+        from formkit.invitations import new_invitation, token_for
+
+        invitation = new_invitation(self._form("membership"), Person("Fuzz", "f@example.ca"),
+                                    [7], "en", None)
+        app.extensions["formkit"].store.add_invitations([invitation])
+        return token_for(invitation.id)
 
     def _form(self, form_id):
         return self.app.extensions["formkit"].registry.get_form(form_id)

@@ -60,6 +60,8 @@ def test_static_files_have_hashed_names_and_long_caching(weight_app):
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert client.get("/assets/formkit.0000000000.css").status_code == 404
     assert client.get("/assets/..%2Fapp.0000000000.py").status_code == 404
+    # a name longer than the file system takes (found by the fuzz): not found, not a 500
+    assert client.get(f"/assets/{'é' * 300}.0000000000.css").status_code == 404
 
 
 def test_result_pages_stay_light(weight_app):

@@ -53,7 +53,7 @@ def test_find_export_and_delete_a_person(app, admin):
     done = admin.post("/admin/people/delete", follow_redirects=True, data={
         "csrf_token": csrf(admin, "/admin/people"), "email": "pat@example.ca",
         "confirm": " Pat@example.ca "})
-    assert "1 responses and 2 messages" in text_of(done)
+    assert "1 responses, 0 invitations and 2 messages" in text_of(done)
     store = store_of(app)
     assert store.get(mine.id) is None and store.get(other.id) is not None
     assert {m.recipient for m in store.list_messages()} == {"someone@example.ca"}

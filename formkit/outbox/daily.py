@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from formkit import clock
+from formkit import clock, invitations
 from formkit.outbox import notifications, retention_job
 from formkit.outbox.queue import enqueue
 
@@ -44,6 +44,9 @@ JOBS = (
     DailyJob(notifications.DIGEST_RUN, "DIGEST_HOUR", notifications.digests_wanted,
              notifications.run_digests),
     DailyJob(retention_job.KIND, "RETENTION_HOUR", retention_job.wanted, retention_job.run),
+    # reminders to people invited to a form who have not answered yet
+    DailyJob(invitations.KIND, "DIGEST_HOUR", invitations.reminders_wanted,
+             invitations.run_reminders),
     # `formkit store vacuum`, on a schedule: abandoned empty drafts, stale temporary files
     DailyJob("vacuum", "RETENTION_HOUR", lambda app: True, _vacuum),
 )

@@ -16,7 +16,9 @@ from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
 from jinja2 import TemplateNotFound
 
+from formkit import clock
 from formkit.outbox.queue import enqueue
+from formkit.storage import Message
 
 KIND = "email"
 mail = Mail()
@@ -86,6 +88,15 @@ def send_email(to: str, template: str, context: dict[str, Any], *, locale: str, 
     payload = {"to": to, **compose(template, locale, context, form_id, link)}
     return enqueue(f"{KIND}:{key}", KIND, payload, recipient=to.lower(), form_id=form_id,
                    response_id=response_id, after_submit=after_submit)
+
+
+def email_message(to: str, template: str, context: dict[str, Any], *, locale: str, key: str,
+                  form_id: str | None = None, link: str | None = None) -> Message:
+    """The message :func:`send_email` would queue, for queuing many at once
+    (:func:`formkit.outbox.queue.enqueue_many`)."""
+    payload = {"to": to, **compose(template, locale, context, form_id, link)}
+    return Message(id=f"{KIND}:{key}", kind=KIND, payload=payload, next_at=clock.now(),
+                   recipient=to.lower(), form_id=form_id)
 
 
 def deliver(payload: dict[str, Any], message_id: str) -> None:

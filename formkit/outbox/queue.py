@@ -25,3 +25,8 @@ def enqueue(message_id: str, kind: str, payload: dict[str, Any], **fields: Any) 
     message = Message(id=message_id, kind=kind, payload=payload, next_at=clock.now(),
                       **fields)
     return current_store().enqueue(message)
+
+
+def enqueue_many(messages: list[Message]) -> int:
+    """:func:`enqueue` for many messages in one store write; how many were new."""
+    return current_store().enqueue_many(messages)

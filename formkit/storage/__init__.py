@@ -14,6 +14,7 @@ from formkit.storage.base import (
     ROLES,
     SENT,
     SUBMITTED,
+    Invitation,
     Message,
     Response,
     Session,
@@ -24,7 +25,7 @@ from formkit.storage.base import (
 )
 
 __all__ = ["ADMIN", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES", "SENT",
-           "SUBMITTED", "Message", "Response",
+           "SUBMITTED", "Invitation", "Message", "Response",
            "Session", "Store", "StoreError", "StoreUnavailable", "User", "open_store"]
 
 

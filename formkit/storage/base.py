@@ -179,6 +179,45 @@ class Message(_Record):
     last_error: str | None = None
 
 
+@dataclass
+class Invitation(_Record):
+    """A person invited to answer a form, with a personal link (see
+    :mod:`formkit.invitations`). The link's token is never stored, only its hash."""
+
+    id: str
+    form_id: str
+    #: lower case; one invitation per form and address.
+    email: str
+    name: str
+    #: the language of the emails and of the pages the link opens.
+    locale: str
+    #: sha256 of the link's token (what finds the invitation when the link is opened).
+    token_hash: str
+    #: days after the invitation when a reminder goes to one who has not answered.
+    reminders: list[int] = field(default_factory=list)
+    #: how many reminders were sent (or skipped as overdue) so far.
+    reminders_sent: int = 0
+    #: the response the link started (the one response of this person).
+    response_id: str | None = None
+    #: when that response was submitted, and when the person asked for no more emails.
+    answered: str | None = None
+    opted_out: str | None = None
+    created: str = field(default_factory=utcnow)
+    #: the account that invited them.
+    invited_by: str | None = None
+
+    @property
+    def state(self) -> str:
+        """``answered``, ``opted_out`` (and not answered) or ``waiting``."""
+        if self.answered:
+            return ANSWERED
+        return OPTED_OUT if self.opted_out else WAITING
+
+
+ANSWERED, OPTED_OUT, WAITING = "answered", "opted_out", "waiting"
+INVITATION_STATES = (WAITING, ANSWERED, OPTED_OUT)
+
+
 class StoreError(Exception):
     """The store could not complete an operation (nothing was half-written)."""
 
@@ -386,6 +425,11 @@ class Store(abc.ABC):
     def enqueue(self, message: Message) -> bool:
         """Keep a message to deliver; ``False`` (nothing changed) if its id exists."""
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        """:meth:`enqueue` for many messages at once (a backend may write them in one
+        step); how many were new."""
+        return sum(1 for message in messages if self.enqueue(message))
+
     @abc.abstractmethod
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
@@ -413,6 +457,67 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_messages(self, recipient: str) -> int:
         """Remove every message to ``recipient`` (a person's data withdrawn)."""
+
+    # -- invitations -------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_invitations(self, invitations: Iterable[Invitation]) -> list[Invitation]:
+        """Keep new invitations; one whose form and email are already invited is left
+        out. Returns those added."""
+
+    @abc.abstractmethod
+    def get_invitation(self, invitation_id: str) -> Invitation | None:
+        """One invitation, or ``None``."""
+
+    @abc.abstractmethod
+    def find_invitation(self, token_hash: str) -> Invitation | None:
+        """The invitation a link's token (its hash) belongs to."""
+
+    @abc.abstractmethod
+    def update_invitation(self, invitation_id: str, **changes: Any) -> Invitation | None:
+        """Change some attributes of an invitation; ``None`` if it does not exist."""
+
+    def set_reminders_sent(self, sent: dict[str, int]) -> None:
+        """Record how many reminders went to each invitation (id → count), at once."""
+        for invitation_id, count in sent.items():
+            self.update_invitation(invitation_id, reminders_sent=count)
+
+    @abc.abstractmethod
+    def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:
+        """Set the invitation's response if it has none yet, atomically (two first
+        visits at once keep one response); the invitation as stored after."""
+
+    @abc.abstractmethod
+    def answer_invitation(self, response_id: str, when: str) -> Invitation | None:
+        """Mark the invitation whose response is ``response_id`` answered (once)."""
+
+    @abc.abstractmethod
+    def list_invitations(self, form_id: str) -> list[Invitation]:
+        """A form's invitations, oldest first."""
+
+    @abc.abstractmethod
+    def count_invitations(self, form_id: str) -> dict[str, int]:
+        """How many of a form's invitations are waiting, answered and opted out."""
+
+    @abc.abstractmethod
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
+        """Invitations of every form not answered, not opted out, with reminders left
+        (at most ``limit``)."""
+
+    @abc.abstractmethod
+    def find_invitations(self, email: str) -> list[Invitation]:
+        """Every invitation to ``email`` (a person's data)."""
+
+    @abc.abstractmethod
+    def delete_invitations(self, email: str) -> int:
+        """Remove every invitation to ``email``; how many there were."""
+
+    @abc.abstractmethod
+    def iter_all_invitations(self) -> Iterator[Invitation]:
+        """Every invitation of every form (copies and backups)."""
+
+    @abc.abstractmethod
+    def import_invitations(self, invitations: Iterable[Invitation]) -> int:
+        """Add invitations as they are (copies and restores)."""
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:

@@ -29,6 +29,7 @@ from formkit.storage.base import (
     DRAFT,
     QUEUED,
     SUBMITTED,
+    Invitation,
     Message,
     Response,
     Session,
@@ -454,6 +455,23 @@ class PostgresStore(Store):
                          "ON CONFLICT (id) DO NOTHING",
                          [data[c] for c in self._MESSAGE]) > 0
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        # Multi-row inserts (of 500): one round trip per batch, not per message.
+        columns = ", ".join(self._MESSAGE)
+        row = "(" + ", ".join(["%s"] * len(self._MESSAGE)) + ")"
+        rows = []
+        for message in messages:
+            data = message.to_dict()
+            data["payload"] = Jsonb(data["payload"])
+            rows.append([data[c] for c in self._MESSAGE])
+        added = 0
+        for start in range(0, len(rows), 500):
+            batch = rows[start:start + 500]
+            added += self._run(f"INSERT INTO outbox ({columns}) VALUES "
+                               f"{', '.join([row] * len(batch))} ON CONFLICT (id) DO NOTHING",
+                               [value for values in batch for value in values])
+        return added
+
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
         # SKIP LOCKED: concurrent workers each take different messages, without waiting.
@@ -500,6 +518,94 @@ class PostgresStore(Store):
     def count_messages(self) -> dict[str, int]:
         return {r["status"]: r["n"] for r in self._all(
             "SELECT status, count(*) AS n FROM outbox GROUP BY status")}
+
+    # -- invitations -------------------------------------------------------------------
+    _INVITATION = ("id", "form_id", "email", "name", "locale", "token_hash", "reminders",
+                   "reminders_sent", "response_id", "answered", "opted_out", "created",
+                   "invited_by")
+    _SELECT_INVITATION = f"SELECT {', '.join(_INVITATION)} FROM invitations"
+
+    def _invitation(self, row: dict | None) -> Invitation | None:
+        return Invitation.from_dict(row) if row else None
+
+    def add_invitations(self, invitations: Iterable[Invitation]) -> list[Invitation]:
+        columns = ", ".join(self._INVITATION)
+        placeholders = ", ".join(["%s"] * len(self._INVITATION))
+        added = []
+        for invitation in invitations:
+            data = invitation.to_dict()
+            data["reminders"] = Jsonb(data["reminders"])
+            row = self._one(f"INSERT INTO invitations ({columns}) VALUES ({placeholders}) "
+                            "ON CONFLICT DO NOTHING RETURNING id",
+                            [data[c] for c in self._INVITATION])
+            if row is not None:
+                added.append(invitation)
+        return added
+
+    def get_invitation(self, invitation_id: str) -> Invitation | None:
+        return self._invitation(self._one(f"{self._SELECT_INVITATION} WHERE id = %s",
+                                          (invitation_id,)))
+
+    def find_invitation(self, token_hash: str) -> Invitation | None:
+        return self._invitation(self._one(f"{self._SELECT_INVITATION} WHERE token_hash = %s",
+                                          (token_hash,)))
+
+    def update_invitation(self, invitation_id: str, **changes: Any) -> Invitation | None:
+        unknown = set(changes) - set(self._INVITATION)
+        if unknown or "id" in changes:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
+        if not changes:
+            return self.get_invitation(invitation_id)
+        assignments = ", ".join(f"{column} = %s" for column in changes)
+        values = [Jsonb(v) if c == "reminders" else v for c, v in changes.items()]
+        return self._invitation(self._one(
+            f"UPDATE invitations SET {assignments} WHERE id = %s "
+            f"RETURNING {', '.join(self._INVITATION)}", [*values, invitation_id]))
+
+    def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:
+        # Only the first link sticks; whoever came second reads the one that did.
+        self._run("UPDATE invitations SET response_id = %s "
+                  "WHERE id = %s AND response_id IS NULL", (response_id, invitation_id))
+        return self.get_invitation(invitation_id)
+
+    def answer_invitation(self, response_id: str, when: str) -> Invitation | None:
+        return self._invitation(self._one(
+            "UPDATE invitations SET answered = coalesce(answered, %s) WHERE response_id = %s "
+            f"RETURNING {', '.join(self._INVITATION)}", (when, response_id)))
+
+    def list_invitations(self, form_id: str) -> list[Invitation]:
+        return [Invitation.from_dict(r) for r in self._all(
+            f"{self._SELECT_INVITATION} WHERE form_id = %s ORDER BY created, email",
+            (form_id,))]
+
+    def count_invitations(self, form_id: str) -> dict[str, int]:
+        row = self._one(
+            "SELECT count(*) FILTER (WHERE answered IS NULL AND opted_out IS NULL) AS waiting, "
+            "count(*) FILTER (WHERE answered IS NOT NULL) AS answered, "
+            "count(*) FILTER (WHERE answered IS NULL AND opted_out IS NOT NULL) AS opted_out "
+            "FROM invitations WHERE form_id = %s", (form_id,))
+        return {"waiting": row["waiting"], "answered": row["answered"],
+                "opted_out": row["opted_out"]}
+
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
+        return [Invitation.from_dict(r) for r in self._all(
+            f"{self._SELECT_INVITATION} WHERE answered IS NULL AND opted_out IS NULL "
+            "AND reminders_sent < jsonb_array_length(reminders) ORDER BY seq LIMIT %s",
+            (limit,))]
+
+    def find_invitations(self, email: str) -> list[Invitation]:
+        return [Invitation.from_dict(r) for r in self._all(
+            f"{self._SELECT_INVITATION} WHERE email = %s ORDER BY seq", (email,))]
+
+    def delete_invitations(self, email: str) -> int:
+        return self._run("DELETE FROM invitations WHERE email = %s", (email,))
+
+    def iter_all_invitations(self) -> Iterator[Invitation]:
+        return iter([Invitation.from_dict(r) for r in self._all(
+            f"{self._SELECT_INVITATION} ORDER BY seq")])
+
+    def import_invitations(self, invitations: Iterable[Invitation]) -> int:
+        return len(self.add_invitations(invitations))
 
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:

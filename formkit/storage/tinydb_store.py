@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -38,6 +39,8 @@ from formkit.storage.base import (
     DRAFT,
     QUEUED,
     SUBMITTED,
+    WAITING,
+    Invitation,
     Message,
     Response,
     Session,
@@ -398,6 +401,10 @@ class TinyDBStore(Store):
         self._queue = self.root / "outbox" / "queue.json"
         self._delivered = _SegmentedTable(self._files, self.root / "outbox" / "done", "msg")
         self._message_ids = _ShardedIndex(self._files, self.root / "index" / "outbox")
+        #: invitations: one small file per form; an index from token hash to [form, id].
+        self._invitations = self.root / "invitations"
+        self._invitation_tokens = _ShardedIndex(self._files,
+                                                self.root / "index" / "invitations")
 
     @property
     def _lock(self) -> _WriteLock:
@@ -773,6 +780,20 @@ class TinyDBStore(Store):
             self._message_ids.set(message.id, "1")
         return True
 
+    def enqueue_many(self, messages: Iterable[Message]) -> int:
+        # One write of the queue for all of them (one per message grows as n²).
+        with self._lock:
+            new: dict[str, Message] = {}
+            for message in messages:
+                if message.id not in new and not self._message_ids.get(message.id):
+                    new[message.id] = message
+            if new:
+                self._queue.parent.mkdir(parents=True, exist_ok=True)
+                self._rewrite(self._queue, lambda table: {
+                    **table, **{k: m.to_dict() for k, m in new.items()}})
+                self._message_ids.set_many(dict.fromkeys(new, "1"))
+        return len(new)
+
     def claim_messages(self, now: float, limit: int, lease: float,
                        kinds: Iterable[str]) -> list[Message]:
         kinds = set(kinds)
@@ -860,6 +881,160 @@ class TinyDBStore(Store):
         for record in [*self._queued().values(), *self._delivered]:
             counts[record["status"]] = counts.get(record["status"], 0) + 1
         return counts
+
+    # -- invitations -------------------------------------------------------------------
+    def _invitation_file(self, form_id: str) -> Path:
+        if not _NAME.match(form_id or ""):
+            raise StoreError(f"invalid form id {form_id!r}")
+        return self._invitations / f"{form_id}.json"
+
+    def _form_invitations(self, form_id: str) -> dict:
+        return self._files.table(self._invitation_file(form_id))
+
+    def _all_invitation_records(self) -> Iterator[dict]:
+        if self._invitations.is_dir():
+            for path in sorted(self._invitations.glob("*.json")):
+                yield from list(self._files.table(path).values())
+
+    def _change_invitations(self, form_id: str, change: Callable[[dict], dict]) -> None:
+        path = self._invitation_file(form_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._rewrite(path, change)
+
+    def add_invitations(self, invitations: Iterable[Invitation]) -> list[Invitation]:
+        added: list[Invitation] = []
+        by_form: dict[str, list[Invitation]] = {}
+        for invitation in invitations:
+            by_form.setdefault(invitation.form_id, []).append(invitation)
+        with self._lock:
+            for form_id, batch in by_form.items():
+                taken = {r["email"] for r in self._form_invitations(form_id).values()}
+                new = []
+                for invitation in batch:
+                    if invitation.email not in taken:
+                        taken.add(invitation.email)
+                        new.append(invitation)
+                if not new:
+                    continue
+                # index first: a crash between the two leaves an entry that finds nothing
+                self._invitation_tokens.set_many({i.token_hash: [form_id, i.id] for i in new})
+                self._change_invitations(form_id, lambda table, new=new: {
+                    **table, **{i.id: i.to_dict() for i in new}})
+                added += new
+        return added
+
+    def get_invitation(self, invitation_id: str) -> Invitation | None:
+        for record in self._all_invitation_records():
+            if record["id"] == invitation_id:
+                return Invitation.from_dict(record)
+        return None
+
+    def find_invitation(self, token_hash: str) -> Invitation | None:
+        where = self._invitation_tokens.get(token_hash) if token_hash else None
+        if not where:
+            return None
+        record = self._form_invitations(where[0]).get(where[1])
+        if record is None or record["token_hash"] != token_hash:
+            return None
+        return Invitation.from_dict(record)
+
+    def _modify_invitation(self, form_id: str, invitation_id: str,
+                           change: Callable[[dict], dict | None]) -> Invitation | None:
+        result: dict | None = None
+
+        def rewrite(table: dict) -> dict:
+            nonlocal result
+            record = table.get(invitation_id)
+            if record is not None:
+                changed = change(dict(record))
+                if changed is not None:
+                    table[invitation_id] = changed
+                result = table[invitation_id]
+            return table
+
+        with self._lock:
+            if invitation_id in self._form_invitations(form_id):
+                self._change_invitations(form_id, rewrite)
+        return Invitation.from_dict(result) if result else None
+
+    def update_invitation(self, invitation_id: str, **changes: Any) -> Invitation | None:
+        current = self.get_invitation(invitation_id)
+        if current is None:
+            return None
+        changes.pop("id", None)
+        return self._modify_invitation(current.form_id, invitation_id,
+                                       lambda record: {**record, **changes})
+
+    def set_reminders_sent(self, sent: dict[str, int]) -> None:
+        with self._lock:
+            forms = {r["form_id"] for r in self._all_invitation_records() if r["id"] in sent}
+            for form_id in forms:
+                self._change_invitations(form_id, lambda table: {
+                    k: {**v, "reminders_sent": sent[k]} if k in sent else v
+                    for k, v in table.items()})
+
+    def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:
+        current = self.get_invitation(invitation_id)
+        if current is None:
+            return None
+
+        def change(record: dict) -> dict | None:
+            return None if record.get("response_id") else {**record,
+                                                            "response_id": response_id}
+
+        return self._modify_invitation(current.form_id, invitation_id, change)
+
+    def answer_invitation(self, response_id: str, when: str) -> Invitation | None:
+        response = self.get(response_id)
+        if response is None:
+            return None
+        found = next((r for r in self._form_invitations(response.form_id).values()
+                      if r.get("response_id") == response_id), None)
+        if found is None:
+            return None
+
+        def change(record: dict) -> dict | None:
+            return None if record.get("answered") else {**record, "answered": when}
+
+        return self._modify_invitation(response.form_id, found["id"], change)
+
+    def list_invitations(self, form_id: str) -> list[Invitation]:
+        return sorted((Invitation.from_dict(r)
+                       for r in self._form_invitations(form_id).values()),
+                      key=lambda i: (i.created, i.email))
+
+    def count_invitations(self, form_id: str) -> dict[str, int]:
+        counts = dict.fromkeys(("waiting", "answered", "opted_out"), 0)
+        for record in self._form_invitations(form_id).values():
+            counts[Invitation.from_dict(record).state] += 1
+        return counts
+
+    def awaiting_reminders(self, limit: int | None = None) -> list[Invitation]:
+        found = (invitation for invitation in map(Invitation.from_dict,
+                                                  self._all_invitation_records())
+                 if invitation.state == WAITING
+                 and invitation.reminders_sent < len(invitation.reminders))
+        return list(itertools.islice(found, limit))
+
+    def find_invitations(self, email: str) -> list[Invitation]:
+        return [Invitation.from_dict(r) for r in self._all_invitation_records()
+                if r["email"] == email]
+
+    def delete_invitations(self, email: str) -> int:
+        removed = 0
+        with self._lock:
+            for record in [r for r in self._all_invitation_records() if r["email"] == email]:
+                self._change_invitations(record["form_id"], lambda table, gone=record["id"]: {
+                    k: v for k, v in table.items() if k != gone})
+                self._invitation_tokens.set(record["token_hash"], None)
+                removed += 1
+        return removed
+
+    def iter_all_invitations(self) -> Iterator[Invitation]:
+        return map(Invitation.from_dict, self._all_invitation_records())
+
+    def import_invitations(self, invitations: Iterable[Invitation]) -> int:
+        return len(self.add_invitations(invitations))
 
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:

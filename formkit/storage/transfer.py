@@ -1,7 +1,8 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit", "data": {...}}``). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation", "data": {...}}``; backups
+made before invitations existed simply have none). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.storage.base import Response, Store, StoreError, User
+from formkit.storage.base import Invitation, Response, Store, StoreError, User
 
 FORMAT = "formkit-backup"
 VERSION = 1
@@ -31,10 +32,11 @@ class Inventory:
     checksum: str = ""
     #: a digest per item, to check that every item of one store is in another.
     digests: frozenset[str] = frozenset()
+    invitations: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.responses or self.users or self.audit)
+        return not (self.responses or self.users or self.audit or self.invitations)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -50,10 +52,12 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "user", user.to_dict()
     for entry in store.iter_audit(oldest_first=True):
         yield "audit", dict(entry)
+    for invitation in store.iter_all_invitations():
+        yield "invitation", invitation.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
-    counts = {"response": 0, "user": 0, "audit": 0}
+    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -61,7 +65,7 @@ def inventory(store: Store) -> Inventory:
     # Sorted, so the order a store lists things in does not matter.
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
-                     frozenset(digests))
+                     frozenset(digests), counts["invitation"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -77,6 +81,7 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
 
     users: list[User] = []
     audit: list[dict[str, Any]] = []
+    invitations: list[Invitation] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -86,12 +91,15 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             users.append(User.from_dict(data))
         elif kind == "audit":
             audit.append(data)
+        elif kind == "invitation":
+            invitations.append(Invitation.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
     store.import_users(users)
     store.import_audit(audit)
-    progress(len(users) + len(audit))
+    store.import_invitations(invitations)
+    progress(len(users) + len(audit) + len(invitations))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
@@ -99,11 +107,12 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     holds (``added``: the target may hold more, as after ``--force``)."""
     copied = inventory(target)
     if not added:
-        if (copied.responses, copied.users, copied.audit) != (
-                source.responses, source.users, source.audit):
+        if (copied.responses, copied.users, copied.audit, copied.invitations) != (
+                source.responses, source.users, source.audit, source.invitations):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
-                             f"{source.users}/{source.audit} vs {copied.responses}/"
-                             f"{copied.users}/{copied.audit}")
+                             f"{source.users}/{source.audit}/{source.invitations} vs "
+                             f"{copied.responses}/{copied.users}/{copied.audit}/"
+                             f"{copied.invitations}")
         if copied.checksum != source.checksum:
             raise StoreError("the checksum differs after the copy: some record changed")
     elif source.digests and not source.digests <= copied.digests:
@@ -129,6 +138,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
         found = inventory(store)
         out.write(json.dumps({"format": FORMAT, "version": VERSION, "responses":
                               found.responses, "users": found.users, "audit": found.audit,
+                              "invitations": found.invitations,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -164,5 +174,5 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
         raise StoreError("the store is not empty (use --force to add the backup to it)")
     load(store, source, progress)
     expected = Inventory(header["responses"], header["users"], header["audit"],
-                         header["checksum"])
+                         header["checksum"], invitations=header.get("invitations", 0))
     return verify(expected, store, added=force)

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
+from formkit import invitations
 from formkit.flow import (
     apply_values,
     expected_pages,
@@ -378,6 +379,9 @@ def _finish(form: Form, draft: Response):
     # process dies between the two, and nothing is sent for a submit that never happened.
     notifications.before_submit(form, draft, notifications.public_url(result_url(draft)))
     stored, created = store.submit(draft)
+    # After the submit: if this write is lost, the reminder job sees the submitted
+    # response and marks the invitation then, before any reminder.
+    invitations.answered(stored)
     if created:
         current_registry().hook.formkit_response_saved(form=form, response=stored,
                                                        event="submitted")

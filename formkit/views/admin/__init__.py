@@ -40,6 +40,7 @@ from formkit.views.admin import (  # noqa: E402,F401
     account,
     accounts,
     exports,
+    invitations,
     outbox,
     people,
     review,

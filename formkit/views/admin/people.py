@@ -29,7 +29,8 @@ def person_export():
     email = people.normalized(request.args.get("email", ""))[:254]
     data = people.find_person(email)
     audit("person_export", target=people.audit_name(email),
-          responses=len(data.responses), messages=len(data.messages))
+          responses=len(data.responses), messages=len(data.messages),
+          invitations=len(data.invitations))
     body = json.dumps(people.export_person(data, current_locale()), ensure_ascii=False,
                       indent=2)
     return HttpResponse(body, mimetype="application/json", headers={
@@ -44,6 +45,6 @@ def person_delete():
         return redirect(url_for("admin.accounts.person", email=email))
     counts = people.forget_person(people.find_person(email))
     audit("person_delete", target=people.audit_name(email), **counts)
-    flash(_("Deleted: %(responses)d responses and %(messages)d messages linked to that "
-            "address.", **counts), "success")
+    flash(_("Deleted: %(responses)d responses, %(invitations)d invitations and "
+            "%(messages)d messages linked to that address.", **counts), "success")
     return redirect(url_for("admin.accounts.person"))

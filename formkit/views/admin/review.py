@@ -45,8 +45,15 @@ def dashboard():
                      for key, label in statuses]
         rows.append({"form": form, "stats": stats, "by_review": by_review,
                      "state": form_state(form),
-                     "retained": applied_total(form.id) if form.retention else None})
+                     "retained": applied_total(form.id) if form.retention else None,
+                     "invited": _invited(form.id)})
     return render_template("admin/dashboard.html", rows=rows)
+
+
+def _invited(form_id: str) -> dict[str, int] | None:
+    """A form's invitations by state, if it has any."""
+    counts = current_store().count_invitations(form_id)
+    return counts if any(counts.values()) else None
 
 
 def response_filters(form):
