@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -227,3 +231,49 @@ def pg_url():
     schema = PostgresSchema()
     yield schema.url
     schema.drop()
+
+
+@pytest.fixture
+def seed_store_app(tmp_path, store_url):
+    """The seed forms and plugins on each store."""
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"))
+    yield app
+    app.extensions["formkit"].store.close()
+
+
+class Inbox:
+    """What the SMTP server received; it can refuse the next ``refuse`` messages."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            if self.refuse:
+                self.refuse -= 1
+                return "451 4.3.0 Mailbox busy, try again later"
+            self.messages.append(email.message_from_bytes(envelope.content,
+                                                          policy=email.policy.default))
+        return "250 Message accepted"
+
+    def wait_for(self, count: int, seconds: float = 30) -> list:
+        deadline = time.monotonic() + seconds
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd); ``smtp.port``, ``smtp.messages``."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, Browser, make_app, store_of, submit, text_of
+from conftest import Browser, make_app, store_of, submit, text_of
 from formkit import hookimpl
 from formkit.clock import ManualClock
 from formkit.storage import open_store, transfer
@@ -72,11 +72,8 @@ class LaterPagePrefill:
 
 # -- 1. a prefilled link stores nothing until the first POST ----------------------------
 @pytest.fixture
-def seed(tmp_path, store_url):
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"))
-    yield app
-    store_of(app).close()
+def seed(seed_store_app):
+    return seed_store_app
 
 
 def test_200_gets_of_a_prefilled_link_create_no_draft(seed):

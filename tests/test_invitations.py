@@ -12,11 +12,10 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from test_outbox import RECEIPT_FORM, Inbox, body, subject
+from test_outbox import RECEIPT_FORM, body, subject
 from test_sessions import all_at_once
 
-from conftest import ROOT, add_user, csrf, free_port, make_app, sign_in, store_of, text_of
+from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, text_of
 from formkit.clock import ManualClock
 from formkit.invitation_list import read_people, read_reminders
 from formkit.outbox import run_once
@@ -27,17 +26,6 @@ from formkit.testing import Browser
 SIGNUP = RECEIPT_FORM.replace("confirmation_email: email\n", "")
 #: a form that closes three days after the invitations go out.
 LATE = SIGNUP.replace("id: signup", "id: late") + "schedule:\n  closes: 2026-03-05 17:00\n"
-
-
-@pytest.fixture
-def smtp():
-    """A real SMTP server on loopback (as in test_outbox.py)."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

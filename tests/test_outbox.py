@@ -5,8 +5,6 @@ starts."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +12,18 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import ROOT, add_user, csrf, free_port, make_app, sign_in, store_of, submit, text_of
+from conftest import (
+    ROOT,
+    Inbox,
+    add_user,
+    csrf,
+    free_port,
+    make_app,
+    sign_in,
+    store_of,
+    submit,
+    text_of,
+)
 from formkit.clock import ManualClock
 from formkit.outbox import run_once
 from formkit.outbox.queue import MAX_ATTEMPTS, enqueue, retry_delay
@@ -39,40 +48,6 @@ sections:
           - {key: east, label: {en: East, fr: Est}}
           - {key: west, label: {en: West, fr: Ouest}}
 """
-
-
-class Inbox:
-    """What the SMTP server received; it can refuse the next ``refuse`` messages."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            if self.refuse:
-                self.refuse -= 1
-                return "451 4.3.0 Mailbox busy, try again later"
-            self.messages.append(email.message_from_bytes(envelope.content,
-                                                          policy=email.policy.default))
-        return "250 Message accepted"
-
-    def wait_for(self, count: int, seconds: float = 30) -> list:
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -8,16 +8,13 @@ import json
 
 import pytest
 
-from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
+from conftest import add_user, csrf, sign_in, store_of, submit, text_of
 from formkit.outbox.queue import enqueue
 
 
 @pytest.fixture
-def app(tmp_path, store_url):
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"))
-    yield app
-    store_of(app).close()
+def app(seed_store_app):
+    return seed_store_app
 
 
 @pytest.fixture
