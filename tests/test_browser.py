@@ -341,3 +341,40 @@ def test_desktop_screenshots_of_every_form(chromium, server, forms):
         walk(page, server.url, form_id, forms[form_id], "en", shot)
     context.close()
     assert len(list(ARTIFACTS.glob("*-desktop.png"))) >= 20
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, forms, tmp_path,
+                                                             lang):
+    """The workspace too: every page an administrator opens, in both languages, on a
+    phone, free of serious accessibility violations and of sideways scrolling."""
+    from conftest import add_user
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    email = f"admin-{lang}@example.ca"
+    add_user(app, email, password="a long enough secret")
+    context = chromium.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    walk(page, server.url, "membership", forms["membership"], lang, lambda p, i: None)
+    page.goto(f"{server.url}/admin/login?lang={lang}")
+    page.fill("#email", email)
+    page.fill("#password", "a long enough secret")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"{server.url}/admin/forms/membership/")
+    response_url = page.locator("table.responses tbody a").first.get_attribute("href")
+    problems = []
+    for url in ("/admin/", "/admin/forms/membership/", response_url,
+                "/admin/forms/membership/summary", "/admin/forms/membership/invitations",
+                "/admin/account", "/admin/users", "/admin/audit", "/admin/outbox",
+                "/admin/people?email=person@example.ca"):
+        page.goto(f"{server.url}{url}")
+        assert page.locator("html").get_attribute("lang") == lang, url
+        problems += [f"{url}: {p}" for p in serious(page)]
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        if overflow > 0:
+            problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
+    context.close()
+    assert not problems, "\n".join(problems)
