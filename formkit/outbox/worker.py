@@ -53,11 +53,13 @@ class WorkerRun:
 
 
 def deliverers(app: Flask) -> dict[str, Callable[[dict[str, Any], str], None]]:
-    """The kinds of message this worker can deliver now: jobs always, emails once a
-    server is set (until then they wait in the outbox)."""
+    """The kinds of message this worker can deliver now: jobs and webhooks always,
+    emails once a server is set (until then they wait in the outbox)."""
     from formkit.outbox import daily
+    from formkit.webhooks import delivery, events
 
     found: dict[str, Callable[[dict[str, Any], str], None]] = daily.runners()
+    found[events.KIND] = delivery.deliver
     if email.mail_configured(app):
         found[email.KIND] = email.deliver
     return found
@@ -115,7 +117,7 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
         return
     store.finish_message(message.id, status=SENT, attempts=message.attempts + 1,
                          sent=utcnow(), last_error=None)
-    if message.kind == email.KIND:
+    if message.kind in (email.KIND, "webhook"):
         run.sent += 1
     else:
         run.jobs += 1
