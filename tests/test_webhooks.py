@@ -262,8 +262,9 @@ def test_removed_webhook_sends_nothing_more(hook_app, receiver):
     submit(hook_app, "signup")
     result = hook_app.test_cli_runner().invoke(main, ["webhook", "remove", hook_id])
     assert result.exit_code == 0
-    run_once(hook_app)
+    assert run_once(hook_app).cancelled == 1
     assert receiver.requests == []
+    assert [m.status for m in hook_messages(hook_app)] == ["cancelled"]
     listed = hook_app.test_cli_runner().invoke(main, ["webhook", "list"])
     assert hook_id not in listed.output and "no webhooks" in listed.output
 
@@ -378,4 +379,67 @@ def test_a_worker_killed_mid_burst_loses_no_event(tmp_path, store_url, forms_dir
         assert len(ids) - len(sent) <= 1  # only the one in flight came twice
     finally:
         receiver.stop()
+        store_of(app).close()
+
+
+# -- the admin page ------------------------------------------------------------------------
+def admin_client(app):
+    add_user(app)
+    client = app.test_client()
+    sign_in(client)
+    return client
+
+
+def test_the_admin_page_adds_shows_the_secret_once_logs_and_tests(hook_app, receiver):
+    client = admin_client(hook_app)
+    token = csrf(client, "/admin/webhooks")
+    added = client.post("/admin/webhooks", data={"csrf_token": token, "form": "signup",
+                                                 "url": receiver.url,
+                                                 "events": ["submitted"]})
+    assert added.status_code == 201
+    [hook] = store_of(hook_app).list_webhooks("signup")
+    assert hook.secret in added.text and hook.events == ["submitted"]
+    listing = client.get("/admin/webhooks")
+    assert receiver.url in listing.text and hook.secret not in listing.text
+    sent = client.post(f"/admin/webhooks/{hook.id}/test", data={"csrf_token": token})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(hook.id)
+    assert run_once(hook_app).sent == 1
+    [request] = receiver.requests
+    assert json.loads(request["body"])["event"] == "test"
+    assert verified(hook.secret, request, hook_app.config["CLOCK"]())
+    log = client.get(f"/admin/webhooks/{hook.id}")
+    assert log.status_code == 200 and "Delivered" in log.text
+    assert request["headers"]["X-Formkit-Event-Id"] in log.text and "204" in log.text
+    gone = client.post(f"/admin/webhooks/{hook.id}/remove", data={"csrf_token": token})
+    assert gone.status_code == 302 and store_of(hook_app).list_webhooks() == []
+    again = client.post(f"/admin/webhooks/{hook.id}/remove", data={"csrf_token": token})
+    assert again.status_code == 404
+    assert client.get(f"/admin/webhooks/{hook.id}").status_code == 404
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"form": "signup", "url": "http://10.0.0.5/hook", "events": ["submitted"]},
+     "réseau de bouclage, privé ou réservé"),
+    ({"form": "signup", "url": "ftp://example.ca/", "events": ["submitted"]},
+     "commençant par http:// ou https://"),
+    ({"form": "signup", "url": "http://a b/", "events": ["submitted"]},
+     "commençant par http:// ou https://"),
+    ({"form": "signup", "url": "https://93.184.215.14/", "events": []},
+     "au moins un événement"),
+    ({"form": "nope", "url": "https://93.184.215.14/", "events": ["submitted"]},
+     "Choisissez un formulaire"),
+    ({"form": "signup", "url": "x" * 5000, "events": ["submitted"]},
+     "commençant par http:// ou https://"),
+])
+def test_bad_input_on_the_admin_page_is_refused_in_french_and_kept(tmp_path, store_url,
+                                                                  forms_dir, body, message):
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(forms_dir))
+    try:
+        client = admin_client(app)
+        token = csrf(client, "/admin/webhooks")
+        answer = client.post("/admin/webhooks?lang=fr", data={"csrf_token": token, **body})
+        assert answer.status_code == 422 and message in answer.text
+        assert body["url"][:100] in answer.text  # what was typed is kept
+        assert store_of(app).list_webhooks() == []
+    finally:
         store_of(app).close()

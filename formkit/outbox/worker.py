@@ -20,7 +20,7 @@ from flask import Flask
 
 from formkit import clock
 from formkit.outbox import email
-from formkit.outbox.queue import MAX_ATTEMPTS, retry_delay
+from formkit.outbox.queue import MAX_ATTEMPTS, Obsolete, retry_delay
 from formkit.storage import CANCELLED, DEAD, QUEUED, SENT, Message, StoreUnavailable
 from formkit.storage.base import utcnow
 
@@ -102,6 +102,10 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
             return
     try:
         deliver(message.payload, message.id)
+    except Obsolete:
+        store.finish_message(message.id, status=CANCELLED)
+        run.cancelled += 1
+        return
     except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
         attempts = message.attempts + 1
         text = f"{type(error).__name__}: {error}"[:500]

@@ -26,7 +26,12 @@ EVENTS = (SUBMITTED, REVIEWED)
 
 
 class BadSubscription(ValueError):
-    """A subscription that cannot be kept (unknown event, refused URL)."""
+    """A subscription that cannot be kept; ``reason``: ``events`` or the
+    :class:`TargetRefused` reason."""
+
+    def __init__(self, message: str, reason: str = "events"):
+        super().__init__(message)
+        self.reason = reason
 
 
 def parse_events(events: Iterable[str] | str) -> list[str]:
@@ -48,7 +53,7 @@ def subscribe(form_id: str, url: str, events: Iterable[str] | str,
     try:
         check_target(url, allowed_hosts)
     except TargetRefused as error:
-        raise BadSubscription(str(error)) from error
+        raise BadSubscription(str(error), error.reason) from error
     webhook = Webhook(id=f"wh_{new_token(8)}", form_id=form_id, url=url.strip(),
                       events=chosen, secret=f"whsec_{secrets.token_urlsafe(32)}")
     return current_store().add_webhook(webhook)

@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 
 from formkit import clock
+from formkit.outbox.queue import Obsolete
 from formkit.state import current_store
 from formkit.webhooks.signing import signature
 from formkit.webhooks.targets import Target, check_target
@@ -72,7 +73,7 @@ def deliver(payload: dict[str, Any], message_id: str) -> None:
     store = current_store()
     webhook = store.get_webhook(payload["webhook_id"])
     if webhook is None or not webhook.active:
-        return  # removed since: nothing is owed to anyone
+        raise Obsolete("the webhook was removed")
     entry: dict[str, Any] = {"webhook_id": webhook.id, "event_id": payload["event_id"],
                              "event": payload["event"], "at": clock.utcnow_iso(),
                              "ok": False, "code": None, "error": None}

@@ -14,7 +14,12 @@ from urllib.parse import urlsplit
 
 
 class TargetRefused(ValueError):
-    """A URL webhooks may not be sent to."""
+    """A URL webhooks may not be sent to; ``reason`` says why (``scheme``,
+    ``credentials``, ``port``, ``unknown_host``, ``private``) for translated messages."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -39,21 +44,26 @@ def _public(address: str) -> bool:
 
 def check_target(url: str, allowed_hosts: Iterable[str]) -> Target:
     """The target ``url`` names, resolved and checked; raises :class:`TargetRefused`."""
-    parts = urlsplit((url or "").strip())
+    url = (url or "").strip()
+    if len(url) > 2000 or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise TargetRefused("the address is too long or holds spaces or control "
+                            "characters", "scheme")
+    parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("the address must start with http:// or https:// and name a "
-                            "host")
+                            "host", "scheme")
     if parts.username or parts.password:
-        raise TargetRefused("the address must not hold a user name or password")
+        raise TargetRefused("the address must not hold a user name or password",
+                            "credentials")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
-        raise TargetRefused("the address has an invalid port") from error
+        raise TargetRefused("the address has an invalid port", "port") from error
     host = parts.hostname.lower()
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise TargetRefused(f"the host {host} cannot be found") from error
+        raise TargetRefused(f"the host {host} cannot be found", "unknown_host") from error
     addresses = tuple(dict.fromkeys(info[4][0] for info in found))
     allowed = {h.strip().lower().strip("[]") for h in allowed_hosts or ()}
     if host.strip("[]") not in allowed:
@@ -61,7 +71,7 @@ def check_target(url: str, allowed_hosts: Iterable[str]) -> Target:
         if private:
             raise TargetRefused(f"the host {host} is on a loopback, private or reserved "
                                 f"network ({private[0]}); an administrator may allow it "
-                                "with FORMKIT_WEBHOOK_ALLOWED_HOSTS")
+                                "with FORMKIT_WEBHOOK_ALLOWED_HOSTS", "private")
     path = parts.path or "/"
     if parts.query:
         path += f"?{parts.query}"
