@@ -443,3 +443,21 @@ def test_bad_input_on_the_admin_page_is_refused_in_french_and_kept(tmp_path, sto
         assert store_of(app).list_webhooks() == []
     finally:
         store_of(app).close()
+
+
+def test_the_delivery_log_keeps_the_latest_attempts(hook_app, receiver):
+    from formkit.storage.base import WEBHOOK_LOG_KEPT
+
+    hook_id, _secret = add_hook(hook_app, receiver.url)
+    other_id, _other = add_hook(hook_app, receiver.url)
+    with hook_app.app_context():
+        store = store_of(hook_app)
+        for number in range(WEBHOOK_LOG_KEPT + 5):
+            store.log_webhook_attempt({"webhook_id": hook_id, "event_id": f"e{number}",
+                                       "ok": True})
+        store.log_webhook_attempt({"webhook_id": other_id, "event_id": "x", "ok": True})
+        log = store.list_webhook_attempts(hook_id, 1000)
+        assert len(log) == WEBHOOK_LOG_KEPT
+        assert log[0]["event_id"] == f"e{WEBHOOK_LOG_KEPT + 4}" and log[-1]["event_id"] == "e5"
+        assert store.remove_webhook(hook_id) and store.list_webhook_attempts(hook_id) == []
+        assert len(store.list_webhook_attempts(other_id)) == 1

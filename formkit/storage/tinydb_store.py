@@ -926,10 +926,9 @@ class TinyDBStore(Store):
     def log_webhook_attempt(self, entry: dict[str, Any]) -> None:
         path = self._webhook_log(entry["webhook_id"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        key = f"{clock.now():017.6f}-{new_token(5)}"  # sorts by time
-
         def change(table: dict) -> dict:
-            table[key] = dict(entry)
+            # Numbered in order of writing (under the lock), zero-padded to sort.
+            table[f"{1 + max(map(int, table), default=0):012d}"] = dict(entry)
             return dict(sorted(table.items())[-WEBHOOK_LOG_KEPT:])
 
         self._rewrite(path, change)
