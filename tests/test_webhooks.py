@@ -186,6 +186,27 @@ def test_only_the_events_chosen_and_only_that_forms(hook_app, receiver):
     assert hook_messages(hook_app) == []
 
 
+def test_a_submit_that_never_happened_sends_nothing(hook_app, receiver):
+    """The "submitted" event is queued before the submit write and held until it: a
+    process dying between the two sends nothing false."""
+    from formkit.webhooks import events
+
+    add_hook(hook_app, receiver.url)
+    with hook_app.app_context():
+        store = store_of(hook_app)
+        draft = store.create_draft("signup", "1", "en", "never-submitted",
+                                   answers={"name": "Alex"})
+        form = hook_app.extensions["formkit"].registry.get_form("signup")
+        assert events.before_submit(form, draft) == 1
+    run = run_once(hook_app)
+    assert run.waiting == 1 and run.sent == 0 and receiver.requests == []
+    with hook_app.app_context():
+        store.submit(draft)  # the retry that does submit it
+    moment = hook_app.config["CLOCK"]
+    moment.advance(61)
+    assert run_once(hook_app).sent == 1 and len(receiver.requests) == 1
+
+
 def test_receiver_down_then_up_is_delivered_after_a_retry(hook_app, moment):
     port = free_port()
     _hook_id, secret = add_hook(hook_app, f"http://127.0.0.1:{port}/hook")
@@ -295,7 +316,8 @@ def test_loopback_and_private_targets_are_refused(url):
 
 
 @pytest.mark.parametrize("url", ["ftp://example.ca/", "file:///etc/passwd", "http:///x",
-                                 "http://user:pw@example.ca/", "javascript:alert(1)"])
+                                 "http://user:pw@93.184.215.14/", "javascript:alert(1)",
+                                 "http://93.184.215.14:99999/"])
 def test_other_addresses_are_refused(url):
     with pytest.raises(TargetRefused):
         check_target(url, [])
@@ -461,3 +483,25 @@ def test_the_delivery_log_keeps_the_latest_attempts(hook_app, receiver):
         assert log[0]["event_id"] == f"e{WEBHOOK_LOG_KEPT + 4}" and log[-1]["event_id"] == "e5"
         assert store.remove_webhook(hook_id) and store.list_webhook_attempts(hook_id) == []
         assert len(store.list_webhook_attempts(other_id)) == 1
+
+
+def test_copies_backups_and_restores_carry_webhooks(hook_app, receiver, tmp_path, pg_url):
+    from formkit.storage import open_store, transfer
+
+    hook_id, secret = add_hook(hook_app, receiver.url)
+    source = store_of(hook_app)
+    for target_url in (str(tmp_path / "copy"), pg_url):
+        target = open_store(target_url)
+        try:
+            copied = transfer.copy(source, target)
+            assert copied.webhooks == 1
+            assert target.get_webhook(hook_id).secret == secret
+        finally:
+            target.close()
+    transfer.backup(source, tmp_path / "backup.gz")
+    restored = open_store(str(tmp_path / "restored"))
+    try:
+        assert transfer.restore(restored, tmp_path / "backup.gz").webhooks == 1
+        assert restored.get_webhook(hook_id).to_dict() == source.get_webhook(hook_id).to_dict()
+    finally:
+        restored.close()

@@ -150,14 +150,14 @@ MESSAGE_STATES = (QUEUED, SENT, DEAD, CANCELLED)
 
 @dataclass
 class Message(_Record):
-    """Something to deliver later, durably: an email now (webhooks later).
+    """Something to deliver later, durably: an email, a webhook event, a daily job.
 
     ``id`` is the idempotency id: the same event always makes the same id (``receipt:
     <response id>``), so enqueuing twice stores one message and a receiver can tell a
     repeated delivery from a new one."""
 
     id: str
-    #: what delivers it: ``"email"``.
+    #: what delivers it: ``"email"``, ``"webhook"``, a daily job's kind.
     kind: str
     #: what the deliverer needs (for an email: to, subject, text, html, locale…).
     payload: dict[str, Any]
