@@ -368,6 +368,67 @@ def _open(url: str):
 
 
 @main.group()
+def webhook() -> None:
+    """Webhooks: a form's events POSTed, signed, to a URL (docs/webhooks.md)."""
+
+
+@webhook.command("add")
+@click.argument("form_id")
+@click.argument("url")
+@click.option("--events", default="submitted,reviewed", show_default=True,
+              help="Comma-separated: submitted, reviewed.")
+@with_appcontext
+def webhook_add(form_id: str, url: str, events: str) -> None:
+    """Send FORM_ID's events to URL; prints the signing secret on the last line."""
+    from flask import current_app
+
+    from formkit.auth import audit
+    from formkit.webhooks import BadSubscription, subscribe
+
+    _form_ids(form_id)
+    try:
+        hook = subscribe(form_id, url, events,
+                         current_app.config.get("WEBHOOK_ALLOWED_HOSTS") or ())
+    except BadSubscription as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit("webhook_add", target=hook.id, form=form_id, url=hook.url, by="cli")
+    click.echo(f"added webhook {hook.id}: {', '.join(hook.events)} of {form_id} to "
+               f"{hook.url}")
+    click.echo("signing secret (shown once; receivers verify X-Formkit-Signature with it):")
+    click.echo(hook.secret)
+
+
+@webhook.command("list")
+@click.option("--form", "form_id", default=None, help="Only this form's webhooks.")
+@with_appcontext
+def webhook_list(form_id: str | None) -> None:
+    """List webhook subscriptions (never their secrets)."""
+    from formkit.state import current_store
+
+    hooks = current_store().list_webhooks(form_id)
+    for hook in hooks:
+        state = "active" if hook.active else "inactive"
+        click.echo(f"{hook.id}  {hook.form_id}  {','.join(hook.events)}  {state}  "
+                   f"{hook.url}")
+    if not hooks:
+        click.echo("no webhooks")
+
+
+@webhook.command("remove")
+@click.argument("webhook_id")
+@with_appcontext
+def webhook_remove(webhook_id: str) -> None:
+    """Remove a subscription: its queued events are not sent."""
+    from formkit.auth import audit
+    from formkit.state import current_store
+
+    if not current_store().remove_webhook(webhook_id):
+        raise click.ClickException(f"no webhook {webhook_id}")
+    audit("webhook_remove", target=webhook_id, by="cli")
+    click.echo(f"removed webhook {webhook_id}")
+
+
+@main.group()
 def db() -> None:
     """Database schema (PostgreSQL)."""
 

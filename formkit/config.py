@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_HOUR": 3,
     # how many reverse proxies stand in front (their X-Forwarded-* headers are trusted)
     "TRUSTED_PROXIES": 0,
+    # hosts webhooks may reach though they resolve to loopback or private addresses
+    "WEBHOOK_ALLOWED_HOSTS": [],
+    "WEBHOOK_TIMEOUT": 10,
 }
 
 

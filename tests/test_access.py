@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
 from formkit.cli import main
 from formkit.outbox.queue import enqueue
-from formkit.storage import DEAD, transfer
+from formkit.storage import DEAD, Webhook, transfer
 
 #: THE list of endpoints anyone may use without an account (respondents, the member
 #: directory, sign-in). Every other endpoint, plugin routes included, is swept below;
@@ -33,6 +33,8 @@ SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.accou
 TARGET, OTHER = "wellbeing", "membership"
 #: a message in the dead-letter list (administrators may retry it).
 DEAD_MESSAGE = "email:dead-letter"
+#: a webhook subscription of the target form (administrators may test or remove it).
+WEBHOOK = "wh_sweep"
 
 
 @pytest.fixture
@@ -47,6 +49,8 @@ def app(tmp_path, store_url):
     with app.app_context():  # a message in the dead-letter list, for the outbox routes
         enqueue(DEAD_MESSAGE, "email", {"to": "a@example.ca", "subject": "s", "text": "t"})
         store_of(app).finish_message(DEAD_MESSAGE, status=DEAD, attempts=8)
+        store_of(app).add_webhook(Webhook(id=WEBHOOK, form_id=TARGET, events=["submitted"],
+                                          url="https://93.184.215.14/hook", secret="s"))
     return app
 
 
@@ -55,10 +59,11 @@ def target_response(app):
 
 
 def fingerprint(app) -> str:
-    """Every response, account, audit entry and outbox message of the store, as one
-    checksum."""
+    """Every response, account, audit entry, outbox message and webhook of the store, as
+    one checksum."""
     messages = [(m.id, m.status, m.attempts) for m in store_of(app).list_messages(None, 10_000)]
-    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}"
+    hooks = [h.to_dict() for h in store_of(app).list_webhooks()]
+    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}:{hooks}"
 
 
 def requests_to_sweep(app, user_id: str, skip=frozenset()):
@@ -68,7 +73,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     response = target_response(app)
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
-              "message_id": DEAD_MESSAGE}
+              "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -88,7 +93,9 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
                                "email": "mole@example.ca", "role": "admin",
                                "forms": [TARGET, OTHER], "all_forms": "yes",
                                "action": "forms", "people": "Mole, mole@example.ca",
-                               "reminders": "7", "language": "en"}]
+                               "reminders": "7", "language": "en", "form": TARGET,
+                               "url": "https://93.184.215.14/mole",
+                               "events": ["submitted", "reviewed"]}]
                     if rule.endpoint == "admin.accounts.user_action":
                         bodies += [{"action": action} for action in ("disable", "reset")]
                         bodies += [{"action": "forms", "all_forms": "yes", "forms": [TARGET]}]

@@ -2,8 +2,8 @@
 
 Owns: durable messages kept in the store (:class:`formkit.storage.Message`), the
 worker that delivers them with retries, exponential backoff and a dead-letter list, the
-deliverers by kind (email now; webhooks later), composing emails, and the notifications
-formkit sends on its own (receipts, coordinator alerts, daily digests).
+deliverers by kind (email here; webhooks in :mod:`formkit.webhooks`), composing emails,
+and the notifications formkit sends on its own (receipts, coordinator alerts, daily digests).
 
 May import: ``formkit.storage``, ``formkit.clock``, ``formkit.i18n``, ``formkit.state``,
 ``formkit.conditions`` and Flask. Views and plugins use :func:`send_email` and

@@ -56,7 +56,11 @@ def wants_alert(user: User, form: Form, answers: dict[str, Any]) -> bool:
 
 
 def before_submit(form: Form, response: Response, result_link: str) -> None:
-    """Queue the emails a submission causes; call it just before the submit write."""
+    """Queue the emails and webhook events a submission causes; call it just before
+    the submit write."""
+    from formkit.webhooks import events
+
+    events.before_submit(form, response)
     common = {"form": form, "response": response}
     field_id = form.confirmation_email
     address = response.answers.get(field_id) if field_id else None

@@ -14,6 +14,11 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY, LONGEST_WAIT = 30.0, 24 * 3600.0
 
 
+class Obsolete(Exception):  # noqa: N818 - a state, not a failure
+    """Raised by a deliverer when there is nothing to deliver any more (a webhook
+    removed since): the message is cancelled, not retried."""
+
+
 def retry_delay(attempts: int) -> float:
     """Seconds to wait after the ``attempts``-th failed delivery (30 s, 1 min, 2 min…)."""
     return min(LONGEST_WAIT, FIRST_RETRY * 2 ** max(0, attempts - 1))

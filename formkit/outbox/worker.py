@@ -20,7 +20,7 @@ from flask import Flask
 
 from formkit import clock
 from formkit.outbox import email
-from formkit.outbox.queue import MAX_ATTEMPTS, retry_delay
+from formkit.outbox.queue import MAX_ATTEMPTS, Obsolete, retry_delay
 from formkit.storage import CANCELLED, DEAD, QUEUED, SENT, Message, StoreUnavailable
 from formkit.storage.base import utcnow
 
@@ -53,11 +53,13 @@ class WorkerRun:
 
 
 def deliverers(app: Flask) -> dict[str, Callable[[dict[str, Any], str], None]]:
-    """The kinds of message this worker can deliver now: jobs always, emails once a
-    server is set (until then they wait in the outbox)."""
+    """The kinds of message this worker can deliver now: jobs and webhooks always,
+    emails once a server is set (until then they wait in the outbox)."""
     from formkit.outbox import daily
+    from formkit.webhooks import delivery, events
 
     found: dict[str, Callable[[dict[str, Any], str], None]] = daily.runners()
+    found[events.KIND] = delivery.deliver
     if email.mail_configured(app):
         found[email.KIND] = email.deliver
     return found
@@ -100,6 +102,10 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
             return
     try:
         deliver(message.payload, message.id)
+    except Obsolete:
+        store.finish_message(message.id, status=CANCELLED)
+        run.cancelled += 1
+        return
     except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
         attempts = message.attempts + 1
         text = f"{type(error).__name__}: {error}"[:500]
@@ -115,7 +121,7 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
         return
     store.finish_message(message.id, status=SENT, attempts=message.attempts + 1,
                          sent=utcnow(), last_error=None)
-    if message.kind == email.KIND:
+    if message.kind in (email.KIND, "webhook"):
         run.sent += 1
     else:
         run.jobs += 1

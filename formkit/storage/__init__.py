@@ -22,11 +22,13 @@ from formkit.storage.base import (
     StoreError,
     StoreUnavailable,
     User,
+    Webhook,
 )
 
 __all__ = ["ADMIN", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES", "SENT",
            "SUBMITTED", "Invitation", "Message", "Response",
-           "Session", "Store", "StoreError", "StoreUnavailable", "User", "open_store"]
+           "Session", "Store", "StoreError", "StoreUnavailable", "User", "Webhook",
+           "open_store"]
 
 
 def open_store(url: str, base: str | Path = ".") -> Store:

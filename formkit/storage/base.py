@@ -150,14 +150,14 @@ MESSAGE_STATES = (QUEUED, SENT, DEAD, CANCELLED)
 
 @dataclass
 class Message(_Record):
-    """Something to deliver later, durably: an email now (webhooks later).
+    """Something to deliver later, durably: an email, a webhook event, a daily job.
 
     ``id`` is the idempotency id: the same event always makes the same id (``receipt:
     <response id>``), so enqueuing twice stores one message and a receiver can tell a
     repeated delivery from a new one."""
 
     id: str
-    #: what delivers it: ``"email"``.
+    #: what delivers it: ``"email"``, ``"webhook"``, a daily job's kind.
     kind: str
     #: what the deliverer needs (for an email: to, subject, text, html, locale…).
     payload: dict[str, Any]
@@ -177,6 +177,22 @@ class Message(_Record):
     created: str = field(default_factory=utcnow)
     sent: str | None = None
     last_error: str | None = None
+
+
+@dataclass
+class Webhook(_Record):
+    """A subscription: events of one form POSTed, signed, to a URL (see
+    :mod:`formkit.webhooks`). The secret is kept as given: the worker needs it to sign
+    (a hash could only check signatures, not make them)."""
+
+    id: str
+    form_id: str
+    url: str
+    #: which events: ``submitted``, ``reviewed``.
+    events: list[str]
+    secret: str
+    active: bool = True
+    created: str = field(default_factory=utcnow)
 
 
 @dataclass
@@ -214,6 +230,8 @@ class Invitation(_Record):
         return OPTED_OUT if self.opted_out else WAITING
 
 
+#: delivery attempts kept per webhook subscription (the admin page's log).
+WEBHOOK_LOG_KEPT = 100
 ANSWERED, OPTED_OUT, WAITING = "answered", "opted_out", "waiting"
 INVITATION_STATES = (WAITING, ANSWERED, OPTED_OUT)
 
@@ -457,6 +475,33 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def delete_messages(self, recipient: str) -> int:
         """Remove every message to ``recipient`` (a person's data withdrawn)."""
+
+    # -- webhooks ----------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_webhook(self, webhook: Webhook) -> Webhook:
+        """Keep a new webhook subscription."""
+
+    @abc.abstractmethod
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        """One subscription, or ``None``."""
+
+    @abc.abstractmethod
+    def list_webhooks(self, form_id: str | None = None) -> list[Webhook]:
+        """The subscriptions of one form (or of all), oldest first."""
+
+    @abc.abstractmethod
+    def remove_webhook(self, webhook_id: str) -> bool:
+        """Remove a subscription and its delivery log; whether it existed."""
+
+    @abc.abstractmethod
+    def log_webhook_attempt(self, entry: dict[str, Any]) -> None:
+        """Record one delivery attempt (``webhook_id``, ``event_id``, ``event``, ``at``,
+        ``ok``, ``code``, ``error``); only the latest :data:`WEBHOOK_LOG_KEPT` per
+        subscription are kept."""
+
+    @abc.abstractmethod
+    def list_webhook_attempts(self, webhook_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """A subscription's latest delivery attempts, newest first."""
 
     # -- invitations -------------------------------------------------------------------
     @abc.abstractmethod

@@ -29,6 +29,7 @@ from formkit.storage.base import (
     DRAFT,
     QUEUED,
     SUBMITTED,
+    WEBHOOK_LOG_KEPT,
     Invitation,
     Message,
     Response,
@@ -37,6 +38,7 @@ from formkit.storage.base import (
     StoreError,
     StoreUnavailable,
     User,
+    Webhook,
     new_token,
     utcnow,
 )
@@ -518,6 +520,48 @@ class PostgresStore(Store):
     def count_messages(self) -> dict[str, int]:
         return {r["status"]: r["n"] for r in self._all(
             "SELECT status, count(*) AS n FROM outbox GROUP BY status")}
+
+    # -- webhooks ----------------------------------------------------------------------
+    _WEBHOOK = ("id", "form_id", "url", "events", "secret", "active", "created")
+    _SELECT_WEBHOOK = f"SELECT {', '.join(_WEBHOOK)} FROM webhooks"
+
+    def add_webhook(self, webhook: Webhook) -> Webhook:
+        data = {**webhook.to_dict(), "events": Jsonb(webhook.events)}
+        self._run(f"INSERT INTO webhooks ({', '.join(self._WEBHOOK)}) VALUES "
+                  f"({', '.join(['%s'] * len(self._WEBHOOK))})",
+                  [data[c] for c in self._WEBHOOK])
+        return webhook
+
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        row = self._one(f"{self._SELECT_WEBHOOK} WHERE id = %s", (webhook_id or "",))
+        return Webhook.from_dict(row) if row else None
+
+    def list_webhooks(self, form_id: str | None = None) -> list[Webhook]:
+        if form_id is None:
+            rows = self._all(f"{self._SELECT_WEBHOOK} ORDER BY seq")
+        else:
+            rows = self._all(f"{self._SELECT_WEBHOOK} WHERE form_id = %s ORDER BY seq",
+                             (form_id,))
+        return [Webhook.from_dict(r) for r in rows]
+
+    def remove_webhook(self, webhook_id: str) -> bool:
+        return self._run("DELETE FROM webhooks WHERE id = %s", (webhook_id or "",)) > 0
+
+    def log_webhook_attempt(self, entry: dict[str, Any]) -> None:
+        # The insert and the trim in one statement: no log grows past what is kept.
+        self._run(
+            "WITH added AS (INSERT INTO webhook_attempts (webhook_id, entry) "
+            "SELECT %s, %s WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = %s)) "
+            "DELETE FROM webhook_attempts WHERE webhook_id = %s AND seq <= ("
+            "SELECT seq FROM webhook_attempts WHERE webhook_id = %s "
+            "ORDER BY seq DESC OFFSET %s LIMIT 1)",
+            (entry["webhook_id"], Jsonb(entry), entry["webhook_id"], entry["webhook_id"],
+             entry["webhook_id"], WEBHOOK_LOG_KEPT - 1))
+
+    def list_webhook_attempts(self, webhook_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        return [r["entry"] for r in self._all(
+            "SELECT entry FROM webhook_attempts WHERE webhook_id = %s "
+            "ORDER BY seq DESC LIMIT %s", (webhook_id, limit))]
 
     # -- invitations -------------------------------------------------------------------
     _INVITATION = ("id", "form_id", "email", "name", "locale", "token_hash", "reminders",

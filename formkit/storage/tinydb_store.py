@@ -40,6 +40,7 @@ from formkit.storage.base import (
     QUEUED,
     SUBMITTED,
     WAITING,
+    WEBHOOK_LOG_KEPT,
     Invitation,
     Message,
     Response,
@@ -47,6 +48,7 @@ from formkit.storage.base import (
     Store,
     StoreError,
     User,
+    Webhook,
     new_token,
     utcnow,
 )
@@ -405,6 +407,9 @@ class TinyDBStore(Store):
         self._invitations = self.root / "invitations"
         self._invitation_tokens = _ShardedIndex(self._files,
                                                 self.root / "index" / "invitations")
+        #: webhook subscriptions in one small file; each one's delivery log in its own.
+        self._webhooks = self.root / "webhooks" / "webhooks.json"
+        self._webhook_logs = self.root / "webhooks" / "log"
 
     @property
     def _lock(self) -> _WriteLock:
@@ -881,6 +886,56 @@ class TinyDBStore(Store):
         for record in [*self._queued().values(), *self._delivered]:
             counts[record["status"]] = counts.get(record["status"], 0) + 1
         return counts
+
+    # -- webhooks ----------------------------------------------------------------------
+    def add_webhook(self, webhook: Webhook) -> Webhook:
+        self._webhooks.parent.mkdir(parents=True, exist_ok=True)
+        self._rewrite(self._webhooks, lambda table: {**table, webhook.id: webhook.to_dict()})
+        return webhook
+
+    def get_webhook(self, webhook_id: str) -> Webhook | None:
+        record = self._files.table(self._webhooks).get(webhook_id or "")
+        return Webhook.from_dict(record) if record else None
+
+    def list_webhooks(self, form_id: str | None = None) -> list[Webhook]:
+        records = self._files.table(self._webhooks).values()
+        return [Webhook.from_dict(r) for r in sorted(records, key=lambda r: r["created"])
+                if form_id is None or r["form_id"] == form_id]
+
+    def _webhook_log(self, webhook_id: str) -> Path:
+        if not _NAME.match(webhook_id or ""):
+            raise StoreError(f"invalid webhook id {webhook_id!r}")
+        return self._webhook_logs / f"{webhook_id}.json"
+
+    def remove_webhook(self, webhook_id: str) -> bool:
+        found = False
+
+        def change(table: dict) -> dict:
+            nonlocal found
+            found = table.pop(webhook_id, None) is not None
+            return table
+
+        with self._lock:
+            if not self._webhooks.exists():
+                return False
+            self._rewrite(self._webhooks, change)
+            if found:
+                self._webhook_log(webhook_id).unlink(missing_ok=True)
+        return found
+
+    def log_webhook_attempt(self, entry: dict[str, Any]) -> None:
+        path = self._webhook_log(entry["webhook_id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        def change(table: dict) -> dict:
+            # Numbered in order of writing (under the lock), zero-padded to sort.
+            table[f"{1 + max(map(int, table), default=0):012d}"] = dict(entry)
+            return dict(sorted(table.items())[-WEBHOOK_LOG_KEPT:])
+
+        self._rewrite(path, change)
+
+    def list_webhook_attempts(self, webhook_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        table = self._files.table(self._webhook_log(webhook_id))
+        return [dict(table[k]) for k in sorted(table, reverse=True)[:limit]]
 
     # -- invitations -------------------------------------------------------------------
     def _invitation_file(self, form_id: str) -> Path:

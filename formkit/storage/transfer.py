@@ -1,8 +1,9 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation", "data": {...}}``; backups
-made before invitations existed simply have none). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook", "data": {...}}``;
+backups made before invitations or webhooks existed simply have none; webhook delivery
+logs are not carried). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.storage.base import Invitation, Response, Store, StoreError, User
+from formkit.storage.base import Invitation, Response, Store, StoreError, User, Webhook
 
 FORMAT = "formkit-backup"
 VERSION = 1
@@ -33,10 +34,12 @@ class Inventory:
     #: a digest per item, to check that every item of one store is in another.
     digests: frozenset[str] = frozenset()
     invitations: int = 0
+    webhooks: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.responses or self.users or self.audit or self.invitations)
+        return not (self.responses or self.users or self.audit or self.invitations
+                    or self.webhooks)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -54,10 +57,12 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "audit", dict(entry)
     for invitation in store.iter_all_invitations():
         yield "invitation", invitation.to_dict()
+    for webhook in store.list_webhooks():
+        yield "webhook", webhook.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
-    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0}
+    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -65,7 +70,7 @@ def inventory(store: Store) -> Inventory:
     # Sorted, so the order a store lists things in does not matter.
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
-                     frozenset(digests), counts["invitation"])
+                     frozenset(digests), counts["invitation"], counts["webhook"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -82,6 +87,7 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     users: list[User] = []
     audit: list[dict[str, Any]] = []
     invitations: list[Invitation] = []
+    webhooks: list[Webhook] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -93,13 +99,18 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             audit.append(data)
         elif kind == "invitation":
             invitations.append(Invitation.from_dict(data))
+        elif kind == "webhook":
+            webhooks.append(Webhook.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
     store.import_users(users)
     store.import_audit(audit)
     store.import_invitations(invitations)
-    progress(len(users) + len(audit) + len(invitations))
+    for webhook in webhooks:
+        if store.get_webhook(webhook.id) is None:
+            store.add_webhook(webhook)
+    progress(len(users) + len(audit) + len(invitations) + len(webhooks))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
@@ -107,8 +118,9 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     holds (``added``: the target may hold more, as after ``--force``)."""
     copied = inventory(target)
     if not added:
-        if (copied.responses, copied.users, copied.audit, copied.invitations) != (
-                source.responses, source.users, source.audit, source.invitations):
+        if (copied.responses, copied.users, copied.audit, copied.invitations,
+                copied.webhooks) != (source.responses, source.users, source.audit,
+                                     source.invitations, source.webhooks):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
                              f"{source.users}/{source.audit}/{source.invitations} vs "
                              f"{copied.responses}/{copied.users}/{copied.audit}/"
@@ -139,6 +151,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
         out.write(json.dumps({"format": FORMAT, "version": VERSION, "responses":
                               found.responses, "users": found.users, "audit": found.audit,
                               "invitations": found.invitations,
+                              "webhooks": found.webhooks,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -174,5 +187,6 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
         raise StoreError("the store is not empty (use --force to add the backup to it)")
     load(store, source, progress)
     expected = Inventory(header["responses"], header["users"], header["audit"],
-                         header["checksum"], invitations=header.get("invitations", 0))
+                         header["checksum"], invitations=header.get("invitations", 0),
+                         webhooks=header.get("webhooks", 0))
     return verify(expected, store, added=force)

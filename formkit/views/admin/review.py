@@ -30,6 +30,7 @@ from formkit.versions import retired_answers, shown_html
 from formkit.views.admin import bp, visible_forms
 from formkit.views.availability import form_state
 from formkit.views.errors import render_error
+from formkit.webhooks import events as webhook_events
 
 
 @bp.get("/")
@@ -145,6 +146,7 @@ def set_status(response_id: str):
                                    "already. Nothing was changed."))
     audit("status", target=response.id, form=form.id, to=new,
           **{"from": changed.history[-1]["from"]})
+    webhook_events.reviewed(form, changed)
     flash(_("Status saved."), "success")
     return redirect(url_for("admin.response_view", response_id=response.id))
 
