@@ -40,6 +40,7 @@ from formkit.storage.base import (
     QUEUED,
     SUBMITTED,
     WAITING,
+    ApiToken,
     Invitation,
     Message,
     Response,
@@ -396,6 +397,7 @@ class TinyDBStore(Store):
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
         self._sessions = self.root / "sessions.json"
+        self._tokens = self.root / "api_tokens.json"
         #: the outbox: messages to deliver (queued, or dead and waiting for a person) in
         #: one small file; delivered or cancelled ones move to segments; an index of ids.
         self._queue = self.root / "outbox" / "queue.json"
@@ -693,6 +695,35 @@ class TinyDBStore(Store):
     # -- accounts ----------------------------------------------------------------------
     def _users(self) -> dict:
         return self._files.table(self._accounts)
+
+    # -- API tokens --------------------------------------------------------------------
+    def add_token(self, token: ApiToken) -> ApiToken:
+        with self._lock:
+            self._files.db(self._tokens).table(TABLE).insert(
+                Document(token.to_dict(), doc_id=token.id))
+        return token
+
+    def get_token(self, token_id: str) -> ApiToken | None:
+        record = self._files.table(self._tokens).get(token_id or "")
+        return ApiToken.from_dict(record) if record else None
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        for record in self._files.table(self._tokens).values():
+            if record["token_hash"] == token_hash:
+                return ApiToken.from_dict(record)
+        return None
+
+    def list_tokens(self) -> list[ApiToken]:
+        return sorted((ApiToken.from_dict(r) for r in self._files.table(self._tokens).values()),
+                      key=lambda t: t.created)
+
+    def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
+        with self._lock:
+            record = self._files.table(self._tokens).get(token_id)
+            if record is None:
+                return None
+            self._files.db(self._tokens).table(TABLE).update(changes, doc_ids=[token_id])
+            return ApiToken.from_dict({**record, **changes})
 
     def add_user(self, user: User) -> User:
         with self._lock:
