@@ -228,7 +228,7 @@ def test_reading_with_filters_cursor_and_labels(app, clock):
     store_of(app).delete(ids[1])
     rest = client.get("/api/v1/forms/signup/responses",
                       query_string={"cursor": page["next_cursor"]}, headers=headers).json
-    assert [r["id"] for r in rest["responses"]][:1] in ([ids[2]], [ids[3]])
+    assert [r["id"] for r in rest["responses"]] == ids[2:]
 
 
 def test_responses_of_hidden_forms_are_404(app):

@@ -81,16 +81,18 @@ def _decode_cursor(cursor: str) -> tuple[int, str] | None:
     return (number, response_id) if number is not None and response_id else None
 
 
-def _page(found: Iterator[Response], start: int, after: str | None, limit: int,
-          again: Iterator[Response]) -> tuple[list[Response], int]:
-    """Up to ``limit + 1`` responses after the one named ``after`` (or, if it is gone,
-    after position ``start``), and the position of the first one."""
-    if after is not None:
-        for index, response in enumerate(found):
-            if response.id == after:
-                return _take(found, limit), index + 1
-        found = again  # the cursor's response was deleted: go by position
-    return _take(_skip(found, start), limit), start
+def _page(form: Form, filters: Filters, locale: str, cursor: tuple[int, str] | None,
+          limit: int) -> tuple[list[Response], int]:
+    """Up to ``limit + 1`` matching responses after the cursor's, and the position of the
+    first. The store starts after the cursor's response; if that one was deleted
+    meanwhile, the page starts where it stood (its successor moved up one place)."""
+    if cursor is None:
+        return _take(matching(form, filters, locale), limit), 0
+    start, after = cursor
+    found = current_store().get(after)
+    if found is not None and found.form_id == form.id:
+        return _take(matching(form, filters, locale, after=after), limit), start
+    return _take(_skip(matching(form, filters, locale), start - 1), limit), start - 1
 
 
 def _skip(found: Iterator[Response], count: int) -> Iterator[Response]:
@@ -133,9 +135,7 @@ def responses(form_id: str):
     if errors:
         return _bad_query(errors)
     locale = current_locale()
-    start, after = cursor if cursor else (0, None)
-    page, position = _page(matching(form, filters, locale), start, after, limit,
-                           matching(form, filters, locale))
+    page, position = _page(form, filters, locale, cursor, limit)
     more = len(page) > limit
     page = page[:limit]
     labels = args.get("labels") in ("1", "true")

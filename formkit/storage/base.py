@@ -288,8 +288,10 @@ class Store(abc.ABC):
         """One record, or ``None`` (also for malformed ids)."""
 
     @abc.abstractmethod
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
-        """Records of a form, oldest first, optionally of one status."""
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
+        """Records of a form, oldest first, optionally of one status; with ``after`` (the
+        id of an existing record of the form), only those stored after it (API pages)."""
 
     @abc.abstractmethod
     def iter_all_responses(self) -> Iterator[Response]:

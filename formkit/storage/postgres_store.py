@@ -233,12 +233,16 @@ class PostgresStore(Store):
     def get(self, response_id: str) -> Response | None:
         return _response(self._one(f"{_SELECT} WHERE id = %s", (response_id or "",)))
 
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
         # A server-side cursor streams rows: 100,000 responses never sit in memory.
         where, params = "form_id = %s", [form_id]
         if status is not None:
             where += " AND status = %s"
             params.append(status)
+        if after is not None:
+            where += " AND seq > (SELECT seq FROM responses WHERE id = %s)"
+            params.append(after)
         try:
             with self._connection() as conn, conn.transaction():
                 with conn.cursor(name=f"responses_{new_token(6)}") as cursor:

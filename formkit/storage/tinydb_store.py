@@ -295,6 +295,23 @@ class _SegmentedTable:
         for path in self.paths():
             yield from list(self.files.table(path).values())
 
+    def after(self, record_id: str) -> Iterator[dict]:
+        """The records stored after ``record_id`` (none if it is not here): from its
+        segment on, not from the first."""
+        start = self.locate(record_id)
+        if start is None:
+            return
+        paths = self.paths()
+        if start not in paths:
+            return
+        records = iter(list(self.files.table(start).values()))
+        for record in records:
+            if record["id"] == record_id:
+                break
+        yield from records
+        for path in paths[paths.index(start) + 1:]:
+            yield from list(self.files.table(path).values())
+
     def reversed(self) -> Iterator[dict]:
         for path in reversed(self.paths()):
             yield from reversed(list(self.files.table(path).values()))
@@ -505,8 +522,11 @@ class TinyDBStore(Store):
         record = table.get(response_id) if table else None
         return Response.from_dict(record) if record else None
 
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
-        for record in self._responses(form_id):
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
+        table = self._responses(form_id)
+        records = table if after is None else table.after(after)
+        for record in records:
             if status is None or record["status"] == status:
                 yield Response.from_dict(record)
 
