@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -164,7 +165,8 @@ def _not_json():
 
 
 def _strings(value: Any) -> list[str] | None:
-    """A JSON value as posted form values, or ``None`` when it cannot be one."""
+    """A JSON value (or a field type's form data) as posted form values, or ``None``
+    when it cannot be one."""
     if value is None or value is False:
         return []
     if value is True:
@@ -173,21 +175,34 @@ def _strings(value: Any) -> list[str] | None:
         return [without_controls(value)]
     if isinstance(value, int | float):
         return [repr(value) if isinstance(value, float) else str(value)]
-    if isinstance(value, list) and all(isinstance(v, str | int | float) and
-                                       not isinstance(v, bool) for v in value):
+    if isinstance(value, datetime.date):
+        return [value.isoformat()]
+    if isinstance(value, list) and all(
+            isinstance(v, str | int | float | datetime.date) and not isinstance(v, bool)
+            for v in value):
         return [s for v in value for s in (_strings(v) or [])]
     return None
 
 
+def _form_data(spec, value: Any) -> Any:
+    """What the field type would show for a stored ``value`` (its WTForms names: a
+    matrix's rows, a table's columns); the value itself when the type cannot read it,
+    so the field's own check explains what is wrong."""
+    try:
+        return spec.kind.form_data(spec, value)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return value
+
+
 def formdata_for(section: Section, answers: dict[str, Any],
                  errors: dict[str, list[str]]) -> MultiDict:
-    """The posted form a browser would send for ``answers`` on this page: stored codes
-    as values; a matrix as ``{row: value}``, a table as a list of ``{column: value}``."""
+    """The posted form a browser would send for ``answers`` (stored codes, as the API
+    gives them) on this page."""
     data: MultiDict = MultiDict()
     for spec in section.fields:
         if not spec.stores_value or spec.id not in answers:
             continue
-        value = answers[spec.id]
+        value = _form_data(spec, answers[spec.id])
         items: list[tuple[str, Any]] = [(spec.name, value)]
         if isinstance(value, dict):
             items = [(f"{spec.name}-{k}", v) for k, v in value.items()]
