@@ -429,6 +429,72 @@ def webhook_remove(webhook_id: str) -> None:
 
 
 @main.group()
+def token() -> None:
+    """Manage REST API tokens (see docs/api.md)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="What uses the token, e.g. \"dashboard\".")
+@click.option("--forms", default="", help="Comma-separated form ids it may use (default: "
+              "every form, including forms added later).")
+@click.option("--write", is_flag=True, help="May submit responses and change review "
+              "statuses (default: read only).")
+@click.option("--expires", "days", type=click.IntRange(1, 3650), default=None,
+              help="Days until it stops working (default: never).")
+@with_appcontext
+def token_create(name: str, forms: str, write: bool, days: int | None) -> None:
+    """Create a token; it is printed once, alone on the last line."""
+    from formkit.rest.tokens import create_token
+    from formkit.state import current_store
+
+    if not name.strip():
+        raise click.ClickException("give the token a name")
+    form_ids = _form_ids(forms)
+    store = current_store()
+    record, secret = create_token(store, name, forms=form_ids, write=write,
+                                  expires_days=days, created_by="cli")
+    store.append_audit({"user": None, "action": "token_create", "target": record.id,
+                        "detail": {"name": record.name, "forms": record.forms,
+                                   "write": write, "via": "cli"}, "address": None})
+    scope = ", ".join(record.forms) if record.forms else "all forms"
+    click.echo(f"created token {record.id} ({record.name}): {scope}, "
+               f"{'read and write' if write else 'read only'}, "
+               f"expires {record.expires or 'never'}; it is not shown again:")
+    click.echo(secret)
+
+
+@token.command("list")
+@with_appcontext
+def token_list() -> None:
+    """List tokens (never the tokens themselves)."""
+    from formkit.state import current_store
+
+    for record in current_store().list_tokens():
+        state = f"revoked {record.revoked[:10]}" if record.revoked else "active"
+        scope = ", ".join(record.forms) if not record.all_forms else "all forms"
+        click.echo(f"{record.id:<18} {record.name[:30]:<30} {state:<20} "
+                   f"{'write' if record.write else 'read':<6} {scope}  "
+                   f"last used {record.last_used or 'never'}")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@with_appcontext
+def token_revoke(token_id: str) -> None:
+    """Revoke a token by id (see `formkit token list`)."""
+    from formkit.rest.tokens import revoke_token
+    from formkit.state import current_store
+
+    store = current_store()
+    record = revoke_token(store, token_id)
+    if record is None:
+        raise click.ClickException(f"no token {token_id}")
+    store.append_audit({"user": None, "action": "token_revoke", "target": record.id,
+                        "detail": {"name": record.name, "via": "cli"}, "address": None})
+    click.echo(f"revoked {record.id} ({record.name})")
+
+
+@main.group()
 def db() -> None:
     """Database schema (PostgreSQL)."""
 

@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "RESUME_FAILURES_PER_ADDRESS": (10, 15 * 60),  # across workers and servers
     # new drafts (responses started): generous for a community centre behind one address
     "DRAFTS_PER_ADDRESS": (300, 60 * 60),       # across workers and servers
+    # REST API requests per token, counted in the store (all workers and servers)
+    "API_REQUESTS_PER_TOKEN": (600, 60),
     # `formkit store vacuum` removes empty drafts untouched for this many days
     "DRAFT_RETENTION_DAYS": 30,
     # email (Flask-Mailman; FORMKIT_MAIL_SERVER etc.): with no server, emails wait

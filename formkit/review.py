@@ -156,11 +156,13 @@ def _day(timestamp: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
 
 
-def matching(form: Form, filters: Filters, locale: str) -> Iterator[Response]:
-    """The responses of ``form`` that pass ``filters``, in stored order (streams)."""
+def matching(form: Form, filters: Filters, locale: str,
+             after: str | None = None) -> Iterator[Response]:
+    """The responses of ``form`` that pass ``filters``, in stored order (streams); with
+    ``after`` (an existing response's id), only those stored after it."""
     wanted = fold(filters.query)
     status = None if filters.status == "all" else filters.status
-    for response in current_store().iter_responses(form.id, status):
+    for response in current_store().iter_responses(form.id, status, after=after):
         day = _day(response.submitted or response.created)
         if filters.since and (day is None or day < filters.since):
             continue

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
 from formkit.cli import main
 from formkit.outbox.queue import enqueue
+from formkit.rest.tokens import create_token
 from formkit.storage import DEAD, Webhook, transfer
 
 #: THE list of endpoints anyone may use without an account (respondents, the member
@@ -23,6 +24,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
     "admin.login", "admin.set_password",
     "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
+    "api.openapi",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
@@ -51,6 +53,7 @@ def app(tmp_path, store_url):
         store_of(app).finish_message(DEAD_MESSAGE, status=DEAD, attempts=8)
         store_of(app).add_webhook(Webhook(id=WEBHOOK, form_id=TARGET, events=["submitted"],
                                           url="https://93.184.215.14/hook", secret="s"))
+        create_token(store_of(app), "sheet")  # for the token page's routes
     return app
 
 
@@ -63,7 +66,8 @@ def fingerprint(app) -> str:
     one checksum."""
     messages = [(m.id, m.status, m.attempts) for m in store_of(app).list_messages(None, 10_000)]
     hooks = [h.to_dict() for h in store_of(app).list_webhooks()]
-    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}:{hooks}"
+    tokens = [(t.id, t.revoked) for t in store_of(app).list_tokens()]
+    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}:{hooks}:{tokens}"
 
 
 def requests_to_sweep(app, user_id: str, skip=frozenset()):
@@ -73,7 +77,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     response = target_response(app)
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
-              "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK}
+              "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
+              "token_id": store_of(app).list_tokens()[0].id}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -124,7 +129,8 @@ def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
         if cookie is not None:
             client.set_cookie("session", cookie)
         answer = client.open(url, method=method, data=data)
-        wanted = expect(endpoint, url)
+        # The API takes tokens, never a session: without one every route is a 401.
+        wanted = 401 if endpoint.startswith("api.") else expect(endpoint, url)
         where = f"{method} {url} {body}: {answer.status_code}"
         if wanted == "sign-in":
             assert answer.status_code == 302, where
@@ -230,7 +236,7 @@ def test_public_endpoints_are_exactly_these(app):
             "workplan.from_wellbeing": "/workplan/from-wellbeing",
             "admin.login": "/admin/login", "admin.set_password": "/admin/set-password/x",
             "invite.open": "/i/x", "invite.begin": "/i/x", "invite.stop": "/i/x/stop",
-            "invite.stop_confirmed": "/i/x/stop",
+            "invite.stop_confirmed": "/i/x/stop", "api.openapi": "/api/v1/openapi.json",
         }
     assert set(urls) == PUBLIC_ENDPOINTS
     for endpoint, url in urls.items():

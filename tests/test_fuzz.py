@@ -246,6 +246,11 @@ class Target:
                               for name in spec.kind.sample_formdata(spec)})
         self.admin = None
         self.sign_in()
+        with app.app_context():  # the API's routes are fuzzed with a token that may write
+            from formkit.rest.tokens import create_token
+
+            _record, secret = create_token(store, "fuzz", write=True)
+        self.api_headers = {"Authorization": f"Bearer {secret}"}
 
     @staticmethod
     def _dead_message(app) -> str:
@@ -331,7 +336,8 @@ def fuzz_app(request, tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp(f"fuzz-{request.param}"),
                    FORMS_DIR=str(ROOT / "forms"), PLUGINS_DIR=str(ROOT / "plugins"),
                    ARGON2_PROFILE="CHEAPEST", FORM_POSTS_PER_ADDRESS=(10**9, 60),
-                   RESUME_FAILURES_PER_ADDRESS=(10**9, 60), **config)
+                   RESUME_FAILURES_PER_ADDRESS=(10**9, 60),
+                   API_REQUESTS_PER_TOKEN=(10**9, 60), **config)
     app.fuzz_store = request.param
     yield app
     app.extensions["formkit"].store.close()
@@ -379,6 +385,8 @@ def send(target: Target, fuzz: Fuzz):
         token = re.search(r'name="csrf_token" value="([^"]+)"',
                           client.get("/resume").text).group(1)
     kwargs: dict = {"query_string": query}
+    if rule.endpoint.startswith("api.") and not fuzz.anonymous:
+        kwargs["headers"] = target.api_headers
     csrf_pair = [("csrf_token", token)] if fuzz.token != "missing" else []
     if method == "POST":
         if fuzz.multipart is not None:

@@ -14,6 +14,7 @@ from formkit.storage.base import (
     ROLES,
     SENT,
     SUBMITTED,
+    ApiToken,
     Invitation,
     Message,
     Response,
@@ -25,7 +26,8 @@ from formkit.storage.base import (
     Webhook,
 )
 
-__all__ = ["ADMIN", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES", "SENT",
+__all__ = ["ADMIN", "ApiToken", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES",
+           "SENT",
            "SUBMITTED", "Invitation", "Message", "Response",
            "Session", "Store", "StoreError", "StoreUnavailable", "User", "Webhook",
            "open_store"]

@@ -232,6 +232,39 @@ class Invitation(_Record):
 
 #: delivery attempts kept per webhook subscription (the admin page's log).
 WEBHOOK_LOG_KEPT = 100
+
+
+@dataclass
+class ApiToken(_Record):
+    """A token for the REST API (see :mod:`formkit.rest`). The token itself is shown
+    once; only its sha256 is kept."""
+
+    id: str
+    name: str
+    #: sha256 of the token (what finds it when a request presents it).
+    token_hash: str
+    #: form ids it may read (and write, with ``write``), unless ``all_forms``.
+    forms: list[str] = field(default_factory=list)
+    all_forms: bool = False
+    #: may submit responses and change review statuses.
+    write: bool = False
+    #: ISO 8601 UTC; not accepted from then on (``None``: no expiry).
+    expires: str | None = None
+    created: str = field(default_factory=utcnow)
+    #: when it was last used (written at most once a minute).
+    last_used: str | None = None
+    #: when it was revoked; a revoked token is refused.
+    revoked: str | None = None
+    created_by: str | None = None
+
+    def may_see(self, form_id: str) -> bool:
+        return self.all_forms or form_id in self.forms
+
+    def usable(self, now: str) -> bool:
+        """Not revoked and not expired at ``now`` (ISO 8601 UTC)."""
+        return self.revoked is None and (self.expires is None or now < self.expires)
+
+
 ANSWERED, OPTED_OUT, WAITING = "answered", "opted_out", "waiting"
 INVITATION_STATES = (WAITING, ANSWERED, OPTED_OUT)
 
@@ -275,8 +308,10 @@ class Store(abc.ABC):
         """One record, or ``None`` (also for malformed ids)."""
 
     @abc.abstractmethod
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
-        """Records of a form, oldest first, optionally of one status."""
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
+        """Records of a form, oldest first, optionally of one status; with ``after`` (the
+        id of an existing record of the form), only those stored after it (API pages)."""
 
     @abc.abstractmethod
     def iter_all_responses(self) -> Iterator[Response]:
@@ -563,6 +598,27 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def import_invitations(self, invitations: Iterable[Invitation]) -> int:
         """Add invitations as they are (copies and restores)."""
+
+    # -- API tokens --------------------------------------------------------------------
+    @abc.abstractmethod
+    def add_token(self, token: ApiToken) -> ApiToken:
+        """Keep a new API token."""
+
+    @abc.abstractmethod
+    def get_token(self, token_id: str) -> ApiToken | None:
+        """An API token by id, or ``None``."""
+
+    @abc.abstractmethod
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        """The API token whose hash is ``token_hash``, or ``None``."""
+
+    @abc.abstractmethod
+    def list_tokens(self) -> list[ApiToken]:
+        """Every API token, oldest first."""
+
+    @abc.abstractmethod
+    def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
+        """Change some attributes of a token (``last_used``, ``revoked``)."""
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:

@@ -30,6 +30,7 @@ from formkit.storage.base import (
     QUEUED,
     SUBMITTED,
     WEBHOOK_LOG_KEPT,
+    ApiToken,
     Invitation,
     Message,
     Response,
@@ -234,12 +235,16 @@ class PostgresStore(Store):
     def get(self, response_id: str) -> Response | None:
         return _response(self._one(f"{_SELECT} WHERE id = %s", (response_id or "",)))
 
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
         # A server-side cursor streams rows: 100,000 responses never sit in memory.
         where, params = "form_id = %s", [form_id]
         if status is not None:
             where += " AND status = %s"
             params.append(status)
+        if after is not None:
+            where += " AND seq > (SELECT seq FROM responses WHERE id = %s)"
+            params.append(after)
         try:
             with self._connection() as conn, conn.transaction():
                 with conn.cursor(name=f"responses_{new_token(6)}") as cursor:
@@ -650,6 +655,42 @@ class PostgresStore(Store):
 
     def import_invitations(self, invitations: Iterable[Invitation]) -> int:
         return len(self.add_invitations(invitations))
+
+    # -- API tokens --------------------------------------------------------------------
+    _TOKEN = ("id", "name", "token_hash", "forms", "all_forms", "write", "expires", "created",
+              "last_used", "revoked", "created_by")
+    _SELECT_TOKEN = f"SELECT {', '.join(_TOKEN)} FROM api_tokens"
+
+    def add_token(self, token: ApiToken) -> ApiToken:
+        data = token.to_dict()
+        data["forms"] = Jsonb(data["forms"])
+        self._run(f"INSERT INTO api_tokens ({', '.join(self._TOKEN)}) "
+                  f"VALUES ({', '.join(['%s'] * len(self._TOKEN))})",
+                  [data[c] for c in self._TOKEN])
+        return token
+
+    def get_token(self, token_id: str) -> ApiToken | None:
+        row = self._one(f"{self._SELECT_TOKEN} WHERE id = %s", (token_id,))
+        return ApiToken.from_dict(row) if row else None
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        row = self._one(f"{self._SELECT_TOKEN} WHERE token_hash = %s", (token_hash,))
+        return ApiToken.from_dict(row) if row else None
+
+    def list_tokens(self) -> list[ApiToken]:
+        return [ApiToken.from_dict(r) for r in self._all(f"{self._SELECT_TOKEN} ORDER BY seq")]
+
+    def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
+        unknown = set(changes) - set(self._TOKEN)
+        if unknown or "id" in changes:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
+        if not changes:
+            return self.get_token(token_id)
+        assignments = ", ".join(f"{column} = %s" for column in changes)
+        values = [Jsonb(v) if c == "forms" else v for c, v in changes.items()]
+        row = self._one(f"UPDATE api_tokens SET {assignments} WHERE id = %s "
+                        f"RETURNING {', '.join(self._TOKEN)}", [*values, token_id])
+        return ApiToken.from_dict(row) if row else None
 
     # -- audit log ---------------------------------------------------------------------
     def append_audit(self, entry: dict[str, Any]) -> None:

@@ -41,6 +41,7 @@ from formkit.storage.base import (
     SUBMITTED,
     WAITING,
     WEBHOOK_LOG_KEPT,
+    ApiToken,
     Invitation,
     Message,
     Response,
@@ -296,6 +297,23 @@ class _SegmentedTable:
         for path in self.paths():
             yield from list(self.files.table(path).values())
 
+    def after(self, record_id: str) -> Iterator[dict]:
+        """The records stored after ``record_id`` (none if it is not here): from its
+        segment on, not from the first."""
+        start = self.locate(record_id)
+        if start is None:
+            return
+        paths = self.paths()
+        if start not in paths:
+            return
+        records = iter(list(self.files.table(start).values()))
+        for record in records:
+            if record["id"] == record_id:
+                break
+        yield from records
+        for path in paths[paths.index(start) + 1:]:
+            yield from list(self.files.table(path).values())
+
     def reversed(self) -> Iterator[dict]:
         for path in reversed(self.paths()):
             yield from reversed(list(self.files.table(path).values()))
@@ -398,6 +416,7 @@ class TinyDBStore(Store):
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
         self._sessions = self.root / "sessions.json"
+        self._tokens = self.root / "api_tokens.json"
         #: the outbox: messages to deliver (queued, or dead and waiting for a person) in
         #: one small file; delivered or cancelled ones move to segments; an index of ids.
         self._queue = self.root / "outbox" / "queue.json"
@@ -508,8 +527,11 @@ class TinyDBStore(Store):
         record = table.get(response_id) if table else None
         return Response.from_dict(record) if record else None
 
-    def iter_responses(self, form_id: str, status: str | None = None) -> Iterator[Response]:
-        for record in self._responses(form_id):
+    def iter_responses(self, form_id: str, status: str | None = None,
+                       after: str | None = None) -> Iterator[Response]:
+        table = self._responses(form_id)
+        records = table if after is None else table.after(after)
+        for record in records:
             if status is None or record["status"] == status:
                 yield Response.from_dict(record)
 
@@ -698,6 +720,35 @@ class TinyDBStore(Store):
     # -- accounts ----------------------------------------------------------------------
     def _users(self) -> dict:
         return self._files.table(self._accounts)
+
+    # -- API tokens --------------------------------------------------------------------
+    def add_token(self, token: ApiToken) -> ApiToken:
+        with self._lock:
+            self._files.db(self._tokens).table(TABLE).insert(
+                Document(token.to_dict(), doc_id=token.id))
+        return token
+
+    def get_token(self, token_id: str) -> ApiToken | None:
+        record = self._files.table(self._tokens).get(token_id or "")
+        return ApiToken.from_dict(record) if record else None
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        for record in self._files.table(self._tokens).values():
+            if record["token_hash"] == token_hash:
+                return ApiToken.from_dict(record)
+        return None
+
+    def list_tokens(self) -> list[ApiToken]:
+        return sorted((ApiToken.from_dict(r) for r in self._files.table(self._tokens).values()),
+                      key=lambda t: t.created)
+
+    def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
+        with self._lock:
+            record = self._files.table(self._tokens).get(token_id)
+            if record is None:
+                return None
+            self._files.db(self._tokens).table(TABLE).update(changes, doc_ids=[token_id])
+            return ApiToken.from_dict({**record, **changes})
 
     def add_user(self, user: User) -> User:
         with self._lock:

@@ -36,6 +36,10 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 def render_error(code: int, detail: str | None = None):
     title, message = _messages().get(code, _messages()[400 if code < 500 else 500])
+    from formkit.rest.problems import is_api_request, problem
+
+    if is_api_request():  # API clients read problem details, not pages
+        return problem(code, title, detail or message)
     return render_template("error.html", code=code, title=title, message=detail or message), code
 
 
