@@ -20,6 +20,7 @@ from formkit.paging import page_number
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response
+from formkit.storage.base import utcnow
 
 #: review statuses of forms that do not declare their own (the first is the default).
 DEFAULT_STATUSES = (("pending", _l("Pending")), ("reviewed", _l("Reviewed")),
@@ -53,6 +54,21 @@ def review_statuses(form: Form, locale: str) -> list[tuple[str, str]]:
 def status_keys(form: Form) -> list[str]:
     """The form's review status keys, the default first (no labels: nothing translated)."""
     return [key for key, _text in (form.review_statuses or DEFAULT_STATUSES)]
+
+
+def change_status(form: Form, response_id: str, status: str, comment: str,
+                  by: str) -> Response | None:
+    """One review decision, from the workspace or the API: the store's atomic change
+    (the history entry with the status it really changed from), then the form's
+    "reviewed" webhook event. ``None`` when the response is gone."""
+    from formkit.webhooks import events  # the outbox's events sit above the review model
+
+    changed = current_store().change_review_status(
+        response_id, status, {"at": utcnow(), "by": by, "comment": comment},
+        default=status_keys(form)[0])
+    if changed is not None:
+        events.reviewed(form, changed)
+    return changed
 
 
 def review_status(form: Form, response: Response) -> str:

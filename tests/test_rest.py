@@ -254,6 +254,15 @@ def test_review_status_is_changed_with_a_comment(app):
     assert reply.json["review_status"] == "reviewed"
     assert reply.json["history"][-1]["comment"] == "called back"
     assert store_of(app).get(rid).history[-1]["from"] == "pending"
+    with app.app_context():  # the same decision as in the workspace: a webhook event too
+        from formkit.storage import Webhook
+
+        store_of(app).add_webhook(Webhook(id="hook", form_id="signup", events=["reviewed"],
+                                          url="https://93.184.215.14/hook", secret="s"))
+    client.patch(f"/api/v1/responses/{rid}", json={"review_status": "pending"},
+                 headers=headers)
+    events = [m for m in store_of(app).list_messages() if m.kind == "webhook"]
+    assert [m.payload["event"] for m in events] == ["reviewed"]
     bad = client.patch(f"/api/v1/responses/{rid}", json={"review_status": "lost"},
                        headers=headers)
     assert bad.status_code == 422 and "review_status" in bad.json["errors"]

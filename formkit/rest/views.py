@@ -22,11 +22,10 @@ from formkit.request import without_controls
 from formkit.rest import access
 from formkit.rest.problems import problem
 from formkit.rest.serialize import form_schema, response_data
-from formkit.review import Filters, matching, status_keys
+from formkit.review import Filters, change_status, matching, status_keys
 from formkit.schema import Form, Section
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
-from formkit.storage.base import utcnow
 from formkit.views.availability import refusal
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -318,10 +317,9 @@ def review(response_id: str):
     if not found.is_submitted:
         return problem(409, _("Not submitted"), _(
             "Only a submitted response has a review status."))
-    changed = current_store().change_review_status(
-        found.id, status, {"at": utcnow(), "by": f"token:{g.token.name}",
-                           "comment": without_controls(comment).strip()[:1000]},
-        default=keys[0])
+    changed = change_status(form, found.id, status,
+                            without_controls(comment).strip()[:1000],
+                            by=f"token:{g.token.name}")
     if changed is None:
         return access.missing_response()
     current_store().append_audit({

@@ -16,6 +16,7 @@ from formkit.i18n import N_, current_locale, translate
 from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
+    change_status,
     matching,
     plugin_columns,
     review_status,
@@ -25,12 +26,10 @@ from formkit.review import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
-from formkit.storage.base import utcnow
 from formkit.versions import retired_answers, shown_html
 from formkit.views.admin import bp, visible_forms
 from formkit.views.availability import form_state
 from formkit.views.errors import render_error
-from formkit.webhooks import events as webhook_events
 
 
 @bp.get("/")
@@ -138,15 +137,12 @@ def set_status(response_id: str):
         return redirect(url_for("admin.response_view", response_id=response.id))
     # One atomic store step: concurrent changes by several coordinators all stay in the
     # history, each with the status it really changed from.
-    changed = current_store().change_review_status(
-        response.id, new, {"at": utcnow(), "by": g.user.email, "comment": comment},
-        default=keys[0])
+    changed = change_status(form, response.id, new, comment, by=g.user.email)
     if changed is None:
         return render_error(404, _("This response does not exist: it may have been deleted "
                                    "already. Nothing was changed."))
     audit("status", target=response.id, form=form.id, to=new,
           **{"from": changed.history[-1]["from"]})
-    webhook_events.reviewed(form, changed)
     flash(_("Status saved."), "success")
     return redirect(url_for("admin.response_view", response_id=response.id))
 
