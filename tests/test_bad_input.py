@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import Browser, make_app, text_of
+from conftest import Browser, make_app, store_of, text_of
 from test_flow import PAGE, PAGE0
 
 
@@ -229,10 +229,13 @@ MALFORMED = {
 @pytest.mark.parametrize("kind", sorted(MALFORMED))
 def test_malformed_bodies_are_a_translated_400_on_every_post(seed_app, kind):
     from conftest import add_user, csrf, sign_in
+    from formkit.rest.tokens import create_token
 
     add_user(seed_app)
     client = seed_app.test_client()
     sign_in(client)
+    with seed_app.app_context():  # the API's own credentials: a bearer token
+        _record, token = create_token(store_of(seed_app), "fuzz", write=True)
     response_id = "membership-000001-aaaaaaaa"
     urls = [rule.rule for rule in seed_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(urls) >= 6
@@ -241,10 +244,17 @@ def test_malformed_bodies_are_a_translated_400_on_every_post(seed_app, kind):
                .replace("<response_id>", response_id).replace("<user_id>", "x")
                .replace("<token>", "x"))
         body, content_type = MALFORMED[kind](csrf(client, "/admin/"))
-        response = client.post(url + "?lang=fr", data=body, content_type=content_type)
+        api = url.startswith("/api/")
+        response = client.post(url + "?lang=fr", data=body, content_type=content_type,
+                               headers={"Authorization": f"Bearer {token}"} if api else {})
         assert response.status_code == 400, (url, response.status_code)
-        # Refused as malformed, not mistaken for an expired page (an empty form).
-        assert "Requête incorrecte" in text_of(response), url
+        # Refused as malformed, not mistaken for an expired page (an empty form); the API
+        # says so as problem details.
+        if api:
+            assert response.content_type == "application/problem+json", url
+            assert response.json["title"] == "Requête incorrecte", url
+        else:
+            assert "Requête incorrecte" in text_of(response), url
     assert client.get("/admin/").status_code == 200  # still signed in
 
 
