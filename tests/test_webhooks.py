@@ -328,6 +328,8 @@ def test_other_addresses_are_refused(url):
 
 def test_a_public_address_is_accepted_and_the_allow_list_opens_a_host():
     assert check_target("https://93.184.215.14/x?a=1", []).path == "/x?a=1"
+    assert check_target("https://93.184.215.14/réponse?q=é&b=1", []).path == \
+        "/r%C3%A9ponse?q=%C3%A9&b=1"
     assert check_target("http://127.0.0.1:9/", ["127.0.0.1"]).addresses == ("127.0.0.1",)
     assert check_target("http://[::1]:9/", ["[::1]"]).addresses == ("::1",)
 
