@@ -104,7 +104,7 @@ def _serve(app, host: str, port: int, workers: int, dev: bool) -> None:
               help="Seconds between looks at the outbox when it is empty.")
 @click.option("--parent", type=int, default=None, hidden=True)
 def worker_command(once: bool, interval: float, parent: int | None) -> None:
-    """Deliver the outbox: emails (and later webhooks) with retries; `formkit serve`
+    """Deliver the outbox: emails and webhooks with retries; `formkit serve`
     starts one. Any number may run, on any server sharing the store."""
     import signal
     import threading

@@ -87,13 +87,27 @@ def run_once(app: Flask, limit: int = 50) -> WorkerRun:
     return run
 
 
+#: payload keys dropped once a message is sent or cancelled: a webhook event's body holds
+#: the answers, which must not outlive the response (retention, a person's data) in the
+#: outbox's archive.
+FORGOTTEN_WHEN_DONE = {"webhook": ("body",)}
+
+
+def _done(message: Message) -> dict[str, Any]:
+    """What a finished message keeps of its payload."""
+    dropped = FORGOTTEN_WHEN_DONE.get(message.kind, ())
+    if not dropped:
+        return {}
+    return {"payload": {k: v for k, v in message.payload.items() if k not in dropped}}
+
+
 def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> None:
     if message.after_submit:
         submitted = _submitted(store, message)
         waited = now - datetime.datetime.fromisoformat(message.created).timestamp()
         if submitted is None or (not submitted and waited > SUBMIT_WAIT):
             # The response was deleted, or never submitted: the event did not happen.
-            store.finish_message(message.id, status=CANCELLED)
+            store.finish_message(message.id, status=CANCELLED, **_done(message))
             run.cancelled += 1
             return
         if not submitted:
@@ -103,7 +117,7 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
     try:
         deliver(message.payload, message.id)
     except Obsolete:
-        store.finish_message(message.id, status=CANCELLED)
+        store.finish_message(message.id, status=CANCELLED, **_done(message))
         run.cancelled += 1
         return
     except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
@@ -120,7 +134,7 @@ def _deliver(store, message: Message, deliver, run: WorkerRun, now: float) -> No
             run.retried += 1
         return
     store.finish_message(message.id, status=SENT, attempts=message.attempts + 1,
-                         sent=utcnow(), last_error=None)
+                         sent=utcnow(), last_error=None, **_done(message))
     if message.kind in (email.KIND, "webhook"):
         run.sent += 1
     else:

@@ -10,7 +10,7 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 
 class TargetRefused(ValueError):
@@ -72,7 +72,8 @@ def check_target(url: str, allowed_hosts: Iterable[str]) -> Target:
             raise TargetRefused(f"the host {host} is on a loopback, private or reserved "
                                 f"network ({private[0]}); an administrator may allow it "
                                 "with FORMKIT_WEBHOOK_ALLOWED_HOSTS", "private")
-    path = parts.path or "/"
+    # Non-ASCII characters percent-encoded (HTTP request lines are ASCII); the rest kept.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~-._")
     if parts.query:
-        path += f"?{parts.query}"
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=~-._?")
     return Target(parts.scheme, host, port, path, addresses)
