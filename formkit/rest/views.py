@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from formkit.flow import apply_values, final_answers, missing_required, prune, read_page
+from formkit.flow import apply_values, final_answers, prune, read_page
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
 from formkit.paging import ascii_int
@@ -240,8 +240,6 @@ def validate_answers(form: Form, posted: dict[str, Any],
                 errors.setdefault(field_id, []).extend(messages)
             continue
         apply_values(section, answers, outcome)
-    if not errors and missing_required(form, answers) is not None:
-        errors["_"] = [_("Some required questions are not answered.")]
     return final_answers(form, answers), errors
 
 
