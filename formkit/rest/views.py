@@ -270,11 +270,11 @@ def submit(form_id: str):
     store = current_store()
     from formkit.storage.base import new_token
 
-    # The key names the draft in the store, per token: a retry finds the same record.
+    # The key names the draft in the store, per token: a retry finds the same record,
+    # whose submit then changes nothing (the store's submit is idempotent, and so is
+    # queuing its emails).
     draft = store.create_draft(form.id, form.version, locale,
                                f"api:{g.token.id}:{key or new_token()}", answers=answers)
-    if draft.is_submitted:
-        return _created(form, draft, replayed=True)
     draft.answers = answers
     draft.locale = locale
     draft.score = current_registry().hook.formkit_score(form=form, answers=answers,
