@@ -1,8 +1,8 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation", "data": {...}}``; backups
-made before invitations existed simply have none). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation" | "token", "data": {...}}``;
+backups made before invitations or API tokens existed simply have none). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.storage.base import Invitation, Response, Store, StoreError, User
+from formkit.storage.base import ApiToken, Invitation, Response, Store, StoreError, User
 
 FORMAT = "formkit-backup"
 VERSION = 1
@@ -33,10 +33,12 @@ class Inventory:
     #: a digest per item, to check that every item of one store is in another.
     digests: frozenset[str] = frozenset()
     invitations: int = 0
+    tokens: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.responses or self.users or self.audit or self.invitations)
+        return not (self.responses or self.users or self.audit or self.invitations
+                    or self.tokens)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -54,10 +56,12 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "audit", dict(entry)
     for invitation in store.iter_all_invitations():
         yield "invitation", invitation.to_dict()
+    for token in store.list_tokens():
+        yield "token", token.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
-    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0}
+    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "token": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -65,7 +69,7 @@ def inventory(store: Store) -> Inventory:
     # Sorted, so the order a store lists things in does not matter.
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
-                     frozenset(digests), counts["invitation"])
+                     frozenset(digests), counts["invitation"], counts["token"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -82,6 +86,7 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     users: list[User] = []
     audit: list[dict[str, Any]] = []
     invitations: list[Invitation] = []
+    tokens: list[ApiToken] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -93,13 +98,18 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             audit.append(data)
         elif kind == "invitation":
             invitations.append(Invitation.from_dict(data))
+        elif kind == "token":
+            tokens.append(ApiToken.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
     store.import_users(users)
     store.import_audit(audit)
     store.import_invitations(invitations)
-    progress(len(users) + len(audit) + len(invitations))
+    for token in tokens:  # a token already there (added with --force) is kept as it is
+        if store.get_token(token.id) is None:
+            store.add_token(token)
+    progress(len(users) + len(audit) + len(invitations) + len(tokens))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
@@ -107,8 +117,9 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     holds (``added``: the target may hold more, as after ``--force``)."""
     copied = inventory(target)
     if not added:
-        if (copied.responses, copied.users, copied.audit, copied.invitations) != (
-                source.responses, source.users, source.audit, source.invitations):
+        if (copied.responses, copied.users, copied.audit, copied.invitations,
+                copied.tokens) != (source.responses, source.users, source.audit,
+                                   source.invitations, source.tokens):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
                              f"{source.users}/{source.audit}/{source.invitations} vs "
                              f"{copied.responses}/{copied.users}/{copied.audit}/"
@@ -138,7 +149,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
         found = inventory(store)
         out.write(json.dumps({"format": FORMAT, "version": VERSION, "responses":
                               found.responses, "users": found.users, "audit": found.audit,
-                              "invitations": found.invitations,
+                              "invitations": found.invitations, "tokens": found.tokens,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -174,5 +185,6 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
         raise StoreError("the store is not empty (use --force to add the backup to it)")
     load(store, source, progress)
     expected = Inventory(header["responses"], header["users"], header["audit"],
-                         header["checksum"], invitations=header.get("invitations", 0))
+                         header["checksum"], invitations=header.get("invitations", 0),
+                         tokens=header.get("tokens", 0))
     return verify(expected, store, added=force)
