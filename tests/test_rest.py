@@ -124,6 +124,8 @@ def test_forms_lists_only_the_tokens_forms_with_their_schema(app):
     assert fields["role"]["choices"][1] == {"key": "other",
                                             "label": {"en": "Other", "fr": "Autre"}}
     assert fields["name"]["type"] == "text" and fields["name"]["required"] is True
+    assert forms[0]["review_statuses"][0] == {"key": "pending",
+                                              "label": {"en": "Pending", "fr": "En attente"}}
     assert client.get("/api/v1/forms/hidden", headers=headers).status_code == 403
     assert client.get("/api/v1/forms/hidden/responses", headers=headers).status_code == 403
     assert client.get("/api/v1/forms/nope/responses", headers=headers).status_code == 404
