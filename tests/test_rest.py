@@ -51,6 +51,7 @@ sections:
         label: {en: Age, fr: Âge}
 """
 HIDDEN = SIGNUP.replace("id: signup", "id: hidden").replace("confirmation_email: email\n", "")
+CLOSED = HIDDEN.replace("id: hidden", "id: closed") + "schedule:\n  closes: 2026-01-05 17:00\n"
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def app(tmp_path, store_url, clock):
     folder.mkdir()
     (folder / "signup.yaml").write_text(SIGNUP)
     (folder / "hidden.yaml").write_text(HIDDEN)
+    (folder / "closed.yaml").write_text(CLOSED)
     app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(folder), CLOCK=clock,
                    ARGON2_PROFILE="CHEAPEST", API_REQUESTS_PER_TOKEN=(50, 60))
     yield app
@@ -88,7 +90,10 @@ def post(client, headers, answers=GOOD, key="k1", form="signup", **extra):
 
 def test_no_or_bad_token_is_401_problem_json(app):
     client = app.test_client()
-    for headers in ({}, {"Authorization": "Bearer fkt_nope"}, {"Authorization": "Basic x"}):
+    _record, good = token(app)
+    secret = good["Authorization"].split()[1]
+    for headers in ({}, {"Authorization": "Bearer fkt_nope"}, {"Authorization": "Basic x"},
+                    {"Authorization": f"Basic {secret}"}, {"Authorization": secret}):
         reply = client.get("/api/v1/forms", headers=headers)
         assert reply.status_code == 401
         assert reply.mimetype == "application/problem+json"
@@ -119,6 +124,8 @@ def test_forms_lists_only_the_tokens_forms_with_their_schema(app):
     assert fields["role"]["choices"][1] == {"key": "other",
                                             "label": {"en": "Other", "fr": "Autre"}}
     assert fields["name"]["type"] == "text" and fields["name"]["required"] is True
+    assert forms[0]["review_statuses"][0] == {"key": "pending",
+                                              "label": {"en": "Pending", "fr": "En attente"}}
     assert client.get("/api/v1/forms/hidden", headers=headers).status_code == 403
     assert client.get("/api/v1/forms/hidden/responses", headers=headers).status_code == 403
     assert client.get("/api/v1/forms/nope/responses", headers=headers).status_code == 404
@@ -176,6 +183,9 @@ def test_submissions_are_validated_like_the_web_form(app):
                                   b'{"answers": {"age": 123456789012345678901234567890}}',
                                   b'{"answers": {"name": "\\u0000"}}',
                                   b'{"answers": {}, "locale": 5}',
+                                  b'{"answers": {"name": "A", "role": "staff"}, "locale": 5}',
+                                  b'{"answers": {"name": "A", "role": "staff"}, "locale": "xx"}',
+                                  b'{"answers": {"name": [{"a": 1}, 2], "role": "staff"}}',
                                   b"\xff\xfe"])
 def test_no_body_makes_a_500(app, body):
     client = app.test_client()
@@ -428,7 +438,62 @@ def test_answers_of_every_type_sent_as_stored_are_stored_the_same(every_type):
                         json={"answers": web.answers}, headers=headers)
     assert reply.status_code == 201, reply.json
     assert store_of(every_type).get(reply.json["id"]).answers == web.answers
+    # a page hidden by an answer is skipped, as on the web: its required matrix too
+    declined = {k: v for k, v in web.answers.items() if k not in ("grid", "overall")}
+    reply = client.post("/api/v1/forms/all_types/responses",
+                        json={"answers": {**declined, "consent": False}}, headers=headers)
+    assert reply.status_code == 201, reply.json
     broken = {**web.answers, "grid": {"x": "9"}, "actions": [{"what": "", "due": "2026-01-01"}]}
     reply = client.post("/api/v1/forms/all_types/responses", json={"answers": broken},
                         headers=headers)
     assert reply.status_code == 422 and {"grid", "actions"} <= set(reply.json["errors"])
+
+
+def test_a_closed_form_takes_no_response(app):
+    client = app.test_client()
+    _record, headers = token(app, forms=("closed",))
+    reply = post(client, headers, form="closed")
+    assert reply.status_code == 403 and reply.json["title"] == "Closed"
+    assert store_of(app).count("closed") == 0
+
+
+def test_a_bad_idempotency_key_is_refused(app):
+    client = app.test_client()
+    _record, headers = token(app)
+    for key in ("x" * 201, "with space", "é"):
+        reply = client.post("/api/v1/forms/signup/responses", json={"answers": GOOD},
+                            headers={**headers, "Idempotency-Key": key.encode().decode(
+                                "latin-1")})
+        assert reply.status_code == 400, key
+    assert store_of(app).count("signup") == 0
+
+
+def test_review_of_a_draft_or_with_a_bad_comment_is_refused(app):
+    client = app.test_client()
+    _record, headers = token(app)
+    draft = store_of(app).create_draft("signup", "1", "en", "web-key")
+    reply = client.patch(f"/api/v1/responses/{draft.id}",
+                         json={"review_status": "reviewed"}, headers=headers)
+    assert reply.status_code == 409
+    rid = post(client, headers).json["id"]
+    reply = client.patch(f"/api/v1/responses/{rid}",
+                         json={"review_status": "reviewed", "comment": ["x"]}, headers=headers)
+    assert reply.status_code == 422 and "comment" in reply.json["errors"]
+    assert store_of(app).get(rid).history == [] and store_of(app).get(draft.id).history == []
+
+
+def test_the_token_page_refuses_what_it_cannot_make(app):
+    from conftest import add_user, csrf, sign_in
+
+    add_user(app)
+    client = app.test_client()
+    sign_in(client)
+    form_token = csrf(client, "/admin/api-tokens")
+    for data in ({"name": "x"}, {"name": "x", "forms": ["signup"], "expires": "0"},
+                 {"name": "x", "forms": ["signup"], "expires": "soon"},
+                 {"name": "x", "forms": ["nope"]}):
+        reply = client.post("/admin/api-tokens", data={"csrf_token": form_token, **data})
+        assert reply.status_code == 422, data
+    assert store_of(app).list_tokens() == []
+    reply = client.post("/admin/api-tokens/tok-none/revoke", data={"csrf_token": form_token})
+    assert reply.status_code == 404

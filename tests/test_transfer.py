@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, add_user, make_app, store_of, submit
 from formkit.cli import main
+from formkit.rest.tokens import create_token
 from formkit.storage import StoreError, open_store, transfer
 from formkit.storage.postgres_store import migrations
 
@@ -31,6 +32,8 @@ def filled(tmp_path):
     draft = store.create_draft("competency", "1", "fr", "draft-key", {"name": "Zoë"})
     store.set_resume_hash(draft.id, "resume-hash-1")
     store.append_audit({"user": "admin@example.ca", "action": "view", "target": response.id})
+    with app.app_context():  # an API token goes along (its hash; it keeps working)
+        create_token(store, "dashboard", forms=["wellbeing"], expires_days=30)
     return store
 
 
@@ -59,6 +62,7 @@ def test_round_trip_tinydb_postgresql_tinydb(filled, pg_url, tmp_path):
         submitted, created = store.submit(draft)
         assert created and store.get(draft.id).is_submitted
         assert store.find_user("coord@example.ca").forms == ["wellbeing"]
+        assert [t.name for t in store.list_tokens()] == ["dashboard"]
     pg.close()
 
 

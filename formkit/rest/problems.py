@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import Response, json, request
+from flask import Response, request
 
 MEDIA_TYPE = "application/problem+json"
 PREFIX = "/api/"
@@ -20,7 +21,9 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     happened this time; ``extra`` adds members (``errors`` of a validation)."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             **extra}
-    response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
+    # UTF-8 as is: French messages stay readable in a terminal.
+    response = Response(json.dumps(body, ensure_ascii=False), status=status,
+                        mimetype=MEDIA_TYPE)
     response.headers["Cache-Control"] = "no-store"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="formkit"'

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from formkit.review import review_status, status_keys
+from flask_babel import force_locale
+
+from formkit.review import DEFAULT_STATUSES, review_status, status_keys
 from formkit.schema import FieldSpec, Form, Text
 from formkit.storage import Response
 
@@ -23,12 +25,25 @@ def field_schema(spec: FieldSpec) -> dict[str, Any]:
     return data
 
 
+def _status_labels(form: Form) -> dict[str, dict[str, str]]:
+    """The form's review statuses in both languages (the core's default ones too)."""
+    if form.review_statuses:
+        return {key: text.as_dict() for key, text in form.review_statuses}
+    labels: dict[str, dict[str, str]] = {}
+    for key, label in DEFAULT_STATUSES:
+        labels[key] = {}
+        for locale in ("en", "fr"):
+            with force_locale(locale):
+                labels[key][locale] = str(label)
+    return labels
+
+
 def form_schema(form: Form) -> dict[str, Any]:
-    labels = dict(form.review_statuses)
+    labels = _status_labels(form)
     return {
         "id": form.id, "version": form.version, "title": _text(form.title),
         "description": _text(form.description),
-        "review_statuses": [{"key": key, "label": _text(labels.get(key))}
+        "review_statuses": [{"key": key, "label": labels.get(key)}
                             for key in status_keys(form)],
         "sections": [{"id": s.id, "title": _text(s.title),
                       "fields": [field_schema(f) for f in s.fields if f.stores_value]}

@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from formkit.flow import apply_values, final_answers, missing_required, prune, read_page
+from formkit.flow import apply_values, final_answers, prune, read_page
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
 from formkit.paging import ascii_int
@@ -239,8 +239,6 @@ def validate_answers(form: Form, posted: dict[str, Any],
                 errors.setdefault(field_id, []).extend(messages)
             continue
         apply_values(section, answers, outcome)
-    if not errors and missing_required(form, answers) is not None:
-        errors["_"] = [_("Some required questions are not answered.")]
     return final_answers(form, answers), errors
 
 
@@ -271,11 +269,11 @@ def submit(form_id: str):
     store = current_store()
     from formkit.storage.base import new_token
 
-    # The key names the draft in the store, per token: a retry finds the same record.
+    # The key names the draft in the store, per token: a retry finds the same record,
+    # whose submit then changes nothing (the store's submit is idempotent, and so is
+    # queuing its emails).
     draft = store.create_draft(form.id, form.version, locale,
                                f"api:{g.token.id}:{key or new_token()}", answers=answers)
-    if draft.is_submitted:
-        return _created(form, draft, replayed=True)
     draft.answers = answers
     draft.locale = locale
     draft.score = current_registry().hook.formkit_score(form=form, answers=answers,

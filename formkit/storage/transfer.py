@@ -1,9 +1,9 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook", "data": {...}}``;
-backups made before invitations or webhooks existed simply have none; webhook delivery
-logs are not carried). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token", "data":
+{...}}``; backups made before invitations, webhooks or API tokens existed simply have
+none; webhook delivery logs are not carried). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formkit.storage.base import Invitation, Response, Store, StoreError, User, Webhook
+from formkit.storage.base import (
+    ApiToken,
+    Invitation,
+    Response,
+    Store,
+    StoreError,
+    User,
+    Webhook,
+)
 
 FORMAT = "formkit-backup"
 VERSION = 1
@@ -35,11 +43,12 @@ class Inventory:
     digests: frozenset[str] = frozenset()
     invitations: int = 0
     webhooks: int = 0
+    tokens: int = 0
 
     @property
     def empty(self) -> bool:
         return not (self.responses or self.users or self.audit or self.invitations
-                    or self.webhooks)
+                    or self.webhooks or self.tokens)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -59,10 +68,13 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "invitation", invitation.to_dict()
     for webhook in store.list_webhooks():
         yield "webhook", webhook.to_dict()
+    for token in store.list_tokens():
+        yield "token", token.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
-    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0}
+    counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0,
+              "token": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -70,7 +82,8 @@ def inventory(store: Store) -> Inventory:
     # Sorted, so the order a store lists things in does not matter.
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
-                     frozenset(digests), counts["invitation"], counts["webhook"])
+                     frozenset(digests), counts["invitation"], counts["webhook"],
+                     counts["token"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -88,6 +101,7 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     audit: list[dict[str, Any]] = []
     invitations: list[Invitation] = []
     webhooks: list[Webhook] = []
+    tokens: list[ApiToken] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -101,6 +115,8 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             invitations.append(Invitation.from_dict(data))
         elif kind == "webhook":
             webhooks.append(Webhook.from_dict(data))
+        elif kind == "token":
+            tokens.append(ApiToken.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
@@ -110,7 +126,10 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     for webhook in webhooks:
         if store.get_webhook(webhook.id) is None:
             store.add_webhook(webhook)
-    progress(len(users) + len(audit) + len(invitations) + len(webhooks))
+    for token in tokens:  # a token already there (added with --force) is kept as it is
+        if store.get_token(token.id) is None:
+            store.add_token(token)
+    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
@@ -119,8 +138,9 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     copied = inventory(target)
     if not added:
         if (copied.responses, copied.users, copied.audit, copied.invitations,
-                copied.webhooks) != (source.responses, source.users, source.audit,
-                                     source.invitations, source.webhooks):
+                copied.webhooks, copied.tokens) != (
+                    source.responses, source.users, source.audit, source.invitations,
+                    source.webhooks, source.tokens):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
                              f"{source.users}/{source.audit}/{source.invitations} vs "
                              f"{copied.responses}/{copied.users}/{copied.audit}/"
@@ -151,7 +171,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
         out.write(json.dumps({"format": FORMAT, "version": VERSION, "responses":
                               found.responses, "users": found.users, "audit": found.audit,
                               "invitations": found.invitations,
-                              "webhooks": found.webhooks,
+                              "webhooks": found.webhooks, "tokens": found.tokens,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -188,5 +208,6 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
     load(store, source, progress)
     expected = Inventory(header["responses"], header["users"], header["audit"],
                          header["checksum"], invitations=header.get("invitations", 0),
-                         webhooks=header.get("webhooks", 0))
+                         webhooks=header.get("webhooks", 0),
+                         tokens=header.get("tokens", 0))
     return verify(expected, store, added=force)
