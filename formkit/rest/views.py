@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from formkit import submission
 from formkit.flow import apply_values, final_answers, prune, read_page
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
@@ -244,7 +245,6 @@ def validate_answers(form: Form, posted: dict[str, Any],
 
 @bp.post("/forms/<form_id>/responses")
 def submit(form_id: str):
-    from formkit import invitations
     from formkit.views.respond import result_url
 
     form = g.form
@@ -275,16 +275,9 @@ def submit(form_id: str):
     draft = store.create_draft(form.id, form.version, locale,
                                f"api:{g.token.id}:{key or new_token()}", answers=answers)
     draft.answers = answers
-    draft.locale = locale
-    draft.score = current_registry().hook.formkit_score(form=form, answers=answers,
-                                                        locale=locale)
-    # As a web submission: emails queued just before the submit write.
-    notifications.before_submit(form, draft, notifications.public_url(result_url(draft)))
-    stored, created = store.submit(draft)
-    invitations.answered(stored)
-    if created:
-        current_registry().hook.formkit_response_saved(form=form, response=stored,
-                                                       event="submitted")
+    # As a web submission: the same scoring, emails, webhook events and hooks.
+    stored, created = submission.submit(form, draft, locale,
+                                        notifications.public_url(result_url(draft)))
     return _created(form, stored, replayed=not created)
 
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
-from formkit import invitations
+from formkit import submission
 from formkit.flow import (
     apply_values,
     expected_pages,
@@ -372,19 +372,8 @@ def _finish(form: Form, draft: Response):
         flash(_("Some required questions on this page are not answered yet."), "error")
         return redirect(page_url(form, missing))
     draft.answers = final_answers(form, draft.answers)
-    draft.score = current_registry().hook.formkit_score(form=form, answers=draft.answers,
-                                                        locale=locale)
-    draft.locale = locale
-    # Queued first and held until the submit below is written: nothing is lost if the
-    # process dies between the two, and nothing is sent for a submit that never happened.
-    notifications.before_submit(form, draft, notifications.public_url(result_url(draft)))
-    stored, created = store.submit(draft)
-    # After the submit: if this write is lost, the reminder job sees the submitted
-    # response and marks the invitation then, before any reminder.
-    invitations.answered(stored)
-    if created:
-        current_registry().hook.formkit_response_saved(form=form, response=stored,
-                                                       event="submitted")
+    stored, _created = submission.submit(form, draft, locale,
+                                         notifications.public_url(result_url(draft)))
     forget_draft(form.id)
     return redirect(result_url(stored))
 
