@@ -149,6 +149,18 @@ class PostgresStore(Store):
     def _all(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
         return self._run(sql, params, fetch="all")
 
+    def _update_row(self, table: str, columns: tuple[str, ...], json_columns: set[str],
+                    row_id: str, changes: dict[str, Any]) -> dict | None:
+        """``UPDATE table SET …`` of some ``columns`` of one row by id; the row as it is
+        now, or ``None``. Unknown columns (and the id) are refused."""
+        unknown = set(changes) - set(columns)
+        if unknown or "id" in changes:
+            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
+        assignments = ", ".join(f"{column} = %s" for column in changes)
+        values = [Jsonb(v) if c in json_columns else v for c, v in changes.items()]
+        return self._one(f"UPDATE {table} SET {assignments} WHERE id = %s "
+                         f"RETURNING {', '.join(columns)}", [*values, row_id])
+
     def schema_version(self) -> int:
         row = self._one("SELECT to_regclass('formkit_schema') IS NOT NULL AS present")
         if not row["present"]:
@@ -491,15 +503,8 @@ class PostgresStore(Store):
         return [Message.from_dict(r) for r in sorted(rows, key=lambda r: r["seq"])]
 
     def finish_message(self, message_id: str, **changes: Any) -> Message | None:
-        unknown = set(changes) - set(self._MESSAGE)
-        if unknown or "id" in changes:
-            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
-        changes = {**changes, "lease_until": 0.0}
-        assignments = ", ".join(f"{column} = %s" for column in changes)
-        values = [Jsonb(v) if c == "payload" else v for c, v in changes.items()]
-        return self._message(self._one(
-            f"UPDATE outbox SET {assignments} WHERE id = %s "
-            f"RETURNING {', '.join(self._MESSAGE)}", [*values, message_id]))
+        return self._message(self._update_row("outbox", self._MESSAGE, {"payload"}, message_id,
+                                              {**changes, "lease_until": 0.0}))
 
     def get_message(self, message_id: str) -> Message | None:
         return self._message(self._one(
@@ -600,16 +605,10 @@ class PostgresStore(Store):
                                           (token_hash,)))
 
     def update_invitation(self, invitation_id: str, **changes: Any) -> Invitation | None:
-        unknown = set(changes) - set(self._INVITATION)
-        if unknown or "id" in changes:
-            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
         if not changes:
             return self.get_invitation(invitation_id)
-        assignments = ", ".join(f"{column} = %s" for column in changes)
-        values = [Jsonb(v) if c == "reminders" else v for c, v in changes.items()]
-        return self._invitation(self._one(
-            f"UPDATE invitations SET {assignments} WHERE id = %s "
-            f"RETURNING {', '.join(self._INVITATION)}", [*values, invitation_id]))
+        return self._invitation(self._update_row("invitations", self._INVITATION,
+                                                 {"reminders"}, invitation_id, changes))
 
     def link_invitation(self, invitation_id: str, response_id: str) -> Invitation | None:
         # Only the first link sticks; whoever came second reads the one that did.
@@ -681,15 +680,9 @@ class PostgresStore(Store):
         return [ApiToken.from_dict(r) for r in self._all(f"{self._SELECT_TOKEN} ORDER BY seq")]
 
     def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
-        unknown = set(changes) - set(self._TOKEN)
-        if unknown or "id" in changes:
-            raise StoreError(f"cannot change {', '.join(sorted(unknown or {'id'}))}")
         if not changes:
             return self.get_token(token_id)
-        assignments = ", ".join(f"{column} = %s" for column in changes)
-        values = [Jsonb(v) if c == "forms" else v for c, v in changes.items()]
-        row = self._one(f"UPDATE api_tokens SET {assignments} WHERE id = %s "
-                        f"RETURNING {', '.join(self._TOKEN)}", [*values, token_id])
+        row = self._update_row("api_tokens", self._TOKEN, {"forms"}, token_id, changes)
         return ApiToken.from_dict(row) if row else None
 
     # -- audit log ---------------------------------------------------------------------
