@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 
 from formkit.rest import tokens
 from formkit.rest.problems import problem
-from formkit.state import current_registry, current_store
+from formkit.scope import HIDDEN_FORM, MISSING_FORM, MISSING_RESPONSE, resolve
+from formkit.state import current_store
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -59,19 +60,12 @@ def checkpoint():
             "This token may only read. An administrator can make a token that may write."))
     if request.endpoint is None:
         return None  # an unknown path: the 404 follows
-    args = request.view_args or {}
-    registry = current_registry()
-    if "response_id" in args:
-        response = store.get(args["response_id"])
-        form = registry.get_form(response.form_id) if response is not None else None
-        if form is None or not token.may_see(form.id):
-            return missing_response()
-        g.response, g.form = response, form
-    if "form_id" in args:
-        form = registry.get_form(args["form_id"])
-        if form is None:
-            return problem(404, _("Not found"), _("There is no form with this id."))
-        if not token.may_see(form.id):
-            return problem(403, _("Not allowed"), _("This token may not use this form."))
-        g.form = form
+    scope = resolve(request.view_args or {}, token.may_see)
+    if scope.refusal == MISSING_RESPONSE:
+        return missing_response()
+    if scope.refusal == MISSING_FORM:
+        return problem(404, _("Not found"), _("There is no form with this id."))
+    if scope.refusal == HIDDEN_FORM:
+        return problem(403, _("Not allowed"), _("This token may not use this form."))
+    g.form, g.response = scope.form, scope.response
     return None

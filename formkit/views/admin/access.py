@@ -22,7 +22,7 @@ from flask import g, request
 from flask_babel import gettext as _
 
 from formkit.auth import current_user
-from formkit.state import current_registry, current_store
+from formkit.scope import HIDDEN_FORM, MISSING_FORM, MISSING_RESPONSE, resolve
 from formkit.views.errors import render_error
 
 #: endpoints of the workspace reachable without a session.
@@ -51,22 +51,15 @@ def checkpoint():
         from formkit.views.admin.session import restore_kept_input
 
         restore_kept_input()
-    args = request.view_args or {}
-    registry = current_registry()
-    if "response_id" in args:
-        response = current_store().get(args["response_id"])
-        form = registry.get_form(response.form_id) if response is not None else None
-        if form is None or not user.may_see(form.id):
-            return missing_response()
-        g.response, g.form = response, form
-    if "form_id" in args:
-        form = registry.get_form(args["form_id"])
-        if form is None or (g.response is not None and g.response.form_id != form.id):
-            return render_error(404)
-        if not user.may_see(form.id):
-            return render_error(403, _("You do not have access to this form. An "
-                                       "administrator can give it to you."))
-        g.form = form
+    scope = resolve(request.view_args or {}, user.may_see)
+    if scope.refusal == MISSING_RESPONSE:
+        return missing_response()
+    if scope.refusal == MISSING_FORM:
+        return render_error(404)
+    if scope.refusal == HIDDEN_FORM:
+        return render_error(403, _("You do not have access to this form. An "
+                                   "administrator can give it to you."))
+    g.form, g.response = scope.form, scope.response
     return None
 
 
