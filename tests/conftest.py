@@ -46,6 +46,14 @@ def hermetic(monkeypatch):
 
 
 @pytest.fixture
+def moment():
+    """The application's clock for a test (``CLOCK=moment``): it moves only when told."""
+    from formkit.clock import ManualClock
+
+    return ManualClock()
+
+
+@pytest.fixture
 def app(tmp_path):
     return make_app(tmp_path)
 

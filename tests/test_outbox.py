@@ -24,7 +24,6 @@ from conftest import (
     submit,
     text_of,
 )
-from formkit.clock import ManualClock
 from formkit.outbox import run_once
 from formkit.outbox.queue import MAX_ATTEMPTS, enqueue, retry_delay
 from formkit.outbox.worker import LEASE
@@ -48,11 +47,6 @@ sections:
           - {key: east, label: {en: East, fr: Est}}
           - {key: west, label: {en: West, fr: Ouest}}
 """
-
-
-@pytest.fixture
-def moment():
-    return ManualClock()
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import PASSWORD, ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
-from formkit.clock import ManualClock
 from formkit.storage import open_store
-
-
-@pytest.fixture
-def moment():
-    return ManualClock()
 
 
 @pytest.fixture

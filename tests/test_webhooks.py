@@ -21,7 +21,6 @@ import pytest
 
 from conftest import add_user, csrf, free_port, make_app, sign_in, store_of, submit
 from formkit.cli import main
-from formkit.clock import ManualClock
 from formkit.outbox import run_once
 from formkit.outbox.queue import retry_delay
 from formkit.storage import QUEUED, SENT
@@ -98,11 +97,6 @@ def verified(secret: str, request: dict, now: float, tolerance: float = 300) -> 
     expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
     return (hmac.compare_digest(expected, request["headers"]["X-Formkit-Signature"])
             and abs(now - int(timestamp)) <= tolerance)
-
-
-@pytest.fixture
-def moment():
-    return ManualClock()
 
 
 @pytest.fixture
