@@ -45,12 +45,18 @@ def hermetic(monkeypatch):
         monkeypatch.delenv(name)
 
 
+#: 2026-11-30 12:00 America/Toronto.
+NOON = 1_796_058_000.0
+
+
 @pytest.fixture
 def moment():
-    """The application's clock for a test (``CLOCK=moment``): it moves only when told."""
+    """The application's clock for a test (``CLOCK=moment``): it starts at a fixed moment
+    (noon in Toronto, a Monday) whatever the machine's clock says, and moves only when
+    told, so the hour of day a test runs at never changes what it sees."""
     from formkit.clock import ManualClock
 
-    return ManualClock()
+    return ManualClock(NOON)
 
 
 @pytest.fixture
