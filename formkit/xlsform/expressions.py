@@ -56,12 +56,14 @@ def _strip_outer(expression: str) -> str:
 
 
 def parse_relevant(expression: str, field_id: Callable[[str], str],
-                   convert: Callable[[str, Any], Any]) -> dict[str, Any]:
+                   convert: Callable[[str, Any, str], Any]) -> dict[str, Any]:
     """A ``show_if`` mapping for ``expression``.
 
     :param field_id: maps an XLSForm name to the formkit field id.
-    :param convert: ``convert(field, value)`` turns a compared value into the stored form
-        (e.g. ``'yes'`` → ``True`` for a yes/no question).
+    :param convert: ``convert(field, value, test)`` turns a compared value into the
+        stored form (e.g. ``'yes'`` → ``True`` for a yes/no question); ``test`` is ``=``,
+        ``!=`` or ``selected``. It raises :class:`Unsupported` when formkit's test would
+        not give the same answer as the XLSForm one.
     :raises Unsupported: with the reason, for anything beyond the simple forms.
     """
     joiner, parts = _split(_strip_outer(expression))
@@ -79,13 +81,15 @@ def _atom(text: str, field_id, convert) -> dict[str, Any]:
         if value == "":
             return {"field": field, "answered": match["op"] == "!="}
         op = "equals" if match["op"] == "=" else "not_equals"
-        return {"field": field, op: convert(field, value)}
+        return {"field": field, op: convert(field, value, match["op"])}
     if match := _SELECTED.match(text):
-        return {"field": field_id(match["field"]), "equals": match["value"]}
+        field = field_id(match["field"])
+        return {"field": field, "equals": convert(field, match["value"], "selected")}
     if match := _LENGTH.match(text):
         return {"field": field_id(match["field"]), "answered": True}
     if (match := _NOT.match(text)) and (inner := _SELECTED.match(match["inner"].strip())):
-        return {"field": field_id(inner["field"]), "not_equals": inner["value"]}
+        field = field_id(inner["field"])
+        return {"field": field, "not_equals": convert(field, inner["value"], "selected")}
     raise Unsupported(f"'{text}' is not a simple comparison")
 
 

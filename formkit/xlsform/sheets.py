@@ -1,0 +1,156 @@
+"""Reading an XLSForm workbook the way pyxform (the converter ODK and KoboToolbox use)
+reads it: sheet names in any case, only the used range of each sheet, and every column
+header spelling pyxform accepts, turned into one canonical name.
+
+The header aliases are copied from ``pyxform/aliases.py`` (pyxform is a test dependency,
+not a runtime one); ``tests/test_xlsform.py`` checks they still agree with it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: pyxform ends a sheet after this many empty rows in a row, and the header after this
+#: many empty cells: a sheet formatted to a million rows is read to its last answer.
+EMPTY_ROWS_END = 60
+EMPTY_COLUMNS_END = 20
+
+SURVEY_ALIASES = {
+    "relevance": "relevant", "caption": "label", "tag": "name", "value": "name",
+    "command": "type", "calculate": "calculation", "count": "repeat_count",
+    "jr:count": "repeat_count", "constraining_message": "constraint_message",
+    "requiredmsg": "required_message", "noapperrorstring": "no_app_error_string",
+    "read_only": "readonly", "image": "media::image", "big-image": "media::big-image",
+    "audio": "media::audio", "video": "media::video",
+}
+CHOICES_ALIASES = {
+    "list_name": "list_name", "caption": "label", "value": "name",
+    "image": "media::image", "big-image": "media::big-image", "audio": "media::audio",
+    "video": "media::video",
+}
+SETTINGS_ALIASES = {"set_form_title": "form_title", "title": "form_title",
+                    "set_form_id": "form_id", "id_string": "form_id"}
+ALIASES = {"survey": SURVEY_ALIASES, "choices": CHOICES_ALIASES,
+           "settings": SETTINGS_ALIASES}
+
+
+@dataclass
+class Row:
+    """One spreadsheet row: ``{canonical header: value}`` and its row number."""
+
+    sheet: str
+    number: int
+    cells: dict[str, Any]
+
+    def get(self, column: str) -> str:
+        value = self.cells.get(column)
+        return "" if value is None else str(value).strip()
+
+
+@dataclass
+class Sheet:
+    """The rows of one sheet, and header cells read as the same column as another."""
+
+    rows: list[Row]
+    repeated_headers: list[str]
+
+
+def canonical_header(header: str, aliases: dict[str, str], double_colon: bool) -> str:
+    """``List Name`` → ``list_name``, ``label:English`` → ``label::english``,
+    ``image::French (fr)`` → ``media::image::french (fr)``: pyxform's ``process_header``
+    (first part in snake case, then its alias), lower case throughout."""
+    if double_colon or "::" in header:
+        tokens = [t.strip() for t in header.split("::")]
+    else:
+        tokens = [t.strip() for t in header.split(":")]
+        if "jr" in tokens:  # jr:count written with single colons
+            at = tokens.index("jr")
+            tokens[at:at + 2] = [":".join(tokens[at:at + 2])]
+    first = "_".join(tokens[0].split()).lower()
+    first = aliases.get(first, first)
+    return "::".join([first, *(t.lower() for t in tokens[1:])])
+
+
+def cell_text(value: Any) -> Any:
+    """A cell as pyxform reads it: whole floats as integers, no non-breaking spaces."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\u00a0", " ").strip()
+    return value
+
+
+def find_sheet(workbook, name: str):
+    """The sheet called ``name`` in any case; a workbook of one sheet is its survey."""
+    for title in workbook.sheetnames:
+        if title.lower() == name:
+            return workbook[title]
+    if name == "survey" and len(workbook.sheetnames) == 1:
+        return workbook[workbook.sheetnames[0]]
+    return None
+
+
+def read_sheet(workbook, name: str) -> Sheet:
+    """The rows of sheet ``name`` that hold a value, up to the end of the used range.
+
+    Read-only worksheets trust the size the file declares (a formatted sheet says
+    1,048,576 rows) and pad to it, so reading stops, as pyxform does, after
+    :data:`EMPTY_ROWS_END` empty rows in a row, and only the header's columns are read.
+    """
+    sheet = find_sheet(workbook, name)
+    if sheet is None:
+        return Sheet([], [])
+    first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header = _header_cells(first)
+    if not any(header):
+        return Sheet([], [])
+    double_colon = any("::" in h for h in header if h)
+    aliases = ALIASES.get(name, {})
+    columns: list[str | None] = []
+    repeated = []
+    for cell in header:
+        column = canonical_header(cell, aliases, double_colon) if cell else None
+        if column in columns:
+            repeated.append(cell)
+            column = None
+        columns.append(column)
+    rows, empty_run = [], 0
+    for number, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(columns),
+                                                   values_only=True), start=2):
+        mapped = {}
+        for column, value in zip(columns, cells, strict=False):
+            value = cell_text(value)
+            if column and value not in (None, ""):
+                mapped[column] = value
+        if mapped:
+            rows.append(Row(name, number, mapped))
+            empty_run = 0
+        else:
+            empty_run += 1
+            if empty_run > EMPTY_ROWS_END:
+                break
+    return Sheet(rows, repeated)
+
+
+def _header_cells(first_row: tuple) -> list[str | None]:
+    """Header texts up to the last one before a run of empty cells (pyxform's rule)."""
+    cells: list[str | None] = []
+    empty_run = 0
+    for value in first_row:
+        text = re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
+        if not text:
+            empty_run += 1
+            if empty_run > EMPTY_COLUMNS_END:
+                break
+            cells.append(None)
+        else:
+            empty_run = 0
+            cells.append(text)
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
