@@ -125,10 +125,12 @@ def impossible_bounds(path):
 
 
 def formatted_to_the_end(path):
-    """Formatting down to the sheet's last row (its size says 1,048,576 rows), and a
-    question after a gap of empty rows."""
+    """Formatting down to the sheet's last row (its size says 1,048,576 rows), a
+    question after a gap of empty rows, and one after the end pyxform sees (60 empty
+    rows in a row end a sheet)."""
     workbook(path, [["text", "first", "First", "Premier"], *[[None]] * 10,
-                    ["text", "after_gap", "After the gap", "Après l’espace"]])
+                    ["text", "after_gap", "After the gap", "Après l’espace"], *[[None]] * 61,
+                    ["text", "beyond", "Beyond the end", "Après la fin"]])
     book = openpyxl.load_workbook(path)
     book["survey"].cell(row=1_048_576, column=12).fill = PatternFill("solid", "FFFF00")
     book.save(path)
@@ -301,6 +303,6 @@ def test_reading_stops_at_the_used_range_like_pyxform(corpus):
     form, report = import_xlsform(corpus["formatted_to_the_end"])
     ids = [f["id"] for s in form["sections"] for f in s["fields"]]
     assert ids == ["first", "after_gap"]
-    assert all(f"<{name}/>" in xform for name in ids)
+    assert all(f"<{name}/>" in xform for name in ids) and "beyond" not in xform
     assert report == ["formatted_to_the_end.xlsx:settings: no form_title; the file name was "
                       "used — write the English and French titles"]

@@ -26,8 +26,9 @@ SURVEY_ALIASES = {
     "read_only": "readonly", "image": "media::image", "big-image": "media::big-image",
     "audio": "media::audio", "video": "media::video",
 }
+#: (``list name`` needs no alias: in snake case it is ``list_name``)
 CHOICES_ALIASES = {
-    "list_name": "list_name", "caption": "label", "value": "name",
+    "caption": "label", "value": "name",
     "image": "media::image", "big-image": "media::big-image", "audio": "media::audio",
     "video": "media::video",
 }
