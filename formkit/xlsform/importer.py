@@ -135,6 +135,9 @@ class Importer:
                                 "name (as pyxform reads it); only the first is read")
         self.survey = sheets["survey"].rows
         self.choices = sheets["choices"].rows
+        self.choice_rows: dict[str, list[Row]] = {}  # list name → its rows, in order
+        for row in self.choices:
+            self.choice_rows.setdefault(row.get("list_name"), []).append(row)
         settings = sheets["settings"].rows
         self.settings = settings[0] if settings else Row("settings", 2, {})
         self.default_language = _language(self.settings.get("default_language")) or "en"
@@ -450,9 +453,7 @@ class Importer:
 
     def _read_list(self, list_name: str) -> list[dict[str, Any]]:
         result, seen = [], set()
-        for row in self.choices:
-            if row.get("list_name") != list_name:
-                continue
+        for row in self.choice_rows.get(list_name, []):
             key = row.get("name")
             if not key or key in seen:
                 self.report.add("choices", row.number, f"choice '{key}' of list '{list_name}' "
