@@ -17,9 +17,12 @@ from formkit.schema import load_form, parse_form
 from formkit.xlsform import import_xlsform
 from formkit.xlsform.sheets import (
     CHOICES_ALIASES,
+    SELECT_COMMANDS,
     SETTINGS_ALIASES,
     SURVEY_ALIASES,
+    TYPE_ALIASES,
     canonical_header,
+    parse_type,
 )
 
 TYPES = {cls.name: cls() for cls in formkit_field_types()}
@@ -243,6 +246,19 @@ def test_header_aliases_agree_with_pyxform(theirs, ours):
         if "entities" in str(value) or header.startswith(("sms_", "compact_", "body")):
             continue  # SMS and entity columns: reported as columns formkit does not read
         assert canonical_header(header, ours, False) == _pyxform_column(value), header
+
+
+def test_type_spellings_agree_with_pyxform():
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    assert set(aliases.select) <= set(SELECT_COMMANDS)
+    assert set(TYPE_ALIASES) <= {*QUESTION_TYPE_DICT, *aliases._type_alias_map}
+    assert parse_type("select all that apply  fruit") == ("select_multiple", "fruit")
+    assert parse_type("select one from file villages.csv") == ("select_one_from_file",
+                                                               "villages.csv")
+    assert parse_type("begin looped group") == ("begin repeat", "")
+    assert parse_type("Begin_Group") == ("begin group", "")
+    assert parse_type("int") == ("integer", "")
 
 
 def test_settings_messages_and_media_are_reported_and_repeats_grouped(corpus):

@@ -25,7 +25,7 @@ import openpyxl
 from formkit.schema import ID_PATTERN, as_identifier
 from formkit.xlsform.expressions import Unsupported, parse_relevant
 from formkit.xlsform.report import Report
-from formkit.xlsform.sheets import Row, read_sheet
+from formkit.xlsform.sheets import Row, parse_type, read_sheet
 
 LANGS = {"en": "en", "english": "en", "anglais": "en",
          "fr": "fr", "french": "fr", "français": "fr", "francais": "fr"}
@@ -55,31 +55,6 @@ UNMAPPED_TYPES = {
     "select_multiple_from_file": "a list from a file", "trigger": "a trigger",
     "select_one_external": "a list from a file",
 }
-#: pyxform's spellings of the select commands (``aliases.select``), longest first
-SELECT_COMMANDS = {
-    "add select one prompt using": "select_one", "add select multiple prompt using":
-    "select_multiple", "select all that apply from": "select_multiple",
-    "select one from file": "select_one_from_file",
-    "select multiple from file": "select_multiple_from_file",
-    "select_one_from_file": "select_one_from_file",
-    "select_multiple_from_file": "select_multiple_from_file",
-    "select_one_external": "select_one_external", "select all that apply":
-    "select_multiple", "select one from": "select_one", "select_multiple": "select_multiple",
-    "select_one": "select_one", "select one": "select_one", "select1": "select_one",
-    "rank": "rank",
-}
-#: other question type spellings pyxform accepts (``question_type_dictionary``)
-TYPE_ALIASES = {"int": "integer", "string": "text", "q int": "integer", "q string": "text",
-                "add text prompt": "text", "add integer prompt": "integer",
-                "add decimal prompt": "decimal", "add date prompt": "date",
-                "add note prompt": "note", "q note": "note", "q date": "date",
-                "q decimal": "decimal", "add acknowledge prompt": "acknowledge",
-                "q acknowledge": "acknowledge", "imei": "deviceid",
-                "add image prompt": "image", "add photo prompt": "image",
-                "date time": "datetime", "datetime": "datetime", "location": "geopoint",
-                "gps": "geopoint", "add calculate prompt": "calculate"}
-CONTROL = re.compile(r"^(?P<edge>begin|end)[ _](?P<what>looped group|lgroup|repeat|group|loop)"
-                     r"\b", re.IGNORECASE)
 COLUMN_TYPES = {"text", "integer", "decimal", "date", "choice", "yesno"}
 
 
@@ -92,24 +67,6 @@ def _language(suffix: str) -> str | None:
     code = re.search(r"\((\w+)\)\s*$", suffix)
     name = (code.group(1) if code else suffix).strip().lower()
     return LANGS.get(name) or LANGS.get(name.split("-")[0].split("_")[0])
-
-
-def parse_type(text: str) -> tuple[str, str]:
-    """``select one yn`` → ``("select_one", "yn")``; ``begin_group`` →
-    ``("begin group", "")``; ``int`` → ``("integer", "")``."""
-    text = " ".join(text.split())
-    if match := CONTROL.match(text):
-        what = match["what"].lower()
-        what = "repeat" if what in ("looped group", "lgroup") else what
-        return f"{match['edge'].lower()} {what}", ""
-    lowered = text.lower()
-    for command, kind in SELECT_COMMANDS.items():
-        if lowered.startswith(command + " "):
-            return kind, text[len(command):].strip()
-    if lowered in TYPE_ALIASES:
-        return TYPE_ALIASES[lowered], ""
-    kind, _sep, argument = text.partition(" ")
-    return kind.lower(), argument.strip()
 
 
 class Importer:

@@ -1,9 +1,10 @@
 """Reading an XLSForm workbook the way pyxform (the converter ODK and KoboToolbox use)
 reads it: sheet names in any case, only the used range of each sheet, and every column
-header spelling pyxform accepts, turned into one canonical name.
+header and question type spelling pyxform accepts, turned into one canonical name.
 
-The header aliases are copied from ``pyxform/aliases.py`` (pyxform is a test dependency,
-not a runtime one); ``tests/test_xlsform.py`` checks they still agree with it.
+The aliases are copied from ``pyxform/aliases.py`` and its question type dictionary
+(pyxform is a test dependency, not a runtime one); ``tests/test_xlsform_fidelity.py``
+checks they still agree with it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,50 @@ SETTINGS_ALIASES = {"set_form_title": "form_title", "title": "form_title",
                     "set_form_id": "form_id", "id_string": "form_id"}
 ALIASES = {"survey": SURVEY_ALIASES, "choices": CHOICES_ALIASES,
            "settings": SETTINGS_ALIASES}
+
+
+#: pyxform's spellings of the select commands (``aliases.select``), longest first
+SELECT_COMMANDS = {
+    "add select one prompt using": "select_one", "add select multiple prompt using":
+    "select_multiple", "select all that apply from": "select_multiple",
+    "select one from file": "select_one_from_file",
+    "select multiple from file": "select_multiple_from_file",
+    "select_one_from_file": "select_one_from_file",
+    "select_multiple_from_file": "select_multiple_from_file",
+    "select_one_external": "select_one_external", "select all that apply":
+    "select_multiple", "select one from": "select_one", "select_multiple": "select_multiple",
+    "select_one": "select_one", "select one": "select_one", "select1": "select_one",
+    "rank": "rank",
+}
+#: other question type spellings pyxform accepts (``question_type_dictionary``)
+TYPE_ALIASES = {"int": "integer", "string": "text", "q int": "integer", "q string": "text",
+                "add text prompt": "text", "add integer prompt": "integer",
+                "add decimal prompt": "decimal", "add date prompt": "date",
+                "add note prompt": "note", "q note": "note", "q date": "date",
+                "q decimal": "decimal", "add acknowledge prompt": "acknowledge",
+                "q acknowledge": "acknowledge", "imei": "deviceid",
+                "add image prompt": "image", "add photo prompt": "image",
+                "date time": "datetime", "datetime": "datetime", "location": "geopoint",
+                "gps": "geopoint", "add calculate prompt": "calculate"}
+CONTROL = re.compile(r"^(?P<edge>begin|end)[ _](?P<what>looped group|lgroup|repeat|group|loop)"
+                     r"\b", re.IGNORECASE)
+
+def parse_type(text: str) -> tuple[str, str]:
+    """``select one yn`` → ``("select_one", "yn")``; ``begin_group`` →
+    ``("begin group", "")``; ``int`` → ``("integer", "")``."""
+    text = " ".join(text.split())
+    if match := CONTROL.match(text):
+        what = match["what"].lower()
+        what = "repeat" if what in ("looped group", "lgroup") else what
+        return f"{match['edge'].lower()} {what}", ""
+    lowered = text.lower()
+    for command, kind in SELECT_COMMANDS.items():
+        if lowered.startswith(command + " "):
+            return kind, text[len(command):].strip()
+    if lowered in TYPE_ALIASES:
+        return TYPE_ALIASES[lowered], ""
+    kind, _sep, argument = text.partition(" ")
+    return kind.lower(), argument.strip()
 
 
 @dataclass
