@@ -15,6 +15,7 @@ from formkit.builtins.field_types import formkit_field_types
 from formkit.cli import main
 from formkit.schema import load_form, parse_form
 from formkit.xlsform import import_xlsform
+from formkit.xlsform.expressions import Unsupported, parse_relevant
 from formkit.xlsform.sheets import (
     CHOICES_ALIASES,
     SELECT_COMMANDS,
@@ -206,6 +207,27 @@ def test_conditions_formkit_cannot_test_exactly_are_reported_not_approximated(co
     assert text.count("the question is always shown") == len(expected)
     assert "group 'details' inside another group or repeat: its questions join the outer " \
            "one, each shown under the group's condition" in text
+
+
+@pytest.mark.parametrize("relevant, expected", [
+    ("${a} = 'x' or ${b} = 'y' and ${c} != ''",  # and binds tighter, as in XPath
+     {"any": [{"field": "a", "equals": "x"},
+              {"all": [{"field": "b", "equals": "y"}, {"field": "c", "answered": True}]}]}),
+    ("(${a} = 'x' or ${b} = 'y') and not(${c} = 'z')",
+     {"all": [{"any": [{"field": "a", "equals": "x"}, {"field": "b", "equals": "y"}]},
+              {"field": "c", "not_equals": "z"}]}),
+    ("${a} = 'rock and roll (live)'", {"field": "a", "equals": "rock and roll (live)"}),
+    ("not(${a} != '')", {"field": "a", "answered": False}),
+])
+def test_and_or_not_and_parentheses_read_as_xpath_reads_them(relevant, expected):
+    assert parse_relevant(relevant, str, lambda field, value, test: value) == expected
+
+
+@pytest.mark.parametrize("relevant", ["not(${a} = 'x' and ${b} = 'y')", "${a} > 2",
+                                      "count-selected(${a}) = 2", "(${a} = 'x'"])
+def test_what_is_beyond_the_simple_forms_is_refused(relevant):
+    with pytest.raises(Unsupported):
+        parse_relevant(relevant, str, lambda field, value, test: value)
 
 
 def test_classic_header_spellings_are_read_as_pyxform_reads_them(corpus):
