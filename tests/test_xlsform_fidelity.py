@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+import yaml
 from click.testing import CliRunner
 from openpyxl.styles import PatternFill
 from pyxform import aliases
@@ -185,6 +186,7 @@ def test_yes_no_conditions_compare_stored_values_exactly(corpus):
     assert not fever.evaluate({"sick": True, "symptoms": ["cough"]})
     assert parsed.field("symptoms").show_if.evaluate({"sick": True})
     assert not parsed.field("symptoms").show_if.evaluate({"sick": False})
+    assert "&id" not in yaml.safe_dump(form)  # each question has its own copy, no anchors
     for spec in parsed.fields:  # no yes/no question is ever compared with a text
         for atom in _atoms(spec.show_if.to_json()) if spec.show_if else ():
             if parsed.field(atom["field"]).type == "yesno":
