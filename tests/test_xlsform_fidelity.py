@@ -8,6 +8,8 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 from pyxform import aliases
 from pyxform.xls2xform import convert
@@ -230,6 +232,17 @@ def test_and_or_not_and_parentheses_read_as_xpath_reads_them(relevant, expected)
 def test_what_is_beyond_the_simple_forms_is_refused(relevant):
     with pytest.raises(Unsupported):
         parse_relevant(relevant, str, lambda field, value, test: value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["${a}", "${b}", " = ", " != ", "'x'", '"y"', "3", "(", ")",
+                                 " and ", " or ", "not(", "selected(", ", ", "''", "'",
+                                 "string-length(", " > 0", "}", "$"]), max_size=12))
+def test_any_relevant_is_read_or_refused_never_crashes(parts):
+    try:
+        parse_relevant("".join(parts), str, lambda field, value, test: value)
+    except Unsupported:
+        pass
 
 
 def test_classic_header_spellings_are_read_as_pyxform_reads_them(corpus):
