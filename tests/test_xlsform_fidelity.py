@@ -69,7 +69,7 @@ def household(path):
         ["text", "alone_since", "Since when?", "Depuis quand ?", "${has_members} = 'no'"],
         ["acknowledge", "consent", "I agree", "J’accepte"],
         ["begin group", "health", "Health", "Santé", "${consent} = 'OK'"],
-        ["select_one yn", "sick", "Sick?", "Malade ?"],
+        ["select_one yn", "sick", "Sick?", "Malade\u00a0?"],
         ["begin group", "details", "Details", "Détails", "selected(${sick}, 'yes')"],
         ["select_multiple sym", "symptoms", "Symptoms", "Symptômes"],
         ["text", "fever_days", "Days of fever", "Jours de fièvre",
@@ -188,6 +188,7 @@ def test_yes_no_conditions_compare_stored_values_exactly(corpus):
     assert not fever.evaluate({"sick": True, "symptoms": ["cough"]})
     assert parsed.field("symptoms").show_if.evaluate({"sick": True})
     assert not parsed.field("symptoms").show_if.evaluate({"sick": False})
+    assert parsed.field("sick").label.fr == "Malade\u00a0?"  # French spacing kept
     assert "&id" not in yaml.safe_dump(form)  # each question has its own copy, no anchors
     for spec in parsed.fields:  # no yes/no question is ever compared with a text
         for atom in _atoms(spec.show_if.to_json()) if spec.show_if else ():

@@ -121,13 +121,15 @@ def canonical_header(header: str, aliases: dict[str, str], double_colon: bool) -
 
 
 def cell_text(value: Any) -> Any:
-    """A cell as pyxform reads it: whole floats as integers, no non-breaking spaces."""
+    """A cell as pyxform reads it: whole floats as integers, dates as ISO text. (pyxform
+    also turns non-breaking spaces into spaces; they are kept here, as French
+    typography needs them before ``?`` ``!`` ``:``.)"""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, str):
-        return value.replace("\u00a0", " ").strip()
+        return value.strip()
     return value
 
 
