@@ -107,6 +107,23 @@ def old_aliases(path):
         choices_header=["List_Name", "value", "caption:English", "caption:French"])
 
 
+def containers(path):
+    """Conditions inside a repeat (a table's columns cannot be conditional) and a loop."""
+    return workbook(path, [
+        ["select_one yn", "has_kids", "Children?", "Enfants ?"],
+        ["begin repeat", "kids", "Children", "Enfants"],
+        ["text", "kid_name", "Name", "Nom"],
+        ["integer", "kid_age", "Age", "Âge", "${kid_name} != ''"],
+        ["begin group", "school", "School", "École", "${kid_age} > 5"],
+        ["text", "kid_school", "School", "École"],
+        ["end group", "school"],
+        ["end repeat", "kids"],
+        ["begin loop over yn", "per_answer", "Each answer", "Chaque réponse"],
+        ["text", "why", "Why?", "Pourquoi ?"],
+        ["end loop", "per_answer"],
+    ], YES_NO)
+
+
 SETTINGS = {"form_id": "clinic", "form_title": "Clinic", "version": "3",
             "public_key": "MIIBIjANBgkq", "submission_url": "https://example.org/submit",
             "instance_name": "concat(${visit}, '-', today())", "style": "pages"}
@@ -144,8 +161,8 @@ def formatted_to_the_end(path):
     return path
 
 
-CORPUS = {f.__name__: f for f in (household, classic_headers, old_aliases, silent_drops,
-                                  impossible_bounds, formatted_to_the_end)}
+CORPUS = {f.__name__: f for f in (household, classic_headers, old_aliases, containers,
+                                  silent_drops, impossible_bounds, formatted_to_the_end)}
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +261,22 @@ def test_any_relevant_is_read_or_refused_never_crashes(parts):
         parse_relevant("".join(parts), str, lambda field, value, test: value)
     except Unsupported:
         pass
+
+
+def test_conditions_inside_a_repeat_and_loops_are_reported(corpus):
+    form, report = import_xlsform(corpus["containers"])
+    parsed = parse_form(form, "containers.yaml", TYPES)
+    assert [c.id for c in parsed.field("kids").options["columns"]] == [
+        "kid_name", "kid_age", "kid_school"]
+    text = "\n".join(report)
+    assert "containers.xlsx:survey:5: table columns cannot be conditional; the relevant " \
+           "of 'kid_age' is left out" in text
+    assert "containers.xlsx:survey:6: table columns cannot be conditional; the relevant " \
+           "of group 'school' is left out" in text
+    assert "containers.xlsx:survey:10: 'begin loop' over a list cannot be carried over; " \
+           "its questions are asked once" in text
+    assert parsed.field("why").show_if is None
+    assert "survey:12" not in text and "'kid_name' is a column" not in text  # said once
 
 
 def test_classic_header_spellings_are_read_as_pyxform_reads_them(corpus):

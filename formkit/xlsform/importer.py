@@ -206,7 +206,9 @@ class Importer:
                 if not groups and repeat is None:
                     current = None
                 continue
-            if kind in ("begin loop", "end loop"):
+            if kind == "end loop":
+                continue
+            if kind == "begin loop":
                 self.report.add(row.sheet, row.number, f"'{kind}' over a list cannot be "
                                 "carried over; its questions are asked once")
                 continue
@@ -332,11 +334,11 @@ class Importer:
         elif required not in ("", "no", "false", "false()", "0"):
             self.report.add(row.sheet, row.number, f"required '{row.get('required')}' is an "
                             "expression; the question is optional — make it required by hand")
-        own = self._condition(row, "question")
-        if own is not None and in_table:
+        if in_table and row.get("relevant"):
             self.report.add(row.sheet, row.number, "table columns cannot be conditional; "
                             f"the relevant of '{name}' is left out")
         elif not in_table:
+            own = self._condition(row, "question")
             conditions = [*copy.deepcopy(inherited), *([own] if own else [])]
             if len(conditions) == 1:
                 spec["show_if"] = conditions[0]
