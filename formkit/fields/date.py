@@ -64,8 +64,9 @@ class Date(FieldType):
         )
 
     def sample_formdata(self, spec):
-        low = spec.options.get("min")
-        return {spec.name: (low or datetime.date(2025, 1, 15)).isoformat()}
+        low, high = spec.options.get("min"), spec.options.get("max")
+        sample = low or datetime.date(2025, 1, 15)
+        return {spec.name: (min(sample, high) if high else sample).isoformat()}
 
     def summary(self, spec, values, locale):
         if not values:
