@@ -14,6 +14,7 @@ from formkit.app import create_app
 from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
+from formkit.translating.cli import i18n
 
 
 def _create_app():
@@ -619,7 +620,7 @@ def store_vacuum(days: int | None) -> None:
                f"{report.temp_files} orphaned temporary files")
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, i18n):
     main.add_command(_command)
 
 

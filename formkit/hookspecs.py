@@ -64,9 +64,9 @@ def formkit_validate(form, section, answers):
     :param form: the :class:`formkit.schema.Form`.
     :param section: the :class:`formkit.schema.Section` being left.
     :param answers: all visible answers so far, ``{field_id: value}``.
-    :return: ``{field_id: [message, ...]}`` with messages already translated
-        (use ``flask_babel.gettext``), or ``None``. Errors from all plugins are combined;
-        any error keeps the respondent on the page.
+    :return: ``{field_id: [message, ...]}`` with messages already translated with the
+        plugin's own catalog (``t.gettext``, :class:`formkit.api.Catalog`), or ``None``.
+        Errors from all plugins are combined; any error keeps the respondent on the page.
     """
 
 
