@@ -63,6 +63,12 @@ class Date(FieldType):
             format=["%Y-%m-%d"],
         )
 
+    def condition_problem(self, spec, value):
+        """An unquoted date (``equals: 2025-01-15``) compares as its ISO text."""
+        if isinstance(value, datetime.date):
+            return None
+        return super().condition_problem(spec, value)
+
     def sample_formdata(self, spec):
         low, high = spec.options.get("min"), spec.options.get("max")
         sample = low or datetime.date(2025, 1, 15)
