@@ -51,7 +51,9 @@ def formkit_prefill(form, args, store):
         ``?from=REF`` to carry answers over from another response.
     :param store: the response store, to read another response.
     :return: a mapping ``{field_id: value}`` with stored-form values, or ``None``.
-        Results of all plugins are merged; later plugins win on the same field.
+        Results of all plugins are merged in pluggy's call order: the plugin registered
+        last (the plugins folder after installed packages, in file-name order) is called
+        first and wins on the same field; ``@hookimpl(tryfirst=True)`` puts one first.
     """
 
 

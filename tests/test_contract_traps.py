@@ -9,7 +9,9 @@ import textwrap
 
 import pytest
 
+from conftest import make_app
 from formkit.builtins.field_types import formkit_field_types
+from formkit.plugins import PluginError
 from formkit.schema import FormLoadError, load_form
 
 TYPES = {cls.name: cls() for cls in formkit_field_types()}
@@ -122,3 +124,139 @@ def test_yaml_indentation_errors_are_explained_as_indentation(tmp_path, bad, lin
     [problem] = problems(tmp_path, HEAD + bad)
     assert problem.startswith(f"{tmp_path / 'traps.yaml'}:{line}: indentation")
     assert words in problem
+
+
+# -- hooks and routes -------------------------------------------------------------------
+
+def plugins_dir(tmp_path, **files: str):
+    folder = tmp_path / "plugins"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        (folder / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    return folder
+
+
+def test_a_misspelt_hook_argument_is_reported_at_its_line_with_a_suggestion(tmp_path):
+    folder = plugins_dir(tmp_path, scorer="""\
+        from formkit.api import for_form, hookimpl
+
+
+        @hookimpl
+        @for_form("x")
+        def formkit_score(form, answer):
+            return None
+        """)
+    with pytest.raises(PluginError) as caught:
+        make_app(tmp_path, PLUGINS_DIR=str(folder))
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'scorer.py'}:4: formkit_score() of plugin 'scorer' "
+                              "takes an argument 'answer' that formkit does not pass")
+    assert "did you mean 'answers'?" in message and "form, answers, locale" in message
+    assert "pluggy" not in message and "Traceback" not in message
+
+
+def test_a_plugin_route_colliding_with_a_core_url_stops_start_up(tmp_path):
+    folder = plugins_dir(tmp_path, resumer="""\
+        from flask import Blueprint
+
+        from formkit.api import hookimpl
+
+        bp = Blueprint("resumer", __name__)
+
+
+        @bp.get("/resume")
+        def mine():
+            return "never shown"
+
+
+        @hookimpl
+        def formkit_blueprints(app):
+            return [bp]
+        """)
+    with pytest.raises(PluginError) as caught:
+        make_app(tmp_path, PLUGINS_DIR=str(folder))
+    message = str(caught.value)
+    assert "plugin 'resumer' adds the route GET /resume (resumer.mine)" in message
+    assert "formkit already answers with /resume (respond.resume)" in message
+
+
+def test_a_plugin_route_of_its_own_is_served(tmp_path):
+    folder = plugins_dir(tmp_path, own="""\
+        from flask import Blueprint
+
+        from formkit.api import hookimpl
+
+        bp = Blueprint("own", __name__, url_prefix="/own")
+
+
+        @bp.get("/resume")
+        def mine():
+            return "the plugin's page"
+
+
+        @hookimpl
+        def formkit_blueprints(app):
+            return [bp]
+        """)
+    app = make_app(tmp_path, PLUGINS_DIR=str(folder))
+    assert app.test_client().get("/own/resume").text == "the plugin's page"
+
+
+ORDERED = """\
+    from formkit.api import hookimpl
+
+
+    @hookimpl{options}
+    def formkit_forms(app):
+        return [{{"id": "{name}", "version": 1, "title": {{"en": "{name}", "fr": "{name}"}},
+                 "sections": [{{"id": "s", "title": {{"en": "S", "fr": "S"}}, "fields": [
+                     {{"id": "q", "type": "text", "label": {{"en": "Q", "fr": "Q"}}}}]}}]}}]
+
+
+    @hookimpl{options}
+    def formkit_prefill(form, args):
+        return {{"q": "{name}"}} if "go" in args else None
+    """
+
+WRAPPER = """\
+    from formkit.api import hookimpl
+
+
+    @hookimpl(wrapper=True)
+    def formkit_forms(app):
+        results = yield  # one list of forms per plugin
+        for forms in results:
+            for form in forms:
+                form["title"] = {"en": "wrapped " + form["title"]["en"], "fr": "x"}
+        return results
+    """
+
+
+def test_call_each_follows_pluggys_order_and_honours_wrappers(tmp_path):
+    from formkit.plugins import call_each
+
+    folder = plugins_dir(tmp_path, a_first=ORDERED.format(name="a_first", options=""),
+                         b_second=ORDERED.format(name="b_second", options=""),
+                         c_early=ORDERED.format(name="c_early", options="(tryfirst=True)"),
+                         z_wrapper=WRAPPER)
+    app = make_app(tmp_path, PLUGINS_DIR=str(folder), FORMS_DIR=str(tmp_path / "none"))
+    pm = app.extensions["formkit"].registry.pm
+    called = [name for name, _forms in call_each(pm, "formkit_forms", app=app)]
+    # the plugin registered last first, tryfirst ahead of all, as pm.hook would call them
+    assert called[:3] == ["c_early", "b_second", "a_first"]
+    assert [r[0]["id"] for r in pm.hook.formkit_forms(app=app) if r][:3] == called[:3]
+    forms = app.extensions["formkit"].registry.forms
+    assert forms["a_first"].title.en == "wrapped a_first"  # through the wrapper
+
+
+def test_prefill_precedence_is_pluggys_call_order(tmp_path):
+    folder = plugins_dir(tmp_path, a_first=ORDERED.format(name="a_first", options=""),
+                         b_second=ORDERED.format(name="b_second", options=""))
+    app = make_app(tmp_path, PLUGINS_DIR=str(folder), FORMS_DIR=str(tmp_path / "none"))
+    page = app.test_client().get("/f/a_first/?go=1")
+    assert 'value="b_second"' in page.text  # registered last, called first: it wins
+    folder = plugins_dir(tmp_path / "2", a_first=ORDERED.format(name="a_first",
+                                                                options="(tryfirst=True)"),
+                         b_second=ORDERED.format(name="b_second", options=""))
+    app = make_app(tmp_path / "2", PLUGINS_DIR=str(folder), FORMS_DIR=str(tmp_path / "none"))
+    assert 'value="a_first"' in app.test_client().get("/f/a_first/?go=1").text
