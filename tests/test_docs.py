@@ -84,3 +84,17 @@ def test_the_hook_reference_matches_the_hookspecs_signatures():
     for name in sorted(set(documented) - set(hook_specs())):
         problems.append(f"docs/plugins.md documents {name}, which hookspecs.py does not declare")
     assert not problems, "\n".join(problems)
+
+
+def test_one_answer_on_how_a_plugin_translates():
+    """The hook reference, its docstring and the tutorial all say: the plugin's catalog."""
+    from formkit import hookspecs
+
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    validate = docs.split("### formkit_validate", 1)[1].split("###", 1)[0]
+    assert "t.gettext" in validate and "flask_babel" not in validate
+    assert "t.gettext" in hookspecs.formkit_validate.__doc__
+    for source in (ROOT / "formkit" / "hookspecs.py", ROOT / "formkit" / "scaffold"):
+        texts = [source.read_text()] if source.is_file() else [
+            p.read_text() for p in source.rglob("*.tmpl")]
+        assert not any("flask_babel.gettext" in text or "pybabel" in text for text in texts)
