@@ -5,7 +5,8 @@ its ``.po`` files, and list what a page would show untranslated.
 ``formkit i18n extract|update|check [PATH]`` (:mod:`formkit.translating.cli`) and
 :meth:`formkit.api.Catalog.missing` use it. Babel reads and writes the files; what is
 ours is the template extractor (Jinja's own sees ``gettext(...)`` but not
-``t.gettext(...)``) and where a plugin's sources are.
+``t.gettext(...)``) and where a plugin's sources are. It imports Babel and Jinja only,
+no other formkit module, so the catalog and the command line both use it.
 """
 
 from formkit.translating.extract import (
