@@ -45,6 +45,9 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
 
     pm = build_plugin_manager(app.config["PLUGINS_DIR"], app.config["BLOCKED_PLUGINS"])
     registry = Registry(pm).load(app, strict=app.config["STRICT_LOADING"])
+    from formkit.teams import site
+
+    site.init_app(app, registry)  # cycles and public forms, checked against the forms
     settings = FieldSettings(max_text_length=int(app.config["MAX_TEXT_LENGTH"]),
                              max_table_rows=int(app.config["MAX_TABLE_ROWS"]))
     store = open_store(app.config["STORE"], app.instance_path)

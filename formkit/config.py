@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     # refuse to start on a PostgreSQL schema older than this version's (`formkit db upgrade`)
     "CHECK_STORE_SCHEMA": True,
     "FORMS_DIR": "forms",
+    # teams (docs/teams.md): the site file with  cycles:  and  public_forms:  (optional;
+    # default: site.yaml beside the forms folder); CYCLE_FORMS / PUBLIC_FORMS win over it
+    "SITE_FILE": None,
+    "CYCLE_FORMS": None,
+    "PUBLIC_FORMS": None,
+    # a team sees its members' aggregate of a member-scoped form from this many answers
+    "TEAM_AGGREGATE_MINIMUM": 3,
     "PLUGINS_DIR": "plugins",
     "BLOCKED_PLUGINS": [],
     # refuse to start when a form has an error (``formkit check`` lists them all)
@@ -97,9 +104,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None, *,
         app.config.from_prefixed_env("FORMKIT")
     if overrides:
         app.config.update(overrides)
-    for key in ("FORMS_DIR", "PLUGINS_DIR"):
+    for key in ("FORMS_DIR", "PLUGINS_DIR", "SITE_FILE"):
         if app.config.get(key):
             app.config[key] = str(Path(app.config[key]).resolve())
+    if not app.config.get("SITE_FILE") and app.config.get("FORMS_DIR"):
+        app.config["SITE_FILE"] = str(Path(app.config["FORMS_DIR"]).parent / "site.yaml")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

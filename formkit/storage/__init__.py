@@ -15,20 +15,23 @@ from formkit.storage.base import (
     SENT,
     SUBMITTED,
     ApiToken,
+    Cycle,
     Invitation,
     Message,
     Response,
+    Revision,
     Session,
     Store,
     StoreError,
     StoreUnavailable,
+    TeamResponse,
     User,
     Webhook,
 )
 
 __all__ = ["ADMIN", "ApiToken", "CANCELLED", "COORDINATOR", "DEAD", "DRAFT", "QUEUED", "ROLES",
            "SENT",
-           "SUBMITTED", "Invitation", "Message", "Response",
+           "SUBMITTED", "Cycle", "Invitation", "Message", "Response", "Revision", "TeamResponse",
            "Session", "Store", "StoreError", "StoreUnavailable", "User", "Webhook",
            "open_store"]
 

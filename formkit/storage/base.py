@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from formkit import clock
+from formkit.storage.cycles_contract import CycleStore
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -77,6 +78,57 @@ class Response(_Record):
     @property
     def is_submitted(self) -> bool:
         return self.status == SUBMITTED
+
+
+@dataclass
+class Cycle(_Record):
+    """A period a team works in ("2026–2027"): numbered from 1 per team, in order."""
+
+    id: str
+    team_id: str
+    number: int
+    label: str
+    started: str = field(default_factory=utcnow)
+    #: email of whoever started it (a lead, a coordinator, the command line).
+    started_by: str | None = None
+
+
+@dataclass
+class TeamResponse(_Record):
+    """Where a living response belongs: a team's cycle and one form of it, and for
+    member-scoped forms one member. ``revision`` counts its saves: a save names the
+    revision it started from, and the store refuses it if another came first."""
+
+    response_id: str
+    team_id: str
+    cycle_id: str
+    form_id: str
+    #: the member whose own response it is (member scope); ``None``: the team's.
+    member_id: str | None = None
+    revision: int = 0
+    status: str = DRAFT
+    updated: str = field(default_factory=utcnow)
+    #: the name of who saved last.
+    updated_by: str | None = None
+    submitted: str | None = None
+
+
+@dataclass
+class Revision(_Record):
+    """One save of a living response: who, when, what changed, the result then."""
+
+    response_id: str
+    number: int
+    at: str
+    #: the member id (or coordinator email) of the author, and their name then.
+    author: str
+    author_name: str
+    #: ``{field_id: [before, after]}`` of the answers this save changed.
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    #: the form's result (``formkit_score``) after this save.
+    score: dict[str, Any] | None = None
+    #: this save submitted the response.
+    submitted: bool = False
 
 
 ADMIN = "admin"
@@ -278,7 +330,7 @@ class StoreUnavailable(StoreError):
     disk): trying again later may work."""
 
 
-class Store(abc.ABC):
+class Store(CycleStore, abc.ABC):
     """Where responses live. Every method is safe across processes."""
 
     @abc.abstractmethod
