@@ -212,7 +212,8 @@ def start(form_id: str):
     form = get_form(form_id)
     prefill: dict[str, Any] = {}
     for result in current_registry().hook.formkit_prefill(
-        form=form, args=request.args, store=current_store()
+        form=form, args=request.args, store=current_store(), team=None, cycle=None,
+        previous={},
     ):
         prefill.update(result or {})
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
