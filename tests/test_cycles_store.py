@@ -116,3 +116,28 @@ def test_concurrent_saves_from_one_revision_keep_exactly_one(db):
     assert len(won) == 1
     assert db.get(response.id).answers == {"by": won[0].updated_by}
     assert len(db.list_revisions(response.id)) == 1
+
+
+def test_import_cycles_keeps_everything_as_it_was(db, tmp_path):
+    source = open_store(str(tmp_path / "source"))
+    try:
+        cycle = source.start_cycle("team_a", "2026", None)
+        _slot, response = source.open_team_response(
+            TeamResponse(response_id="", team_id="team_a", cycle_id=cycle.id,
+                         form_id="plan"), "1", "en")
+        source.save_revision(_revision(response.id), 0, {"a": 1})
+        source.save_revision(_revision(response.id, "m2", "Paul"), 1, {"a": 2}, submit=True)
+        db.import_records([source.get(response.id)])
+        slots = source.list_team_responses(cycle.id)
+        written = db.import_cycles(source.list_cycles("team_a"), slots,
+                                   source.list_revisions(response.id))
+        assert written == 4
+        assert db.list_cycles("team_a") == source.list_cycles("team_a")
+        assert db.get_cycle(cycle.id) == cycle
+        assert db.get_team_response(response.id) == slots[0]
+        assert db.list_revisions(response.id) == source.list_revisions(response.id)
+        # and the copy goes on from there
+        assert db.save_revision(_revision(response.id), 2, {"a": 3}).revision == 3
+        assert db.start_cycle("team_a", "2027", None).number == 2
+    finally:
+        source.close()

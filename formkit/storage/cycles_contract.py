@@ -5,6 +5,7 @@ are in :mod:`formkit.storage.base`; TinyDB and PostgreSQL implement it in
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,3 +56,10 @@ class CycleStore(abc.ABC):
     @abc.abstractmethod
     def list_revisions(self, response_id: str) -> list[Revision]:
         """A response's revisions, oldest first."""
+
+    @abc.abstractmethod
+    def import_cycles(self, cycles: Iterable[Cycle], slots: Iterable[TeamResponse],
+                      revisions: Iterable[Revision]) -> int:
+        """Add cycles, living responses' places and revisions as they are, in bulk
+        (copies, restores, benchmarks; the responses themselves go through
+        ``import_records`` first). Returns how many records were written."""

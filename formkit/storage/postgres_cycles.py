@@ -9,7 +9,8 @@ the revision together: two app servers saving at once are serialized by the row 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import psycopg
@@ -125,3 +126,32 @@ class PostgresCycles:
         return [Revision.from_dict(r["data"]) for r in self._all(
             "SELECT data FROM revisions WHERE response_id = %s ORDER BY number",
             (response_id or "",))]
+
+    def import_cycles(self, cycles: Iterable[Cycle], slots: Iterable[TeamResponse],
+                      revisions: Iterable[Revision]) -> int:
+        from formkit.storage.postgres_store import without_nul
+
+        columns = [c.strip() for c in _SLOT.split(",")]
+        count = 0
+        try:
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+                with cursor.copy("COPY cycles (id, team_id, number, label, started, "
+                                 "started_by) FROM STDIN") as copy:
+                    for c in cycles:
+                        copy.write_row([c.id, c.team_id, c.number, without_nul(c.label),
+                                        c.started, c.started_by])
+                        count += 1
+                with cursor.copy(f"COPY team_responses ({_SLOT}) FROM STDIN") as copy:
+                    for slot in slots:
+                        record = slot.to_dict()
+                        copy.write_row([record[c] for c in columns])
+                        count += 1
+                with cursor.copy("COPY revisions (response_id, number, data) FROM STDIN") \
+                        as copy:
+                    for r in revisions:
+                        copy.write_row([r.response_id, r.number, json.dumps(
+                            without_nul(r.to_dict()), ensure_ascii=False)])
+                        count += 1
+        except psycopg.OperationalError as exc:
+            raise self._unavailable(exc) from exc
+        return count

@@ -11,6 +11,7 @@ write with no other writer in between.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,35 @@ class TinyDBCycles:
             return []
         log = self._table("revisions", response_id)[1]
         return [Revision.from_dict(log[k]) for k in sorted(log)]
+
+    def import_cycles(self, cycles: Iterable[Cycle], slots: Iterable[TeamResponse],
+                      revisions: Iterable[Revision]) -> int:
+        # Grouped by file, so each file is written once whatever the number of records.
+        files: dict[Path, dict] = {}
+
+        def add(folder: str, owner: str, key: str, record: dict) -> None:
+            path = _file(self.root / folder, owner)
+            if path not in files:
+                files[path] = dict(self._files.table(path))
+            files[path][key] = record
+
+        cycle_index, slot_index = {}, {}
+        count = 0
+        for cycle in cycles:
+            add("cycles", cycle.team_id, cycle.id, cycle.to_dict())
+            cycle_index[cycle.id] = cycle.team_id
+            count += 1
+        for slot in slots:
+            add("team_responses", slot.cycle_id, slot.response_id, slot.to_dict())
+            slot_index[slot.response_id] = slot.cycle_id
+            count += 1
+        for revision in revisions:
+            add("revisions", revision.response_id, f"{revision.number:09d}",
+                revision.to_dict())
+            count += 1
+        with self._lock:
+            for path, table in files.items():
+                self._write(path, table)
+            self._cycle_index().set_many(cycle_index)
+            self._slot_index().set_many(slot_index)
+        return count
