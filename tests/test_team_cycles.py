@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, add_user, make_app, member_client, sign_in
 from markupsafe import Markup
 
+from conftest import ROOT, add_user, make_app, member_client, sign_in
 from formkit import hookimpl
 from formkit.testing import page_input, text_of
 

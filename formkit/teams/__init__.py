@@ -1,6 +1,9 @@
-"""Teams and their shared, living work: teams, people, one-time sign-in links, cycles,
-living responses (revisions) and the team space (``docs/teams.md``).
+"""Community teams: a team's shared, living workspace (issue 18).
 
-May import the core (schema, flow, store, views' shared functions); the core imports
-nothing from here except through ``create_app`` and the built-in plugins.
+This package owns teams and the people in them (:mod:`.roster`), how community members
+sign in without a password (one-time links, :mod:`.links`; their server-side sessions,
+:mod:`.identity`), the team space under ``/t/<slug>/`` with its one access checkpoint
+(:mod:`.access`, :mod:`.views`) and its panels (:mod:`.panels`), a team's activity in
+the audit log (:mod:`.activity`) — and cycles and living responses (the modules that
+build on these). See ``docs/teams.md``.
 """
