@@ -40,7 +40,7 @@ PUBLIC_ENDPOINTS = frozenset({
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
 #: one's own email alerts, test_outbox.py::test_alerts_each_when_and_digest).
 SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account",
-                                 "teams.my_teams"})
+                                 "teams.my_teams", "admin.teams"})
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"

@@ -238,3 +238,177 @@ def test_a_coordinator_and_a_member_in_one_browser_keep_both_sessions(app):
     assert sign_in(client, "lead@example.ca").status_code == 302
     assert client.get("/admin/").status_code == 200
     assert client.get("/t/river-team/").status_code == 200
+
+
+# -- invitations, the members page, "send me a new link" --------------------------------
+def _link_in(app, email: str) -> str:
+    """The token of the newest sign-in link emailed (queued in the outbox) to ``email``."""
+    message = app.extensions["formkit"].store.list_messages(recipient=email)[0]
+    return re.search(r"/signin/([\w-]+)", message.payload["text"]).group(1)
+
+
+def _post(client, url, **data):
+    page = client.get(url)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def _use_link(app, token):
+    client = app.test_client()
+    assert _post(client, f"/signin/{token}").status_code == 302
+    return client
+
+
+def test_a_lead_invites_a_member_who_signs_in_by_the_emailed_link(app):
+    make_team(app)
+    lead = member_client(app, "lead@example.ca")
+    page = lead.get("/t/river-team/members")
+    assert "Invite someone" in page.text
+    done = _post(lead, "/t/river-team/members", action="invite", email="Ana@Example.ca",
+                 name="Ana <b>", role="member")
+    assert done.status_code == 302
+    message = app.extensions["formkit"].store.list_messages(recipient="ana@example.ca")[0]
+    assert "River Team" in message.payload["subject"] and "Ana <b>" in message.payload["text"]
+    assert "Ana &lt;b&gt;" in message.payload["html"]
+    assert message.payload["text"].count("http://127.0.0.1:5000/signin/") == 2  # en + fr
+    ana = _use_link(app, _link_in(app, "ana@example.ca"))
+    space = ana.get("/t/river-team/")
+    assert space.status_code == 200 and "Ana &lt;b&gt;" in space.text
+    assert "Lee invited Ana &lt;b&gt;." in space.text
+    # a member sees the list but may not change it
+    listing = ana.get("/t/river-team/members")
+    assert listing.status_code == 200 and "Invite someone" not in listing.text
+    refused = _post(ana, "/t/river-team/members", action="invite", email="x@example.ca",
+                    name="X")
+    assert refused.status_code == 403
+    assert len(app.extensions["formkit"].store.list_members(
+        app.extensions["formkit"].store.find_team("river-team").id)) == 2
+
+
+def test_a_lead_changes_roles_and_removes_but_a_team_keeps_a_lead(app):
+    store = app.extensions["formkit"].store
+    team = make_team(app)
+    ana = add_person(app, team, "ana@example.ca", "Ana")
+    lee = store.list_members(team.id)[0]
+    lead = member_client(app, "lead@example.ca")
+    alone = _post(lead, "/t/river-team/members", action="remove", member_id=lee.id)
+    assert alone.status_code == 409 and store.get_member(lee.id).active
+    assert _post(lead, "/t/river-team/members", action="role", member_id=ana.id,
+                 role="lead").status_code == 302
+    assert store.get_member(ana.id).is_lead
+    other = make_team(app, "Lake Team", "lake@example.ca", "Lia")
+    lia = store.list_members(other.id)[0]
+    foreign = _post(lead, "/t/river-team/members", action="remove", member_id=lia.id)
+    assert foreign.status_code == 404 and store.get_member(lia.id).active
+    assert _post(lead, "/t/river-team/members", action="remove",
+                 member_id=ana.id).status_code == 302
+    assert not store.get_member(ana.id).active
+    bad = _post(lead, "/t/river-team/members", action="invite", email="nope", name="N")
+    assert bad.status_code == 422 and "valid email" in bad.text and 'value="nope"' in bad.text
+    twice = _post(lead, "/t/river-team/members", action="invite", email="lead@example.ca",
+                  name="Lee")
+    assert twice.status_code == 422 and "already a member" in twice.text
+    page = lead.get("/t/river-team/").text
+    assert "Lee made Ana a lead." in page and "Lee removed Ana from the team." in page
+
+
+def test_send_me_a_new_link_says_the_same_to_everyone_and_is_limited(app):
+    store = app.extensions["formkit"].store
+    make_team(app)
+    client = app.test_client()
+    member = _post(client, "/signin", email="lead@example.ca")
+    stranger = _post(client, "/signin", email="stranger@example.ca")
+    assert member.status_code == stranger.status_code == 200
+    assert member.text.replace("lead@", "X@") == stranger.text.replace("stranger@", "X@")
+    assert len(store.list_messages(recipient="lead@example.ca")) == 1
+    assert store.list_messages(recipient="stranger@example.ca") == []
+    assert _use_link(app, _link_in(app, "lead@example.ca")).get(
+        "/t/river-team/").status_code == 200
+    # per email: no more links after the limit, and the answer does not change
+    per_email = app.config["SIGNIN_LINKS_PER_EMAIL"][0]
+    for _attempt in range(per_email + 2):
+        again = _post(client, "/signin", email="lead@example.ca")
+        assert again.status_code == 200
+    assert len(store.list_messages(recipient="lead@example.ca")) == per_email
+    # per address: then a clear refusal
+    app.config["SIGNIN_LINKS_PER_ADDRESS"] = (per_email + 4, 3600)
+    assert _post(client, "/signin", email="other@example.ca").status_code == 429
+    assert _post(client, "/signin", email="nope").status_code in (422, 429)
+
+
+def test_a_bad_address_is_a_clear_error(app):
+    client = app.test_client()
+    answer = _post(client, "/signin", email="not an address")
+    assert answer.status_code == 422 and "Enter a valid email address." in answer.text
+
+
+# -- the command line and the coordinators' pages ---------------------------------------
+def cli(app, *args):
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from formkit.cli import main
+
+    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
+
+
+def test_the_command_line_creates_lists_and_changes_teams(app):
+    store = app.extensions["formkit"].store
+    app.config["BASE_URL"] = "https://forms.example.ca/"
+    made = cli(app, "team", "create", "Baie-Comeau Équipe", "--lead", "Lea@Example.ca",
+               "--community", "Baie", "--region", "Côte-Nord", "--link")
+    assert made.exit_code == 0, made.output
+    last = made.output.strip().splitlines()[-1]
+    assert last.startswith("https://forms.example.ca/signin/")
+    team = store.find_team("baie-comeau-equipe")
+    assert team.community == "Baie" and store.list_members(team.id)[0].email == "lea@example.ca"
+    lea = _use_link(app, last.rsplit("/", 1)[1])
+    assert lea.get("/t/baie-comeau-equipe/").status_code == 200
+    added = cli(app, "team", "add-member", team.slug, "ana@example.ca", "--name", "Ana",
+                "--language", "fr")
+    assert added.exit_code == 0, added.output
+    message = store.list_messages(recipient="ana@example.ca")[0]
+    assert "Vous êtes invité" in message.payload["subject"]
+    assert cli(app, "team", "add-member", team.slug, "ana@example.ca").exit_code == 1
+    assert cli(app, "team", "add-member", "nope", "x@example.ca").exit_code == 1
+    listing = cli(app, "team", "list")
+    assert "baie-comeau-equipe\tBaie-Comeau Équipe\tBaie\tCôte-Nord\t2 member(s)" in \
+        listing.output
+    again = cli(app, "team", "create", "Baie-Comeau Équipe", "--lead", "b@example.ca")
+    assert again.exit_code == 0 and store.find_team("baie-comeau-equipe-2") is not None
+    assert cli(app, "team", "create", "X", "--lead", "not-an-email").exit_code == 1
+    removed = cli(app, "team", "remove-member", team.slug, "LEA@example.ca")
+    assert removed.exit_code == 0, removed.output
+    assert lea.get("/t/baie-comeau-equipe/").status_code == 302  # sessions ended
+    assert cli(app, "team", "remove-member", team.slug, "lea@example.ca").exit_code == 1
+
+
+def test_coordinators_create_teams_and_see_the_ones_they_may(app):
+    store = app.extensions["formkit"].store
+    add_user(app, "admin@example.ca", "admin")
+    add_user(app, "some@example.ca", "coordinator", forms=["wellbeing"])
+    admin = app.test_client()
+    sign_in(admin, "admin@example.ca")
+    bad = _post(admin, "/admin/teams/new", name="", lead_email="x")
+    assert bad.status_code == 422 and "Give the team a name." in bad.text
+    done = _post(admin, "/admin/teams/new", name="River Team", community="Riverside",
+                 region="North", lead_name="Lee", lead_email="lead@example.ca",
+                 language="fr")
+    assert done.status_code == 302
+    team = store.find_team("river-team")
+    assert [m.name for m in store.list_members(team.id)] == ["Lee"]
+    assert "Vous êtes invité" in store.list_messages(
+        recipient="lead@example.ca")[0].payload["subject"]
+    listing = admin.get("/admin/teams")
+    assert "River Team" in listing.text and "lead@example.ca" in listing.text
+    some = app.test_client()
+    sign_in(some, "some@example.ca")
+    assert "River Team" not in some.get("/admin/teams").text
+    assert _post(admin, "/admin/teams/new", name="x").status_code == 422
+    refused = some.post("/admin/teams/new", data={
+        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                some.get("/admin/teams").text).group(1),
+        "name": "Mole", "lead_email": "mole@example.ca"})
+    assert refused.status_code == 403 and store.find_team("mole") is None
+    entries = [e["action"] for e in store.iter_audit()]
+    assert "team_create" in entries and "member_invite" in entries

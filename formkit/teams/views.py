@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from formkit.auth import client_address
 from formkit.i18n import current_locale
 from formkit.state import current_store
-from formkit.teams import access, activity, links, panels
+from formkit.storage import LEAD, MEMBER, MEMBER_ROLES, StoreError
+from formkit.teams import access, activity, links, panels, roster
 from formkit.teams.identity import (
     current_person,
     end_member_session,
@@ -123,3 +124,73 @@ def signout():
     end_member_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("signin.request_link"))
+
+
+# -- the members page ------------------------------------------------------------------
+def _members_page(status: int = 200, **context):
+    team = g.team
+    return render_template("teams/members.html", team=team, viewer=viewer(team),
+                           members=current_store().list_members(team.id),
+                           form=context.pop("form", {}), error=context.pop("error", None),
+                           **context), status
+
+
+@bp.route("/<slug>/members", methods=["GET", "POST"])
+def members(slug: str):
+    """Everyone who may open the team sees its members; its leads (and administrators)
+    invite, remove and change them."""
+    if request.method == "GET":
+        return _members_page()
+    if not viewer(g.team).may_manage:
+        return render_error(403, _("Only the team’s leads can invite or remove members."))
+    action = request.form.get("action")
+    if action == "invite":
+        return _invite()
+    member = current_store().get_member(request.form.get("member_id") or "")
+    if member is None or member.team_id != g.team.id or not member.active:
+        return _members_page(404, error=_("This person is not a member of the team any "
+                                          "more. Nothing was changed."))
+    if action == "remove":
+        return _change(member, None)
+    if action == "role" and request.form.get("role") in MEMBER_ROLES:
+        return _change(member, request.form["role"])
+    return render_error(400)
+
+
+def _invite():
+    team = g.team
+    form = {"email": (request.form.get("email") or "").strip()[:254],
+            "name": (request.form.get("name") or "").strip()[:roster.MAX_NAME],
+            "role": request.form.get("role") if request.form.get("role") in MEMBER_ROLES
+            else MEMBER}
+    try:
+        email = validate_email(form["email"], check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return _members_page(422, form=form, error=_("Enter a valid email address."))
+    if not form["name"]:
+        return _members_page(422, form=form, error=_("Enter the person’s name."))
+    try:
+        member = roster.add_member(team, email, form["name"], form["role"])
+    except StoreError:
+        return _members_page(422, form=form, error=_("%(email)s is already a member of the "
+                                                     "team.", email=email))
+    roster.invite(team, member, current_locale())
+    flash(_("%(name)s is invited: a sign-in link is on its way to %(email)s.",
+            name=member.name, email=member.email), "success")
+    return redirect(url_for("teams.members", slug=team.slug))
+
+
+def _change(member, role: str | None):
+    """Remove ``member`` (``role`` None) or give them ``role``; a team keeps a lead."""
+    team = g.team
+    leads = [m for m in current_store().list_members(team.id) if m.is_lead]
+    if member.is_lead and role != LEAD and len(leads) == 1:
+        return _members_page(409, error=_("A team needs a lead: make someone else a lead "
+                                          "first. Nothing was changed."))
+    if role is None:
+        roster.remove_member(team, member)
+        flash(_("%(name)s was removed from the team.", name=member.name), "success")
+    elif role != member.role:
+        roster.change_role(team, member, role)
+        flash(_("%(name)s’s role was changed.", name=member.name), "success")
+    return redirect(url_for("teams.members", slug=team.slug))
