@@ -125,7 +125,7 @@ def test_two_members_edit_one_response_and_a_stale_save_keeps_what_it_typed(app)
         assert "Team name: River → River team of Ana" in history
         assert "Team name: — → River" in history
     french = text_of(ana.get(f"{base}/?lang=fr"))
-    assert "Nom de l’équipe\u00a0: River → River team of Ana" in french
+    assert "Nom de l’équipe : River → River team of Ana" in french  # text_of folds spaces
 
 
 def test_every_save_is_a_revision_with_its_result_and_submitting_checks_required(app):
@@ -238,7 +238,7 @@ def test_coordinators_see_the_team_response_with_its_history(app):
     add_user(app, "admin@example.ca")
     admin = app.test_client()
     sign_in(admin)
-    listing = admin.get("/admin/forms/workplan/responses?status=draft")
-    assert slot.response_id in listing.text or listing.status_code == 200
+    listing = admin.get("/admin/forms/workplan/?status=draft")
+    assert slot.response_id in listing.text  # in the workspace like any response
     page = text_of(admin.get(f"/admin/responses/{slot.response_id}"))
     assert "History" in page and "Lee" in page and "Team name: — → River" in page

@@ -38,7 +38,7 @@ class PostgresCycles:
     """The :class:`formkit.storage.cycles_contract.CycleStore` methods for PostgreSQL."""
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Callable[..., Any]]:
+    def _cycles_transaction(self) -> Iterator[Callable[..., Any]]:
         """``run(sql, params)`` for statements that commit together, or not at all."""
         from formkit.storage.postgres_store import without_nul  # it imports this module
 
@@ -51,7 +51,7 @@ class PostgresCycles:
 
     # -- cycles --------------------------------------------------------------------------
     def start_cycle(self, team_id: str, label: str, started_by: str | None) -> Cycle:
-        with self._transaction() as run:
+        with self._cycles_transaction() as run:
             # One start at a time per team: the number is the next one for sure.
             run("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"cycle:{team_id}",))
             number = run("SELECT coalesce(max(number), 0) + 1 AS n FROM cycles "
@@ -99,7 +99,7 @@ class PostgresCycles:
     def save_revision(self, revision: Revision, expected: int, answers: dict[str, Any],
                       submit: bool = False) -> TeamResponse | None:
         now = revision.at or utcnow()
-        with self._transaction() as run:
+        with self._cycles_transaction() as run:
             current = run("SELECT revision, status FROM team_responses WHERE response_id = %s "
                           "FOR UPDATE", (revision.response_id,)).fetchone()
             if current is None or current["revision"] != expected:

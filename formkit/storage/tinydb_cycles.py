@@ -38,44 +38,44 @@ def _file(folder: Path, record_id: str) -> Path:
 class TinyDBCycles:
     """The :class:`formkit.storage.cycles_contract.CycleStore` methods for TinyDB."""
 
-    def _cycle_index(self):
+    def _cycles_index(self):
         from formkit.storage.tinydb_store import _ShardedIndex
 
         return _ShardedIndex(self._files, self.root / "index" / "cycles")
 
-    def _slot_index(self):
+    def _cycles_slot_index(self):
         from formkit.storage.tinydb_store import _ShardedIndex
 
         return _ShardedIndex(self._files, self.root / "index" / "team_responses")
 
-    def _table(self, folder: str, record_id: str) -> tuple[Path, dict]:
+    def _cycles_table(self, folder: str, record_id: str) -> tuple[Path, dict]:
         path = _file(self.root / folder, record_id)
         return path, self._files.table(path)
 
-    def _write(self, path: Path, table: dict) -> None:
+    def _cycles_write(self, path: Path, table: dict) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._rewrite(path, lambda _old: table)
 
     # -- cycles --------------------------------------------------------------------------
     def start_cycle(self, team_id: str, label: str, started_by: str | None) -> Cycle:
         with self._lock:
-            path, table = self._table("cycles", team_id)
+            path, table = self._cycles_table("cycles", team_id)
             number = 1 + max((r["number"] for r in table.values()), default=0)
             cycle = Cycle(id=new_token(), team_id=team_id, number=number, label=label,
                           started_by=started_by)
-            self._write(path, {**table, cycle.id: cycle.to_dict()})
-            self._cycle_index().set(cycle.id, team_id)
+            self._cycles_write(path, {**table, cycle.id: cycle.to_dict()})
+            self._cycles_index().set(cycle.id, team_id)
         return cycle
 
     def get_cycle(self, cycle_id: str) -> Cycle | None:
-        team_id = self._cycle_index().get(cycle_id) if _FILE_ID.match(cycle_id or "") else None
+        team_id = self._cycles_index().get(cycle_id) if _FILE_ID.match(cycle_id or "") else None
         if not team_id:
             return None
-        record = self._table("cycles", team_id)[1].get(cycle_id)
+        record = self._cycles_table("cycles", team_id)[1].get(cycle_id)
         return Cycle.from_dict(record) if record else None
 
     def list_cycles(self, team_id: str) -> list[Cycle]:
-        table = self._table("cycles", team_id)[1]
+        table = self._cycles_table("cycles", team_id)[1]
         return sorted((Cycle.from_dict(r) for r in table.values()), key=lambda c: c.number)
 
     # -- living responses ----------------------------------------------------------------
@@ -86,7 +86,7 @@ class TinyDBCycles:
         with self._lock:
             response = self.create_draft(slot.form_id, form_version, locale, key,
                                          answers=answers)
-            path, table = self._table("team_responses", slot.cycle_id)
+            path, table = self._cycles_table("team_responses", slot.cycle_id)
             stored = table.get(response.id)
             if stored is None:
                 # A response removed meanwhile (its slot with it) leaves no stale slot.
@@ -94,21 +94,21 @@ class TinyDBCycles:
                          if (v["form_id"], v["member_id"]) != (slot.form_id, slot.member_id)}
                 stored = TeamResponse.from_dict(
                     {**slot.to_dict(), "response_id": response.id}).to_dict()
-                self._write(path, {**table, response.id: stored})
-                self._slot_index().set(response.id, slot.cycle_id)
+                self._cycles_write(path, {**table, response.id: stored})
+                self._cycles_slot_index().set(response.id, slot.cycle_id)
         return TeamResponse.from_dict(stored), response
 
     def get_team_response(self, response_id: str) -> TeamResponse | None:
         if not _FILE_ID.match(response_id or ""):
             return None
-        cycle_id = self._slot_index().get(response_id)
+        cycle_id = self._cycles_slot_index().get(response_id)
         if not cycle_id:
             return None
-        record = self._table("team_responses", cycle_id)[1].get(response_id)
+        record = self._cycles_table("team_responses", cycle_id)[1].get(response_id)
         return TeamResponse.from_dict(record) if record else None
 
     def list_team_responses(self, cycle_id: str) -> list[TeamResponse]:
-        table = self._table("team_responses", cycle_id)[1]
+        table = self._cycles_table("team_responses", cycle_id)[1]
         return [TeamResponse.from_dict(r) for r in table.values()]
 
     def save_revision(self, revision: Revision, expected: int, answers: dict[str, Any],
@@ -136,16 +136,16 @@ class TinyDBCycles:
             if newly_submitted:
                 slot.status, slot.submitted = SUBMITTED, now
             revision.submitted = newly_submitted
-            path, table = self._table("team_responses", slot.cycle_id)
-            self._write(path, {**table, response_id: slot.to_dict()})
-            log_path, log = self._table("revisions", response_id)
-            self._write(log_path, {**log, f"{revision.number:09d}": revision.to_dict()})
+            path, table = self._cycles_table("team_responses", slot.cycle_id)
+            self._cycles_write(path, {**table, response_id: slot.to_dict()})
+            log_path, log = self._cycles_table("revisions", response_id)
+            self._cycles_write(log_path, {**log, f"{revision.number:09d}": revision.to_dict()})
         return slot
 
     def list_revisions(self, response_id: str) -> list[Revision]:
         if not _FILE_ID.match(response_id or ""):
             return []
-        log = self._table("revisions", response_id)[1]
+        log = self._cycles_table("revisions", response_id)[1]
         return [Revision.from_dict(log[k]) for k in sorted(log)]
 
     def import_cycles(self, cycles: Iterable[Cycle], slots: Iterable[TeamResponse],
@@ -175,7 +175,7 @@ class TinyDBCycles:
             count += 1
         with self._lock:
             for path, table in files.items():
-                self._write(path, table)
-            self._cycle_index().set_many(cycle_index)
-            self._slot_index().set_many(slot_index)
+                self._cycles_write(path, table)
+            self._cycles_index().set_many(cycle_index)
+            self._cycles_slot_index().set_many(slot_index)
         return count

@@ -70,6 +70,10 @@ def _who(entry: dict[str, Any]) -> str:
     return entry.get("by") or entry.get("user") or _("The system")
 
 
+#: who acted in an entry, for the modules that register descriptions with :func:`describes`.
+who = _who
+
+
 def _detail(entry: dict[str, Any], key: str) -> str:
     return str((entry.get("detail") or {}).get(key) or "")
 

@@ -127,3 +127,19 @@ def team_remove_member(slug: str, email: str) -> None:
         raise click.ClickException(f"{email} is not a member of {team.slug}")
     roster.remove_member(team, member)
     click.echo(f"removed {member.email} from {team.slug}")
+
+
+@team_group.command("new-cycle")
+@click.argument("slug")
+@click.argument("label")
+@with_appcontext
+def team_new_cycle(slug: str, label: str) -> None:
+    """Start a new cycle of a team (e.g. 2026–2027); it becomes the current one."""
+    from formkit.teams import cycles
+
+    label = " ".join(label.split())[:cycles.LABEL_LENGTH]
+    if not label:
+        raise click.ClickException("give the cycle a name, like 2026–2027")
+    team = _team(slug)
+    cycle = cycles.start(team, label, None)
+    click.echo(f"started cycle {cycle.number} ({cycle.label}) of team {team.slug}")

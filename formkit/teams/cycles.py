@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from formkit.i18n import current_locale
@@ -25,6 +26,22 @@ def start(team, label: str, by: str | None) -> Cycle:
     current_store().update_team(team.id, current_cycle=cycle.id)
     activity.record(team, "cycle_start", target=cycle.id, label=label, number=cycle.number)
     return cycle
+
+
+@activity.describes("cycle_start")
+def _cycle_start(entry) -> str:
+    return _("%(who)s started the cycle %(label)s.", who=activity.who(entry),
+             label=(entry.get("detail") or {}).get("label", ""))
+
+
+@activity.describes("revision")
+def _revision(entry) -> str:
+    detail = entry.get("detail") or {}
+    form = current_registry().get_form(str(detail.get("form")))
+    title = form.title.get(current_locale()) if form else str(detail.get("form"))
+    if detail.get("submitted"):
+        return _("%(who)s submitted %(form)s.", who=activity.who(entry), form=title)
+    return _("%(who)s saved %(form)s.", who=activity.who(entry), form=title)
 
 
 def current(team) -> Cycle | None:

@@ -38,8 +38,17 @@ def no_store(response):
 
 
 def current_cycle(team):
-    """The team's current cycle (``None`` until cycles exist)."""
-    return None
+    """The team's current cycle (``None`` before its first)."""
+    from formkit.teams import cycles
+
+    return cycles.current(team)
+
+
+# Cycles and living responses (/t/<slug>/c/…, /t/<slug>/cycles/new): nested, so this
+# blueprint's checkpoint runs first for them too.
+from formkit.teams.cycle_views import bp as _cycles_bp  # noqa: E402
+
+bp.register_blueprint(_cycles_bp)
 
 
 @bp.get("/")
