@@ -13,6 +13,7 @@ from conftest import (
     ROOT,
     add_user,
     csrf,
+    form_of,
     make_app,
     member_client,
     sign_in,
@@ -68,10 +69,13 @@ def app(tmp_path, store_url):
                                           url="https://93.184.215.14/hook", secret="s"))
         create_token(store_of(app), "sheet")  # for the token page's routes
     with app.test_request_context("/"):
-        from formkit.teams import roster
+        from formkit.teams import cycles, roster
 
-        roster.create_team("River Team", LEAD, "Lee")
+        river, _lead = roster.create_team("River Team", LEAD, "Lee")
         roster.create_team("Lake Team", "lake@example.ca", "Lia")
+        # a cycle whose target form has a response, for the cycle routes (number 1)
+        cycle = cycles.start(river, "2026–2027", LEAD)
+        cycles.open_response(river, cycle, form_of(app, TARGET), None)
     return app
 
 
@@ -99,7 +103,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
-              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM}
+              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():

@@ -141,3 +141,29 @@ def test_import_cycles_keeps_everything_as_it_was(db, tmp_path):
         assert db.start_cycle("team_a", "2027", None).number == 2
     finally:
         source.close()
+
+
+def test_copies_and_backups_carry_cycles_and_revisions(db, tmp_path):
+    from formkit.storage import Team, transfer
+
+    source = open_store(str(tmp_path / "source"))
+    try:
+        source.add_team(Team(id="team_a", slug="river", name="River"))
+        cycle = source.start_cycle("team_a", "2026", None)
+        _slot, response = source.open_team_response(
+            TeamResponse(response_id="", team_id="team_a", cycle_id=cycle.id,
+                         form_id="plan"), "1", "en")
+        source.save_revision(_revision(response.id), 0, {"a": 1})
+        transfer.copy(source, db)
+        assert db.list_cycles("team_a") == [cycle]
+        assert db.get_team_response(response.id).revision == 1
+        assert [r.author_name for r in db.list_revisions(response.id)] == ["Marie"]
+        transfer.backup(db, tmp_path / "backup.jsonl.gz")
+        restored = open_store(str(tmp_path / "restored"))
+        try:
+            transfer.restore(restored, tmp_path / "backup.jsonl.gz")
+            assert restored.list_revisions(response.id) == db.list_revisions(response.id)
+        finally:
+            restored.close()
+    finally:
+        source.close()
