@@ -103,7 +103,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
-              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1}
+              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -125,7 +125,10 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
                                "action": "forms", "people": "Mole, mole@example.ca",
                                "reminders": "7", "language": "en", "form": TARGET,
                                "url": "https://93.184.215.14/mole",
-                               "events": ["submitted", "reviewed"]}]
+                               "events": ["submitted", "reviewed"],
+                               # a new cycle; a save of the cycle's response (revision 0)
+                               "label": "Mole cycle", "_action": "save", "_revision": "0",
+                               "q_team_name": "Mole team"}]
                     if rule.endpoint == "admin.accounts.user_action":
                         bodies += [{"action": action} for action in ("disable", "reset")]
                         bodies += [{"action": "forms", "all_forms": "yes", "forms": [TARGET]}]

@@ -175,9 +175,11 @@ def test_the_checkpoint_lets_in_members_admins_and_coordinators_of_its_forms(app
     assert signed_out.status_code == 302 and "/signin" in signed_out.headers["Location"]
     add_user(app, "admin@example.ca", "admin")
     add_user(app, "all@example.ca", "coordinator", all_forms=True)
+    # the site's cycle configuration says which forms a team uses (site.yaml)
     add_user(app, "some@example.ca", "coordinator", forms=["wellbeing"])
+    add_user(app, "other@example.ca", "coordinator", forms=["membership"])
     for email, status in (("admin@example.ca", 200), ("all@example.ca", 200),
-                          ("some@example.ca", 404)):
+                          ("some@example.ca", 200), ("other@example.ca", 404)):
         client = app.test_client()
         assert sign_in(client, email).status_code == 302
         assert client.get("/t/river-team/").status_code == status, email
