@@ -231,6 +231,18 @@ def test_removing_a_member_ends_their_sessions_and_keeps_their_name(app):
     lead = member_client(app, "lead@example.ca")
     page = lead.get("/t/river-team/").text
     assert "removed Ana from the team" in page and "Ana signed in." in page
+    # in two teams, removed from one: every session of the person ends
+    lake = make_team(app, "Lake Team", "lake@example.ca", "Lia")
+    lee = add_person(app, lake, "lead@example.ca", "Lee")
+    assert lead.get("/t/lake-team/").status_code == 200
+    with app.test_request_context("/"):
+        roster.remove_member(lake, lee)
+    assert lead.get("/t/river-team/").status_code == 302
+    # a membership ended behind the application's back: the session opens nothing
+    lia = member_client(app, "lake@example.ca")
+    app.extensions["formkit"].store.update_member(
+        app.extensions["formkit"].store.list_members(lake.id)[0].id, removed="2026-01-01")
+    assert lia.get("/t/lake-team/").status_code == 302
 
 
 def test_a_coordinator_and_a_member_in_one_browser_keep_both_sessions(app):
@@ -240,6 +252,18 @@ def test_a_coordinator_and_a_member_in_one_browser_keep_both_sessions(app):
     assert sign_in(client, "lead@example.ca").status_code == 302
     assert client.get("/admin/").status_code == 200
     assert client.get("/t/river-team/").status_code == 200
+    # the other way round: signed in as a coordinator, then by link
+    from formkit.teams import links
+
+    other = app.test_client()
+    assert sign_in(other, "lead@example.ca").status_code == 302
+    with app.test_request_context("/"):
+        token = links.issue("lead@example.ca")
+    page = other.get(f"/signin/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert other.post(f"/signin/{token}", data={"csrf_token": csrf}).status_code == 302
+    assert other.get("/admin/").status_code == 200
+    assert other.get("/t/river-team/").status_code == 200
 
 
 # -- invitations, the members page, "send me a new link" --------------------------------
