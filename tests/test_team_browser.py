@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
-from formkit import create_app
+from formkit.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
