@@ -202,6 +202,10 @@ def test_member_scope_is_private_and_the_team_sees_an_aggregate_from_the_minimum
     slots = [s for s in store.list_team_responses(store.list_cycles(team.id)[0].id)
              if s.form_id == "competency"]
     assert len({s.response_id for s in slots}) == 2 and all(s.member_id for s in slots)
+    # who answered stays out of the team's activity (the coordinators' log has it)
+    assert not [e for e in store.list_team_audit(team.id, 100)
+                if (e.get("detail") or {}).get("form") == "competency"]
+    assert [e for e in store.iter_audit() if e["action"] == "member_revision"]
 
 
 def test_who_may_see_and_edit(app):

@@ -192,22 +192,21 @@ def edit(slug: str, number: int, form_id: str, page: int):
                             revision=expected)
     outcome = read_page(form, section, locale, request.form, stored.answers, action=action,
                         validate=True)
-    if expected != slot.revision:
-        return _conflict(form, cycle, page, slot, stored, outcome, expected)
     if not outcome.ok:
         return _render_edit(form, cycle, page, slot, stored, wtform=outcome.wtform,
                             errors=outcome.errors, status=422, revision=expected)
     answers = dict(stored.answers)
     apply_values(section, answers, outcome)
     answers = final_answers(form, answers)
+    if not living.changed_fields(stored.answers, answers):  # no revision for nothing
+        flash(_("No answer changed: nothing to save."), "success")
+        return redirect(response_url(cycle.number, form.id))
     saved, revision = living.save(form, slot, expected, stored.answers, answers, *_author(),
                                   locale)
     if saved is None:  # someone saved between our read and our write
         slot, stored = cycles.open_response(g.team, cycle, form, cycles.owner(form, g.member))
         return _conflict(form, cycle, page, slot, stored, outcome, expected)
-    if revision.changes or revision.submitted:
-        activity.record(g.team, "revision", target=slot.response_id, form=form.id,
-                        number=revision.number, submitted=revision.submitted)
+    _record_revision(form, slot, revision)
     flash(_("Saved."), "success")
     if action == "next" and page + 1 < len(form.sections):
         return redirect(edit_url(cycle.number, form.id, page + 1))
@@ -235,10 +234,22 @@ def submit(slug: str, number: int, form_id: str):
         flash(_("Someone saved this response just now: please check it, then submit "
                 "again."), "warning")
         return redirect(response_url(cycle.number, form.id))
-    activity.record(g.team, "revision", target=slot.response_id, form=form.id,
-                    number=revision.number, submitted=True)
+    _record_revision(form, slot, revision)
     flash(_("Submitted. Your team can keep updating it."), "success")
     return redirect(response_url(cycle.number, form.id))
+
+
+def _record_revision(form, slot, revision) -> None:
+    """A revision in the audit log: the team's activity for its shared responses; a
+    member's own response only in the coordinators' log (the team would learn who
+    answered before the aggregate's minimum)."""
+    detail = {"form": form.id, "number": revision.number, "submitted": revision.submitted}
+    if slot.member_id is None:
+        activity.record(g.team, "revision", target=slot.response_id, **detail)
+    else:
+        current_store().append_audit({"user": g.member.email, "action": "member_revision",
+                                      "target": slot.response_id,
+                                      "detail": {**detail, "team": g.team.slug}})
 
 
 def _conflict(form, cycle, page, slot, stored, outcome, expected):
