@@ -246,3 +246,20 @@ def test_coordinators_see_the_team_response_with_its_history(app):
     assert slot.response_id in listing.text  # in the workspace like any response
     page = text_of(admin.get(f"/admin/responses/{slot.response_id}"))
     assert "History" in page and "Lee" in page and "Team name: — → River" in page
+
+
+def test_the_command_line_starts_a_cycle(app):
+    from formkit.cli import main
+
+    team = make_team(app)
+    runner = app.test_cli_runner()
+    result = runner.invoke(main, ["team", "new-cycle", "river-team", " 2026–2027 "])
+    assert result.exit_code == 0, result.output
+    assert "started cycle 1 (2026–2027) of team river-team" in result.output
+    store = app.extensions["formkit"].store
+    assert [c.label for c in store.list_cycles(team.id)] == ["2026–2027"]
+    assert store.find_team("river-team").current_cycle == store.list_cycles(team.id)[0].id
+    assert runner.invoke(main, ["team", "new-cycle", "nowhere", "x"]).exit_code == 1
+    assert runner.invoke(main, ["team", "new-cycle", "river-team", "  "]).exit_code == 1
+    assert len(store.list_cycles(team.id)) == 1
+    assert any(e["action"] == "cycle_start" for e in store.list_team_audit(team.id, 10))
