@@ -468,3 +468,17 @@ def test_copies_and_backups_carry_teams_members_and_their_activity(app, tmp_path
         restored.close()
     finally:
         schema.drop()
+
+
+def test_hostile_names_come_back_escaped_everywhere(app):
+    hostile = '<script>alert("x")</script>'
+    team = make_team(app, name=f"Team {hostile}", lead_name=hostile)
+    add_user(app, "admin@example.ca", "admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.ca")
+    lead = member_client(app, "lead@example.ca")
+    pages = [lead.get(f"/t/{team.slug}/"), lead.get(f"/t/{team.slug}/members"),
+             lead.get("/t/?all=1"), admin.get("/admin/teams")]
+    for page in pages:
+        assert page.status_code == 200
+        assert hostile not in page.text and "&lt;script&gt;" in page.text
