@@ -124,6 +124,9 @@ def test_two_members_edit_one_response_and_a_stale_save_keeps_what_it_typed(app)
         assert "Ana" in history and "Lee" in history
         assert "Team name: River → River team of Ana" in history
         assert "Team name: — → River" in history
+    space = text_of(ana.get("/t/river-team/"))
+    assert "In progress" in space and "updated today" in space
+    assert "Lee saved Workplan" in space and "Ana saved Workplan" in space
     french = text_of(ana.get(f"{base}/?lang=fr"))
     assert "Nom de l’équipe : River → River team of Ana" in french  # text_of folds spaces
 
@@ -198,6 +201,7 @@ def test_member_scope_is_private_and_the_team_sees_an_aggregate_from_the_minimum
     assert fill_all(app, ana, base, "competency").status_code == 302
     page = text_of(ana.get(f"{base}/"))
     assert "2 members answered." in page
+    assert "Mean rating per domain" in page  # the plugin's own summary, as coordinators'
     store = app.extensions["formkit"].store
     slots = [s for s in store.list_team_responses(store.list_cycles(team.id)[0].id)
              if s.form_id == "competency"]
