@@ -267,3 +267,27 @@ def test_the_command_line_starts_a_cycle(app):
     assert runner.invoke(main, ["team", "new-cycle", "river-team", "  "]).exit_code == 1
     assert len(store.list_cycles(team.id)) == 1
     assert any(e["action"] == "cycle_start" for e in store.list_team_audit(team.id, 10))
+
+
+def test_hostile_input_to_the_cycle_routes_is_refused_clearly(app):
+    make_team(app)
+    lead = member_client(app, "lead@example.ca")
+    start_cycle(lead)
+    base = "/t/river-team/c/1/workplan"
+    page = lead.get(f"{base}/edit/0")
+    token = hidden(page, "csrf_token")
+    hostile = ["\x00", "x" * 20_000, "<script>alert(1)</script>", "1E+999999", "-1",
+               "99999999999999999999999", "", "lang:xx", "add:actions_1", "remove:zz"]
+    for value in hostile:
+        for url, data in ((f"{base}/edit/0", {"_revision": value, "_action": "save",
+                                              "q_team_name": value, "q_priority_1": value}),
+                          (f"{base}/edit/1", {"_revision": "0", "_action": value,
+                                              "q_actions_1-0-q_progress": value}),
+                          (f"{base}/submit", {"_revision": value}),
+                          ("/t/river-team/cycles/new", {"label": value})):
+            answer = lead.post(url, data={"csrf_token": token, **data})
+            assert answer.status_code < 500, (url, data)
+            assert "<script>alert(1)</script>" not in answer.text
+    space = lead.get("/t/river-team/")
+    assert space.status_code == 200 and "<script>alert(1)</script>" not in space.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in space.text  # a cycle's label, escaped
