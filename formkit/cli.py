@@ -15,6 +15,7 @@ from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
 from formkit.translating.cli import i18n
+from formkit.teams.cli import team_group
 
 
 def _create_app():
@@ -622,6 +623,7 @@ def store_vacuum(days: int | None) -> None:
 
 for _command in (*COMMANDS, i18n):
     main.add_command(_command)
+main.add_command(team_group)
 
 
 if __name__ == "__main__":  # pragma: no cover
