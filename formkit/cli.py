@@ -14,8 +14,8 @@ from formkit.app import create_app
 from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
-from formkit.translating.cli import i18n
 from formkit.teams.cli import team_group
+from formkit.translating.cli import i18n
 
 
 def _create_app():
