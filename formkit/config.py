@@ -18,6 +18,9 @@ PACKAGED_LOCALES = Path(__file__).resolve().parent / "locales"
 LOCALES_DIR = (PACKAGED_LOCALES if PACKAGED_LOCALES.is_dir()
                else Path(__file__).resolve().parent.parent / "locales")
 
+#: the site's settings file in the forms folder; the form loader skips it (not a form).
+SITE_FILE_NAME = "site.yaml"
+
 DEFAULTS: dict[str, Any] = {
     # where things are (relative paths: the store from the instance folder,
     # forms and plugins from the current directory)
@@ -26,7 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "CHECK_STORE_SCHEMA": True,
     "FORMS_DIR": "forms",
     # teams (docs/teams.md): the site file with  cycles:  and  public_forms:  (optional;
-    # default: site.yaml beside the forms folder); CYCLE_FORMS / PUBLIC_FORMS win over it
+    # default: site.yaml in the forms folder); CYCLE_FORMS / PUBLIC_FORMS win over it
     "SITE_FILE": None,
     "CYCLE_FORMS": None,
     "PUBLIC_FORMS": None,
@@ -119,7 +122,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None, *,
         if app.config.get(key):
             app.config[key] = str(Path(app.config[key]).resolve())
     if not app.config.get("SITE_FILE") and app.config.get("FORMS_DIR"):
-        app.config["SITE_FILE"] = str(Path(app.config["FORMS_DIR"]).parent / "site.yaml")
+        app.config["SITE_FILE"] = str(Path(app.config["FORMS_DIR"]) / SITE_FILE_NAME)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

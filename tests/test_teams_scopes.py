@@ -71,3 +71,15 @@ def test_site_file_mistakes_stop_the_start_with_what_to_fix(tmp_path, site, mess
     with pytest.raises(PluginError) as error:
         make_app(tmp_path, SITE_FILE=str(path), **SEED)
     assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_the_site_file_in_the_forms_folder_is_read_as_settings_not_as_a_form(tmp_path):
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for name in ("workplan.yaml", "membership.yaml"):
+        (forms / name).write_text((ROOT / "forms" / name).read_text(encoding="utf-8"),
+                                  encoding="utf-8")
+    (forms / "site.yaml").write_text("cycles:\n  forms: [workplan]\n")
+    app = make_app(tmp_path, FORMS_DIR=str(forms), PLUGINS_DIR=str(ROOT / "plugins"))
+    assert sorted(app.extensions["formkit"].registry.forms) == ["membership", "workplan"]
+    assert app.config["CYCLE_FORMS"] == ["workplan"]
