@@ -162,6 +162,34 @@ def test_every_save_is_a_revision_with_its_result_and_submitting_checks_required
     assert {"revision", "cycle_start"} <= {e["action"] for e in entries}
 
 
+def test_a_team_submission_alerts_coordinators_and_sends_webhook_events(app):
+    """A team's submission causes what a public one does: the coordinators' alerts, the
+    form's webhook events and the plugins' saved hook (issue 16's outbox)."""
+    from formkit.webhooks import subscribe
+
+    team = make_team(app)
+    add_user(app, "coord@example.ca", role="coordinator", forms=["workplan"])
+    store = app.extensions["formkit"].store
+    coordinator = store.find_user("coord@example.ca")
+    store.update_user(coordinator.id, alerts={"workplan": {"mode": "each"}})
+    with app.test_request_context("/"):
+        subscribe("workplan", "http://127.0.0.1:9/hook", "submitted", ["127.0.0.1"])
+    lead = member_client(app, "lead@example.ca")
+    start_cycle(lead)
+    assert fill_all(app, lead, "/t/river-team/c/1/workplan", "workplan").status_code == 302
+    queued = store.list_messages(limit=50)
+    [alert] = [m for m in queued if m.kind == "email" and m.recipient == "coord@example.ca"]
+    [slot] = store.list_team_responses(store.list_cycles(team.id)[0].id)
+    assert alert.response_id == slot.response_id and alert.after_submit == slot.response_id
+    assert f"/admin/responses/{slot.response_id}" in alert.payload["text"]
+    assert [m for m in queued if m.kind == "webhook"]
+    # a second submit (already submitted) queues nothing more
+    page = lead.get("/t/river-team/c/1/workplan/")
+    lead.post("/t/river-team/c/1/workplan/submit",
+              data={"csrf_token": hidden(page, "csrf_token")})
+    assert len(store.list_messages(limit=50)) == len(queued)
+
+
 def test_a_new_cycle_starts_from_the_previous_answers_and_plugins_compare(app):
     class Compare:
         @hookimpl

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from formkit.auth import current_user
 from formkit.flow import apply_values, final_answers, missing_required, page_form, read_page
 from formkit.i18n import current_locale
+from formkit.outbox import notifications
 from formkit.schema import MEMBER
 from formkit.state import current_registry, current_store
 from formkit.teams import activity, cycles, living
@@ -228,6 +229,12 @@ def submit(slug: str, number: int, form_id: str):
     if missing is not None:
         flash(_("Some required questions on this page are not answered yet."), "error")
         return redirect(edit_url(cycle.number, form.id, missing))
+    # What a submission causes (alerts, receipts, webhook events) is queued as for a
+    # public submission: held until the submit below is written, keyed so that a retry
+    # after a stale submit queues nothing twice.
+    link = notifications.absolute_url("teams.cycles.response", slug=g.team.slug,
+                                      number=cycle.number, form_id=form.id)
+    notifications.before_submit(form, stored, link)
     saved, revision = living.save(form, slot, slot.revision, stored.answers, stored.answers,
                                   *_author(), current_locale(), submit=True)
     if saved is None:
@@ -235,6 +242,8 @@ def submit(slug: str, number: int, form_id: str):
                 "again."), "warning")
         return redirect(response_url(cycle.number, form.id))
     _record_revision(form, slot, revision)
+    current_registry().hook.formkit_response_saved(
+        form=form, response=current_store().get(slot.response_id), event="submitted")
     flash(_("Submitted. Your team can keep updating it."), "success")
     return redirect(response_url(cycle.number, form.id))
 
