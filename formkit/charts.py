@@ -72,7 +72,7 @@ def bar_chart(
     head = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
+        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="13">'
         "<title>{t}</title>"
     ).format(w=width, h=height, t=title)
     return head + Markup("").join(rows) + Markup("</svg>")
