@@ -35,8 +35,13 @@ def _advances(bold: bool) -> dict[int, float]:
     return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
 
 
-def text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
-    """How wide ``text`` is on one line, in millimetres (kerning ignored: a few percent)."""
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide ``text`` is on one line, in the unit of ``size`` (kerning ignored: a few
+    percent)."""
     advances = _advances(bold)
-    em = sum(advances.get(ord(char), UNKNOWN_EM) for char in text)
-    return em * size_pt * 25.4 / 72
+    return size * sum(advances.get(ord(char), UNKNOWN_EM) for char in text)
+
+
+def text_width_mm(text: str, size_pt: float, *, bold: bool = False) -> float:
+    """How wide ``text`` set at ``size_pt`` points is, in millimetres."""
+    return text_width(text, size_pt, bold=bold) * 25.4 / 72

@@ -148,6 +148,12 @@ def format_number(value: float | int | Any, locale: str, decimals: int | None = 
                                   decimal_quantization=True)
 
 
+def format_mean(value: float | int | Any, locale: str) -> str:
+    """A mean: at least one decimal, at most two (``2,0``, ``20,67``), so a mean reads
+    as one even when it is whole."""
+    return numbers.format_decimal(value, format="#,##0.0#", locale=babel_locale(locale))
+
+
 def format_money(value: float | int | Any, locale: str, currency: str = "CAD") -> str:
     """An amount with its currency sign where the locale puts it: ``$12,000.00`` /
     ``12 000,00 $`` (Canadian dollars show as ``$`` in Canada)."""

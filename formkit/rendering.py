@@ -8,7 +8,13 @@ from flask import Flask, render_template
 from markupsafe import Markup
 
 from formkit.clock import utcnow
-from formkit.formatting import format_day, format_timestamp, or_empty
+from formkit.formatting import (
+    format_day,
+    format_mean,
+    format_number,
+    format_timestamp,
+    or_empty,
+)
 from formkit.i18n import current_locale
 from formkit.schema import FieldSpec
 from formkit.state import state
@@ -57,6 +63,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.filters["long_date"] = lambda day: format_day(day, current_locale())
     app.jinja_env.filters["or_empty"] = or_empty
+    # Numbers as Canadians write them (Flask-Babel's filter would use plain "fr"/"en"),
+    # and means always to one decimal ("2,0").
+    app.jinja_env.filters["decimalformat"] = lambda value: format_number(value, current_locale())
+    app.jinja_env.filters["mean"] = lambda value: format_mean(value, current_locale())
     app.jinja_env.globals["now_local"] = now_local
     # Compact HTML for slow connections: block tags leave no blank lines behind.
     app.jinja_env.trim_blocks = True

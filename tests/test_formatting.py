@@ -36,6 +36,7 @@ def test_numbers_money_and_percents_as_canadians_write_them():
     assert fmt.format_number(2, "fr", decimals=1) == "2,0"
     assert fmt.format_number(2, "en", decimals=1) == "2.0"
     assert fmt.format_number(1234.5, "fr") == f"1{NBSP}234,5"
+    assert (fmt.format_mean(2, "fr"), fmt.format_mean(20.666, "en")) == ("2,0", "20.67")
     assert fmt.format_number(1234.5, "en") == "1,234.5"
     assert fmt.format_money(12000, "fr") == f"12{NBSP}000,00{NBSP}$"
     assert fmt.format_money(12000, "en") == "$12,000.00"

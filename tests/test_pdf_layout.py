@@ -233,3 +233,117 @@ def test_the_fetcher_serves_the_shipped_fonts_and_nothing_else():
                 "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+# -- charts and summaries ------------------------------------------------------------------
+def test_chart_values_are_whole_and_text_is_at_least_12px():
+    from formkit.charts import bar_chart
+    from formkit.fonts import text_width
+    from formkit.formatting import format_money
+
+    for locale in ("en", "fr"):
+        svg = str(bar_chart([("Fondation Trillium", 123456.78), ("Dons", 12000)],
+                            maximum=123456.78, title="t",
+                            value_label=lambda v, locale=locale: format_money(v, locale)))
+        width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) >= 12
+        for x, value in re.findall(r'<text x="([\d.]+)"[^>]*font-weight="bold">([^<]+)<', svg):
+            assert value == format_money(123456.78 if "456" in value else 12000, locale)
+            assert float(x) + text_width(value, min(sizes), bold=True) <= width, value
+
+
+def _summary(app, form_id: str, count: int, locale: str):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from submit import seed
+
+    from formkit.review import Filters
+    from formkit.views.admin.exports import summary_pdf_html
+
+    with app.test_request_context("/"):
+        form = app.extensions["formkit"].registry.forms[form_id]
+        seed(form, count, locale=locale)
+        html = summary_pdf_html(form, Filters(), locale)
+        return html, pdf.layout(html)
+
+
+def headings_at_a_page_foot(document) -> list[str]:
+    """Headings, and the line under a question's heading, that are the last text of their
+    page (what they introduce went overleaf)."""
+    orphans = []
+    for page in document.pages:
+        texts = []  # (the nearest block's tag and class, text), in document order
+
+        def walk(box, kind, texts=texts):
+            if isinstance(box, boxes.BlockBox) and box.element is not None:
+                kind = (box.element_tag, box.element.get("class") or "")
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                texts.append((kind, box.text))
+            if isinstance(box, boxes.ReplacedBox):  # a chart
+                texts.append((("svg", ""), "chart"))
+            for child in getattr(box, "children", []):
+                walk(child, kind)
+        walk(page._page_box, ("", ""))
+        body = [t for t in texts if t[0][0] not in ("", "html")]  # margin boxes excluded
+        if body and (body[-1][0][0] in ("h1", "h2", "h3") or body[-1][0] == ("p", "meta")):
+            orphans.append(body[-1][1])
+    return orphans
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_the_summary_pdf_of_a_handful_of_responses_is_compact(seed_store_app, locale):
+    html, document = _summary(seed_store_app, "evaluation", 5, locale)
+    # a chart names its bars and figures: the table repeating them is for screens only
+    blocks = re.findall(r'<div class="summary-block">(.*?)</div>', html, re.S)
+    charted = [b for b in blocks if "<svg" in b]
+    assert charted and all("screen-only" in b for b in charted if "<table" in b)
+    assert len(document.pages) <= 6  # 8 before
+    assert headings_at_a_page_foot(document) == []
+    assert text_outside_pages(document) == []
+    for page in document.pages:  # charts print at their own size, never shrunk
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.ReplacedBox):
+                assert box.width >= box.replacement.get_intrinsic_size(1, 16)[0] - 0.5
+            stack.extend(getattr(box, "children", []))
+
+
+def test_the_largest_funding_source_is_named_not_other(seed_app):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from workplan_pdf import ANSWERS
+
+    from formkit.views.admin.exports import response_pdf_html
+
+    answers = {**ANSWERS, "actions_1": [dict(row) for row in ANSWERS["actions_1"]]}
+    answers["actions_1"][1]["cost"] = 90000  # the "other" source named by the team
+    with seed_app.test_request_context("/"):
+        registry = seed_app.extensions["formkit"].registry
+        form = registry.forms["workplan"]
+        score = registry.hook.formkit_score(form=form, answers=answers, locale="fr")
+        response = Response(id="r", form_id="workplan", form_version=form.version,
+                            locale="fr", status=SUBMITTED, answers=answers, score=score)
+        html = response_pdf_html(form, response, "fr")
+    bars = re.findall(r"<g><title>([^<]+) – ([^<]+)</title>", html)
+    assert bars[0] == ("Fondation Trillium de l’Ontario", "90\u00a0000,00\u00a0$")
+    assert "Autre" not in [label for label, _value in bars]
+
+
+def test_no_heading_is_left_at_a_page_foot(seed_app):
+    """A question's heading lands at every height of the page in turn: it always moves
+    overleaf with its chart rather than stay alone at the foot."""
+    from flask import render_template
+
+    from formkit.charts import bar_chart
+
+    with seed_app.test_request_context("/"):
+        form = seed_app.extensions["formkit"].registry.forms["evaluation"]
+        style = render_template("pdf/_style.css", form=form, locale="en", generated="today",
+                                page_counter=pdf.page_counter_css())
+        chart = bar_chart([("Survey", 5), ("Interviews", 2)], maximum=5, title="Methods")
+    for filler in range(170, 236, 3):
+        html = (f"<html lang=en><head><title>t</title><style>{style}</style></head><body>"
+                f"<div style='height: {filler}mm'></div><section class='summary-section'>"
+                f"<h2>Section</h2><div class='summary-block'><h3>Methods</h3>"
+                f"<p class='meta'>5 answers</p>{chart}</div></section></body></html>")
+        assert headings_at_a_page_foot(pdf.layout(html)) == [], filler
