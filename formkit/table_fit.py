@@ -6,7 +6,8 @@ A table is printed on the portrait page when it is narrow enough, on a landscape
 from the text, measured in the PDF font (:func:`formkit.fonts.text_width_mm`): each
 column needs room for its longest piece that cannot be broken (a word of letters is
 hyphenated in the document's language, so it needs a syllable group; a number, an
-amount, a date or a code needs all of it: ``12 000,00 $``), and wants its longest cell.
+amount, a date or a code needs all of it: ``12 000,00 $``; header words are kept whole
+when the page allows), and wants its longest cell.
 Columns then get fixed widths in proportion, so the printed table never grows past the
 page (the stylesheet wraps and, in the last resort, breaks a word). No renderer is
 asked: deciding costs a few dictionary look-ups per character.
@@ -46,43 +47,52 @@ class Fit:
     widths: tuple[float, ...] = ()
 
 
-def _pieces(text: str) -> list[str]:
+def _pieces(text: str, hyphenate: bool = True) -> list[str]:
     """The parts of ``text`` that must each stay on one line."""
     pieces = []
     for word in _SPACES.split(text):
         for part in word.split("-"):  # a hyphen is a break opportunity
-            if len(part) > SYLLABLES and _LETTERS.fullmatch(part):
+            if hyphenate and len(part) > SYLLABLES and _LETTERS.fullmatch(part):
                 part = part[:SYLLABLES] + "-"
             pieces.append(part)
     return pieces
 
 
-def _needed(text: str, bold: bool) -> float:
-    return max((text_width_mm(p, SIZE_PT, bold=bold) for p in _pieces(text)), default=0.0)
+def _needed(text: str, bold: bool, hyphenate: bool = True) -> float:
+    return max((text_width_mm(p, SIZE_PT, bold=bold) for p in _pieces(text, hyphenate)),
+               default=0.0)
 
 
 def fit(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Fit:
     """The layout of a table with these header texts and cell texts (row by row)."""
-    needed, wanted = [], []
+    whole, least, wanted = [], [], []  # per column: headers unbroken, or hyphenated too
     for index, header in enumerate(headers):
         cells = [str(row[index]) for row in rows if index < len(row)]
-        least = max([_needed(header, True), *(_needed(c, False) for c in cells)])
+        content = max([0.0, *(_needed(c, False) for c in cells)])
         longest = max([text_width_mm(c[:WANTED_CHARS], SIZE_PT) for c in cells], default=0.0)
-        needed.append(least + PADDING_MM)
-        wanted.append(max(least, longest) + PADDING_MM)
-    total = sum(needed)
-    if total <= PORTRAIT_MM and len(headers) <= PORTRAIT_COLUMNS:
-        room = PORTRAIT_MM
-        layout = PORTRAIT
-    elif total <= LANDSCAPE_MM:
-        room = LANDSCAPE_MM
-        layout = LANDSCAPE
-    else:
-        return Fit(CARDS)
-    # Each column gets what it needs, and the room left in proportion to what it wants
-    # beyond that (the table spans the page: percentages of its width).
-    extra = [w - n for n, w in zip(needed, wanted, strict=True)]
-    share = min(1.0, (room - total) / sum(extra)) if sum(extra) else 0.0
-    widths = [n + e * share for n, e in zip(needed, extra, strict=True)]
+        whole.append(max(content, _needed(header, True, hyphenate=False)) + PADDING_MM)
+        least.append(max(content, _needed(header, True)) + PADDING_MM)
+        wanted.append(max(whole[-1], longest + PADDING_MM))
+    # The first page shape that holds the table (headers may be hyphenated to fit).
+    shapes = ([(PORTRAIT, PORTRAIT_MM)] if len(headers) <= PORTRAIT_COLUMNS else []) + [
+        (LANDSCAPE, LANDSCAPE_MM)]
+    for layout, room in shapes:
+        if sum(least) <= room:
+            return Fit(layout, _widths(least, [whole, wanted], room))
+    return Fit(CARDS)
+
+
+def _widths(least: list[float], tiers: list[list[float]], room: float) -> tuple[float, ...]:
+    """Each column gets what it needs, then the room left goes to each tier of wishes in
+    turn (headers whole, then the longest cells), in proportion to what each column
+    lacks; as percentages of the table's width (it spans the page)."""
+    widths = list(least)
+    for tier in tiers:
+        lacking = [max(0.0, want - have) for have, want in zip(widths, tier, strict=True)]
+        spare = room - sum(widths)
+        if spare <= 0 or not sum(lacking):
+            continue
+        share = min(1.0, spare / sum(lacking))
+        widths = [have + lack * share for have, lack in zip(widths, lacking, strict=True)]
     scale = 100.0 / sum(widths)
-    return Fit(layout, tuple(round(w * scale, 2) for w in widths))
+    return tuple(round(w * scale, 2) for w in widths)
