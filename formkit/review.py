@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from formkit.conditions import is_answered
+from formkit.formatting import format_day
+from formkit.i18n import language_name, pair
 from formkit.paging import page_number
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
@@ -158,9 +160,6 @@ class Filters:
     def described(self, form: Form, locale: str) -> list[str]:
         """The filters that narrow the list, as "Label: value" in ``locale`` (a summary
         PDF says what it covers in words, not query codes)."""
-        from formkit.formatting import format_day
-        from formkit.i18n import language_name, pair
-
         states = {DRAFT: _("Drafts"), "all": _("All")}
         parts = []
         if self.status != SUBMITTED:
