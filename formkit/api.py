@@ -13,7 +13,18 @@ from formkit.charts import bar_chart
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
-from formkit.fields.number import babel_locale, format_cad
+from formkit.fields.number import format_cad
+from formkit.formatting import (
+    EMPTY,
+    babel_locale,
+    format_day,
+    format_mean,
+    format_money,
+    format_number,
+    format_percent,
+    format_timestamp,
+    or_empty,
+)
 from formkit.i18n import current_locale
 from formkit.outbox import send_email
 from formkit.review import Column
@@ -61,6 +72,7 @@ __all__ = [
     "Catalog",
     "Column",
     "DRAFT",
+    "EMPTY",
     "SUBMITTED",
     "FieldSettings",
     "FieldSpec",
@@ -79,6 +91,13 @@ __all__ = [
     "current_store",
     "display_answer",
     "format_cad",
+    "format_day",
+    "format_mean",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_timestamp",
+    "or_empty",
     "for_form",
     "format_iso_date",
     "get_form",

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.numbers import format_decimal
 from markupsafe import Markup
 
-from formkit.api import Catalog, Column, babel_locale, bar_chart, current_locale, for_form, hookimpl
+from formkit.api import Catalog, Column, bar_chart, current_locale, for_form, format_mean, hookimpl
 
 HERE = Path(__file__).parent
 #: this plugin's own translations: locales/fr/LC_MESSAGES/competency.po
@@ -94,7 +93,7 @@ def formkit_result_html(form, response):
     rated = [d for d in score["domains"] if d["mean"] is not None]
     chart = bar_chart([(domain_names[d["key"]], d["mean"]) for d in rated],
                       maximum=score["scale_max"], title=t.gettext("Mean rating per domain, 1 to 4"),
-                      value_label=lambda v: format_decimal(v, locale=babel_locale(locale)))
+                      value_label=lambda v: format_mean(v, locale))
     return Markup(t.render_template(
         "competency/result.html", score=score, chart=chart if rated else None, rated=rated,
         domain_names=domain_names, item_names=item_names, kind_names=kind_names(),
@@ -113,7 +112,7 @@ def formkit_response_columns(form):
 
     return [
         Column("overall", t.gettext("Mean rating"), lambda r: (r.score or {}).get("overall"),
-               shown=lambda v: format_decimal(v, locale=babel_locale(locale))),
+               shown=lambda v: format_mean(v, locale)),
         Column("strongest", t.gettext("Strongest domain"), strongest, shown=names.get),
     ]
 
@@ -125,7 +124,7 @@ def formkit_summary_html(form, summary):
     names = labels(form, locale)[0]
     domains = [(names[key], mean) for key, mean in summary["domains"].items()]
     chart = bar_chart(domains, maximum=4, title=t.gettext("Mean rating per domain, 1 to 4"),
-                      value_label=lambda v: format_decimal(v, locale=babel_locale(locale))
+                      value_label=lambda v: format_mean(v, locale)
                       ) if domains else None
     return Markup(t.render_template("competency/summary.html", summary=summary, chart=chart,
                                     kind_names=kind_names()))

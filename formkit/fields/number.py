@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import decimal
-import functools
 import re
 from typing import Any
 
-from babel import Locale, numbers
+from babel import numbers
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, validators
 from wtforms.widgets import TextInput
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, check_bounds, label_text, number_option
+from formkit.formatting import babel_locale, format_money, format_number
 
-BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 #: beyond this a number is a typing accident (and floats lose cents).
 LARGEST_DIGITS = 12
 LARGEST = decimal.Decimal(10) ** LARGEST_DIGITS
 _SYMBOLS = re.compile(r"[\s$\u00a0\u202f]|CAD|CA", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=8)
-def babel_locale(locale: str) -> Locale:
-    """The Canadian variant of a language, parsed once (parsing is most of a format call)."""
-    return Locale.parse(BABEL_LOCALES.get(str(locale)[:2], "en_CA"))
 
 
 def parse_number(text: str, locale: str) -> decimal.Decimal:
@@ -186,7 +179,7 @@ class Integer(FieldType):
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""
-        text = numbers.format_decimal(value, locale=babel_locale(locale))
+        text = format_number(value, locale)
         unit = spec.options.get("unit")
         return f"{text}\u00a0{unit.get(locale)}" if unit else text
 
@@ -215,5 +208,6 @@ class Currency(Decimal):
 
 
 def format_cad(value: Any, locale: str) -> str:
-    """An amount in Canadian dollars as the locale writes it."""
-    return numbers.format_currency(value, "CAD", locale=babel_locale(locale))
+    """An amount in Canadian dollars as the locale writes it (plugins' name for
+    :func:`formkit.formatting.format_money`)."""
+    return format_money(value, locale)

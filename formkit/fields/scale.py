@@ -19,6 +19,7 @@ from formkit.fields.base import (
     parse_keyed_texts,
     select_choices,
 )
+from formkit.formatting import or_empty
 from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
@@ -177,7 +178,7 @@ class Matrix(Scale):
 
     def row_display(self, spec, value, locale) -> list[tuple[str, str]]:
         value = value or {}
-        return [(text.get(locale), Scale.display(self, spec, value.get(key), locale))
+        return [(text.get(locale), or_empty(Scale.display(self, spec, value.get(key), locale)))
                 for key, text in spec.options["rows"]]
 
     def describe_change(self, spec, old, new, locale) -> list[str]:

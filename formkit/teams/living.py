@@ -4,13 +4,11 @@ saving at once never overwrite each other silently; and the history told in word
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import format_date
-
 from formkit.conditions import is_answered
+from formkit.formatting import format_timestamp
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Revision, TeamResponse
@@ -48,7 +46,7 @@ class HistoryEntry:
     """One revision as people read it."""
 
     revision: Revision
-    #: "Marie", "12 March 2026"
+    #: "Marie", "12 Mar 2026, 2:05 p.m. EDT" (the instance's time zone)
     who: str
     when: str
     #: one line per changed answer (a table or matrix: per row).
@@ -75,9 +73,8 @@ def history(form: Form, response_id: str, locale: str) -> list[HistoryEntry]:
     """A response's revisions, newest first, in words."""
     entries = []
     for revision in reversed(current_store().list_revisions(response_id)):
-        moment = datetime.datetime.fromisoformat(revision.at)
         entries.append(HistoryEntry(
             revision=revision, who=revision.author_name,
-            when=format_date(moment, "long"),
+            when=format_timestamp(revision.at, locale),
             lines=describe(form, revision.changes, locale)))
     return entries
