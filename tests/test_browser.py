@@ -378,3 +378,43 @@ def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, fo
             problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_lead_signs_in_by_link_and_invites_a_member_without_javascript(chromium, server,
+                                                                         tmp_path):
+    """The team walk-through of the README, in a browser with JavaScript off: the link's
+    page asks for one button, the lead lands in the team space and invites a member."""
+    from formkit.teams import links, roster
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), BASE_URL=server.url)
+    with app.test_request_context("/"):
+        team, _lead = roster.create_team("Browser Team", "lee@example.ca", "Lee")
+        link = links.url(links.issue("lee@example.ca", team))
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(link)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/t/browser-team/$"))
+    assert "Lee signed in." in page.locator("main").inner_text()
+    page.get_by_role("link", name="Invite or remove members").click()
+    page.fill("#name", "Ana")
+    page.fill("#email", "ana@example.ca")
+    page.get_by_role("button", name="Invite", exact=True).click()
+    page.wait_for_url(re.compile(r"/t/browser-team/members$"))
+    assert "Ana is invited" in page.locator("main").inner_text()
+    context.close()
+    # the same pages pass axe (which needs JavaScript)
+    with app.test_request_context("/"):
+        link = links.url(links.issue("lee@example.ca", team), "fr")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(link)
+    assert serious(page) == []
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/t/browser-team/$"))
+    assert serious(page) == []
+    page.goto(f"{server.url}/t/browser-team/members")
+    assert serious(page) == []
+    context.close()
+    app.extensions["formkit"].store.close()

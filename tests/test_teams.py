@@ -155,6 +155,8 @@ def test_a_lead_signs_in_by_link_and_sees_the_team_space(app):
     assert "River Team" in space.text and "Ana" in space.text and "Lee" in space.text
     assert "Lee signed in." in space.text and "created the team" in space.text
     assert space.headers["Cache-Control"] == "no-store"
+    french = client.get("/t/river-team/?lang=fr").text
+    assert "Activité récente" in french and "Lee s’est connecté·e." in french
     # the link works once
     other = app.test_client()
     again = other.post(f"/signin/{token}", data={

@@ -8,8 +8,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import url_for
-
 from formkit import clock
 from formkit.outbox.email import send_email, with_language
 from formkit.outbox.notifications import absolute_url
@@ -52,7 +50,3 @@ def send(email: str, name: str, team: Team | None, locale: str, template: str) -
     send_email(email, template, {"name": name, "team": team, "link": link,
                                  "hours": LINK_HOURS},
                locale=locale, key=f"signin:{link_hash(token)[:32]}", link=link)
-
-
-def team_url(team: Team) -> str:
-    return url_for("teams.space", slug=team.slug)
