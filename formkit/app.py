@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
 
     pm = build_plugin_manager(app.config["PLUGINS_DIR"], app.config["BLOCKED_PLUGINS"])
     registry = Registry(pm).load(app, strict=app.config["STRICT_LOADING"])
+    from formkit.teams import site
+
+    site.init_app(app, registry)  # cycles and public forms, checked against the forms
     settings = FieldSettings(max_text_length=int(app.config["MAX_TEXT_LENGTH"]),
                              max_table_rows=int(app.config["MAX_TABLE_ROWS"]))
     store = open_store(app.config["STORE"], app.instance_path)
@@ -73,6 +76,10 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
     app.register_blueprint(respond.bp)
     app.register_blueprint(invite.bp)
     app.register_blueprint(admin.bp)
+    from formkit.teams import views as teams
+
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(teams.signin_bp)
     from formkit.rest.views import bp as api_bp
 
     csrf.exempt(api_bp)  # tokens, not cookies: nothing a cross-site form could forge

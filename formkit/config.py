@@ -25,6 +25,13 @@ DEFAULTS: dict[str, Any] = {
     # refuse to start on a PostgreSQL schema older than this version's (`formkit db upgrade`)
     "CHECK_STORE_SCHEMA": True,
     "FORMS_DIR": "forms",
+    # teams (docs/teams.md): the site file with  cycles:  and  public_forms:  (optional;
+    # default: site.yaml beside the forms folder); CYCLE_FORMS / PUBLIC_FORMS win over it
+    "SITE_FILE": None,
+    "CYCLE_FORMS": None,
+    "PUBLIC_FORMS": None,
+    # a team sees its members' aggregate of a member-scoped form from this many answers
+    "TEAM_AGGREGATE_MINIMUM": 3,
     "PLUGINS_DIR": "plugins",
     "BLOCKED_PLUGINS": [],
     # refuse to start when a form has an error (``formkit check`` lists them all)
@@ -49,6 +56,13 @@ DEFAULTS: dict[str, Any] = {
     "COORDINATOR_IDLE_MINUTES": 30,
     # a coordinator's session ends this long after sign-in, however active
     "COORDINATOR_SESSION_HOURS": 12,
+    # community members (teams): signed in by a one-time link (docs/teams.md)
+    "MEMBER_IDLE_MINUTES": 8 * 60,
+    # a member's session ends this long after sign-in, however active
+    "MEMBER_SESSION_HOURS": 7 * 24,
+    # "send me a new link": per client address and per email address, (count, seconds)
+    "SIGNIN_LINKS_PER_ADDRESS": (20, 60 * 60),
+    "SIGNIN_LINKS_PER_EMAIL": (3, 60 * 60),
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
     # epoch seconds for everything stored or compared (tests pass a ManualClock)
     "CLOCK": None,
@@ -101,9 +115,11 @@ def load_config(app: Flask, overrides: dict[str, Any] | None, *,
         app.config.from_prefixed_env("FORMKIT")
     if overrides:
         app.config.update(overrides)
-    for key in ("FORMS_DIR", "PLUGINS_DIR"):
+    for key in ("FORMS_DIR", "PLUGINS_DIR", "SITE_FILE"):
         if app.config.get(key):
             app.config[key] = str(Path(app.config[key]).resolve())
+    if not app.config.get("SITE_FILE") and app.config.get("FORMS_DIR"):
+        app.config["SITE_FILE"] = str(Path(app.config["FORMS_DIR"]).parent / "site.yaml")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

@@ -40,16 +40,24 @@ def formkit_forms(app):
 
 
 @hookspec
-def formkit_prefill(form, args, store):
+def formkit_prefill(form, args, store, team, cycle, previous):
     """Give initial answers to a new response of ``form``.
 
     Called when a respondent opens the start URL. Nothing is stored then: the answers
     travel, signed, in the first page and go into the draft its first POST creates.
+    Also called when a team first opens a form of a cycle (``docs/teams.md``): the
+    answers then go straight into the team's new response. The built-in
+    ``formkit.teams.carry_over`` carries the previous cycle's answers over.
 
     :param form: the :class:`formkit.schema.Form` being started.
     :param args: the query-string arguments of the start URL (a ``MultiDict``), e.g.
-        ``?from=REF`` to carry answers over from another response.
+        ``?from=REF`` to carry answers over from another response; empty in a team.
     :param store: the response store, to read another response.
+    :param team: the :class:`formkit.storage.Team` whose response it is, or ``None``
+        (a public response).
+    :param cycle: the :class:`formkit.storage.Cycle` it belongs to, or ``None``.
+    :param previous: the responses of the team's previous cycle by form id
+        (``{form_id: Response}``; for a member-scoped form, that member's own), or ``{}``.
     :return: a mapping ``{field_id: value}`` with stored-form values, or ``None``.
         Results of all plugins are merged in pluggy's call order: the plugin registered
         last (the plugins folder after installed packages, in file-name order) is called
@@ -179,4 +187,47 @@ def formkit_blueprints(app):
 
     :param app: the Flask application.
     :return: an iterable of :class:`flask.Blueprint` to register.
+    """
+
+
+# -- teams (formkit.teams) -------------------------------------------------------------
+@hookspec
+def formkit_team_panels(team, cycle, viewer):
+    """Contribute panels to a team's space (``/t/<slug>/``).
+
+    :param team: the :class:`formkit.storage.Team`.
+    :param cycle: the team's current cycle, or ``None`` (none started yet).
+    :param viewer: a :class:`formkit.teams.identity.Viewer`: ``person``, ``member``
+        (the team membership of whoever looks, or ``None`` for a coordinator),
+        ``user`` (a coordinator account, or ``None``), ``is_lead``, ``may_manage``.
+    :return: a list of :class:`formkit.teams.panels.Panel` (or ``(order, Markup)``
+        pairs): shown by ``order`` (the core's: members 20, activity 80). Escape
+        everything you put in the markup (render a template).
+    """
+
+
+@hookspec
+def formkit_team_forms(team):
+    """The ids of the forms ``team`` uses (a coordinator who may see one of them may
+    see the team's space).
+
+    :return: an iterable of form ids, or ``None`` to say nothing. Results of all plugins
+        are combined.
+    """
+
+
+# -- teams: cycles and living responses (docs/teams.md) --------------------------------
+@hookspec
+def formkit_compare(form, response, previous):
+    """Compare a team's response with the same form's response of the previous cycle
+    (a chart of change, "3 actions done since last year").
+
+    Called on the team's response page when the previous cycle has a response of the
+    form. Render in the current locale.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: this cycle's :class:`formkit.storage.Response` (latest revision).
+    :param previous: the previous cycle's :class:`formkit.storage.Response`.
+    :return: HTML (``markupsafe.Markup``) with its own heading, or ``None``. Every
+        plugin's comparison is shown, in plugin order.
     """

@@ -20,6 +20,9 @@ def preview_app(form_file: Path, instance: Path, **config) -> Flask:
         "FORM_FILES": [str(Path(form_file).resolve())],
         "STRICT_LOADING": False,
         "PREVIEW_OF": str(form_file),
+        # the one form, answered publicly whatever its scope; no site's team settings
+        "CYCLE_FORMS": [],
+        "PUBLIC_FORMS": "all",
         **config,
     }
     app = create_app(settings)

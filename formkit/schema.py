@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from formkit.fields.base import FieldType
 
 LANGUAGES = ("en", "fr")
+#: who a form's responses belong to (``scope:``): anonymous respondents (the default),
+#: a team (one shared, living response per cycle), or each member of a team.
+PUBLIC, TEAM, MEMBER = "public", "team", "member"
+SCOPES = (PUBLIC, TEAM, MEMBER)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -143,6 +147,8 @@ class Form:
     schedule: Schedule | None = None
     #: how long responses are kept (``retention:``; :mod:`formkit.retention`).
     retention: Retention | None = None
+    #: who the responses belong to (:data:`SCOPES`; ``docs/teams.md``).
+    scope: str = PUBLIC
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -371,10 +377,16 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
     confirmation = _confirmation_email(data, ctx, [f for s in sections for f in s.fields])
     schedule = parse_schedule(data, ctx)
     retention = parse_retention(data, ctx, [f for s in sections for f in s.fields])
+    scope = data.get("scope", PUBLIC)
+    if scope not in SCOPES:
+        ctx.error(data, f"'scope' must be one of {', '.join(SCOPES)} (got {scope!r})",
+                  key="scope",
+                  suggestion=closest(str(scope), SCOPES) or "scope: public  (anyone, "
+                  "anonymously), team (one shared response per team) or member")
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
-                  "scoring", "confirmation_email", "schedule", "retention"}
+                  "scoring", "confirmation_email", "schedule", "retention", "scope"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -389,6 +401,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         confirmation_email=confirmation,
         schedule=schedule,
         retention=retention,
+        scope=scope,
     )
 
 

@@ -18,6 +18,7 @@ from wtforms import Form, validators
 from wtforms.fields.choices import SelectChoice
 
 from formkit.conditions import is_answered, same_answer, yaml_literal
+from formkit.i18n import pair
 from formkit.suggest import FIELD_KEYS, closest
 
 if TYPE_CHECKING:
@@ -172,6 +173,14 @@ class FieldType:
         """A stored value as HTML; escaped text unless a type needs structure."""
         return escape(self.display(spec, value, locale))
 
+    def describe_change(self, spec: FieldSpec, old: Any, new: Any, locale: str) -> list[str]:
+        """How an answer changed between two revisions, as lines for people ("Status:
+        In progress → Done"). Types with parts (tables, matrices) name the part."""
+        return [pair(label_text(spec.label, locale, spec.id), change_text(
+            self.display(spec, old, locale) if self.accepts(spec, old) else _plain(old),
+            self.display(spec, new, locale) if self.accepts(spec, new) else _plain(new)),
+            locale)]
+
     # -- many responses ----------------------------------------------------------------
     def summary(self, spec: FieldSpec, values: list[Any], locale: str) -> dict[str, Any]:
         """What many answers to this field add up to, for summaries and their PDFs.
@@ -183,6 +192,20 @@ class FieldType:
             count; ``maximum``).
         """
         return {"kind": "answered", "answered": len(values)}
+
+
+#: shown for an answer that was (or became) empty in a change description.
+EMPTY = "—"
+
+
+def change_text(old: str, new: str) -> str:
+    """``old → new``, an empty side shown as a dash."""
+    return f"{old or EMPTY} → {new or EMPTY}"
+
+
+def _plain(value: Any) -> str:
+    """A value that no longer fits its type (an earlier version's answer), as text."""
+    return "" if not is_answered(value) else str(value)
 
 
 def count_summary(labels: list[tuple[str, str]], values: list[Any]) -> dict[str, Any]:

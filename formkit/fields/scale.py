@@ -13,6 +13,7 @@ from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
     SubForm,
+    change_text,
     count_summary,
     label_text,
     parse_keyed_texts,
@@ -178,6 +179,17 @@ class Matrix(Scale):
         value = value or {}
         return [(text.get(locale), Scale.display(self, spec, value.get(key), locale))
                 for key, text in spec.options["rows"]]
+
+    def describe_change(self, spec, old, new, locale) -> list[str]:
+        """One line per changed row: "Ratings — Safety: 2 → 4"."""
+        if not (self.accepts(spec, old or {}) and self.accepts(spec, new or {})):
+            return super().describe_change(spec, old, new, locale)
+        old, new = old or {}, new or {}
+        label = label_text(spec.label, locale, spec.id)
+        return [pair(f"{label} — {text.get(locale)}", change_text(
+                    Scale.display(self, spec, old.get(key), locale),
+                    Scale.display(self, spec, new.get(key), locale)), locale)
+                for key, text in spec.options["rows"] if old.get(key) != new.get(key)]
 
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):

@@ -16,8 +16,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, SubForm, label_text, number_option
-from formkit.i18n import pair
+from formkit.fields.base import FieldType, SubForm, change_text, label_text, number_option
+from formkit.i18n import N_, pair, translate
 from formkit.paging import ascii_int
 from formkit.versions import shown_html, shown_text
 
@@ -187,6 +187,28 @@ class Table(FieldType):
             )
             for row in value
         )
+
+    def describe_change(self, spec, old, new, locale) -> list[str]:
+        """One line per changed row: "Actions, row 3: Status In progress → Done, ..."."""
+        if not (self.accepts(spec, old or []) and self.accepts(spec, new or [])):
+            return super().describe_change(spec, old, new, locale)
+        old, new = old or [], new or []
+        label = label_text(spec.label, locale, spec.id)
+        lines = []
+        for index in range(max(len(old), len(new))):
+            before = old[index] if index < len(old) else {}
+            after = new[index] if index < len(new) else {}
+            cells = [
+                f"{label_text(c.label, locale, c.id)} " + change_text(
+                    shown_text(c, before.get(c.id), locale),
+                    shown_text(c, after.get(c.id), locale))
+                for c in spec.options["columns"] if before.get(c.id) != after.get(c.id)
+            ]
+            if cells:
+                row = translate(N_("%(table)s, row %(number)d"), locale) % {
+                    "table": label, "number": index + 1}
+                lines.append(pair(row, ", ".join(cells), locale))
+        return lines
 
     def display_html(self, spec, value, locale) -> Markup:
         if not is_answered(value):

@@ -54,6 +54,8 @@ from formkit.storage.base import (
     utcnow,
 )
 from formkit.storage.faults import DiskUnavailable, disk_writes, is_disk_fault
+from formkit.storage.tinydb_cycles import TinyDBCycles
+from formkit.storage.tinydb_teams import TinyDBTeams
 
 SEGMENT_SIZE = 50
 INDEX_SHARDS = 256
@@ -400,7 +402,7 @@ class _ShardedIndex:
                                                           if k not in gone}})
 
 
-class TinyDBStore(Store):
+class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
     """Responses, accounts and the audit log in TinyDB files under ``root``."""
 
     def __init__(self, root: str | Path):

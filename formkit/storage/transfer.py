@@ -1,9 +1,10 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token", "data":
-{...}}``; backups made before invitations, webhooks or API tokens existed simply have
-none; webhook delivery logs are not carried). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token" |
+"team" | "member" | "cycle" | "team_response" | "revision", "data": {...}}``; backups
+made before invitations, webhooks, API tokens or teams existed simply have none; webhook delivery
+logs are not carried). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -19,10 +20,15 @@ from typing import Any
 
 from formkit.storage.base import (
     ApiToken,
+    Cycle,
     Invitation,
+    Member,
     Response,
+    Revision,
     Store,
     StoreError,
+    Team,
+    TeamResponse,
     User,
     Webhook,
 )
@@ -70,11 +76,24 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "webhook", webhook.to_dict()
     for token in store.list_tokens():
         yield "token", token.to_dict()
+    # Teams with their members (removed ones too: their revisions keep a name), their
+    # cycles, where their living responses belong, and the revisions: read by
+    # team and cycle (the store's indexes), never by scanning every response.
+    for team in store.list_teams():
+        yield "team", team.to_dict()
+        for member in store.list_members(team.id, include_removed=True):
+            yield "member", member.to_dict()
+        for cycle in store.list_cycles(team.id):
+            yield "cycle", cycle.to_dict()
+            for slot in store.list_team_responses(cycle.id):
+                yield "team_response", slot.to_dict()
+                for revision in store.list_revisions(slot.response_id):
+                    yield "revision", revision.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
     counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0,
-              "token": 0}
+              "token": 0, "team": 0, "member": 0, "cycle": 0, "team_response": 0, "revision": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -102,6 +121,11 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     invitations: list[Invitation] = []
     webhooks: list[Webhook] = []
     tokens: list[ApiToken] = []
+    teams: list[Team] = []
+    members: list[Member] = []
+    cycles: list[Cycle] = []
+    slots: list[TeamResponse] = []
+    revisions: list[Revision] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -117,6 +141,16 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             webhooks.append(Webhook.from_dict(data))
         elif kind == "token":
             tokens.append(ApiToken.from_dict(data))
+        elif kind == "team":
+            teams.append(Team.from_dict(data))
+        elif kind == "member":
+            members.append(Member.from_dict(data))
+        elif kind == "cycle":
+            cycles.append(Cycle.from_dict(data))
+        elif kind == "team_response":
+            slots.append(TeamResponse.from_dict(data))
+        elif kind == "revision":
+            revisions.append(Revision.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
@@ -129,7 +163,16 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     for token in tokens:  # a token already there (added with --force) is kept as it is
         if store.get_token(token.id) is None:
             store.add_token(token)
-    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens))
+    for team in teams:  # a team already there (added with --force) is kept as it is
+        if store.get_team(team.id) is None:
+            store.add_team(team)
+    for member in members:
+        if store.get_member(member.id) is None:
+            store.add_member(member)
+    # after the responses: PostgreSQL's team_responses and revisions refer to them
+    store.import_cycles(cycles, slots, revisions)
+    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens)
+             + len(teams) + len(members) + len(cycles) + len(slots) + len(revisions))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:

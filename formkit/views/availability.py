@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from flask import current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
@@ -14,6 +14,7 @@ from formkit.availability import CLOSED, FULL, NOT_YET
 from formkit.schema import Form
 from formkit.state import current_store
 from formkit.storage import SUBMITTED, Response
+from formkit.teams.site import is_public
 
 #: a draft begun before closing whose grace period is over.
 ENDED = "ended"
@@ -65,7 +66,10 @@ def form_state(form: Form) -> str | None:
 def refuse_new_response(form: Form):
     """The closed page when ``form`` takes no new response now, else ``None``. A page
     that was open when the form closed may still start its response within the grace
-    period (nobody can open a new one after closing)."""
+    period (nobody can open a new one after closing). A team or member form the site
+    does not open to the public is not found here (it is answered in a team's space)."""
+    if not is_public(form):
+        abort(404)
     reason = refusal(form)
     if reason is None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, session
 
 from formkit.state import current_registry
+from formkit.teams.site import is_public
 from formkit.views.availability import form_state
 
 bp = Blueprint("public", __name__)
@@ -12,7 +13,8 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def index():
-    forms = sorted(current_registry().forms.values(), key=lambda f: f.title.en.lower())
+    forms = sorted((f for f in current_registry().forms.values() if is_public(f)),
+                   key=lambda f: f.title.en.lower())
     drafts = session.get("drafts", {})
     return render_template("index.html", forms=forms, drafts=drafts,
                            states={form.id: form_state(form) for form in forms})

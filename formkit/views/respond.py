@@ -213,7 +213,8 @@ def start(form_id: str):
     prefill: dict[str, Any] = {}
     # pluggy's call order: the plugin called first (registered last, or tryfirst) wins
     for result in current_registry().hook.formkit_prefill(
-        form=form, args=request.args, store=current_store()
+        form=form, args=request.args, store=current_store(), team=None, cycle=None,
+        previous={},
     ):
         for field_id, value in (result or {}).items():
             prefill.setdefault(field_id, value)

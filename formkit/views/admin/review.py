@@ -26,6 +26,7 @@ from formkit.review import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
+from formkit.teams import living
 from formkit.versions import retired_answers, shown_html
 from formkit.views.admin import bp, visible_forms
 from formkit.views.availability import form_state
@@ -123,6 +124,9 @@ def response_view(response_id: str):
         "admin/response.html", form=form, response=response,
         sections=answer_sections(form, response, locale), result=result, statuses=statuses,
         status=review_status(form, response), status_labels=dict(statuses),
+        # a team's living response: its revisions, told like the team sees them
+        revisions=living.history(form, response.id, locale)
+        if current_store().get_team_response(response.id) else None,
     )
 
 

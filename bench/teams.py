@@ -1,0 +1,238 @@
+"""Team space render time and revision save time at many teams, on both stores.
+
+For each store, the data is built by the functions of :data:`POPULATE`, in order (add
+one to measure with more data: it takes the app, the teams made so far and the
+arguments): by default ``--teams`` teams of ``--members`` people each, and
+``--activity`` audit entries per team (sign-ins, invitations) mixed with as many
+unrelated entries in the one audit log. Then ``/t/<team>/`` is rendered ``--renders``
+times for teams picked across the range, as one of the team's members (through a real
+sign-in link) and as an administrator; the table gives the median and 95th percentile.
+
+With ``--cycles`` (default 3), each team also has that many cycles of five living
+responses (the three team forms of ``site.yaml``, a competency self-assessment for two
+members) of ``--revisions`` revisions each (default 20), written in bulk; the team space
+then shows the current cycle's panel, and a member's save of a page of the team's
+Workplan (a revision: score, compare-and-swap, history entry) is timed ``--saves`` times.
+
+Usage: python bench/teams.py [--teams 100] [--members 8] [--activity 30] [--renders 200]
+       [--cycles 3] [--revisions 20] [--saves 50]
+       [--stores tinydb,postgresql] [--postgres postgresql://127.0.0.1:5432/test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from formkit.testing import make_app
+
+
+def add_teams_and_members(app, teams: list, args) -> None:
+    from formkit.teams import roster
+
+    with app.test_request_context("/"):
+        for number in range(args.teams):
+            team, _lead = roster.create_team(f"Team {number:03d}", f"lead{number}@example.ca",
+                                             f"Lead {number}", community=f"C{number}",
+                                             region="North")
+            for person in range(args.members - 1):
+                roster.add_member(team, f"p{person}.t{number}@example.ca",
+                                  f"Person {person}")
+            teams.append(team)
+
+
+def add_activity(app, teams: list, args) -> None:
+    from formkit.teams import activity
+
+    store = app.extensions["formkit"].store
+    with app.test_request_context("/"):
+        for round_number in range(args.activity):
+            for team in teams:
+                activity.record(team, "member_signin", target=f"lead@{team.slug}",
+                                by=("lead@example.ca", f"Lead of {team.name}"))
+                store.append_audit({"action": "signin", "user": "x@example.ca",
+                                    "detail": {"round": round_number}})
+
+
+def add_cycles(app, teams: list, args) -> None:
+    """``--cycles`` cycles per team, each with five living responses of ``--revisions``
+    revisions, written in bulk (``import_records``, ``import_cycles``)."""
+    from formkit.storage import SUBMITTED, Cycle, Response, Revision, TeamResponse
+    from formkit.storage.base import new_token
+
+    store = app.extensions["formkit"].store
+    stamp = "2026-01-01T00:00:00+00:00"
+    responses, cycles, slots, log = [], [], [], []
+    for team in teams:
+        members = store.list_members(team.id)
+        places = [("wellbeing", None), ("workplan", None), ("evaluation", None),
+                  ("competency", members[0].id), ("competency", members[-1].id)]
+        for number in range(1, args.cycles + 1):
+            cycle = Cycle(id=new_token(), team_id=team.id, number=number,
+                          label=str(2024 + number), started=stamp)
+            cycles.append(cycle)
+            for form_id, owner in places:
+                response_id = f"{form_id}-{new_token(12)}"
+                answers = {"team_name": team.name, "priority_1": "Loneliness"} \
+                    if form_id == "workplan" else {}
+                responses.append(Response(id=response_id, form_id=form_id, form_version="1",
+                                          locale="en", status=SUBMITTED, answers=answers,
+                                          created=stamp, updated=stamp, submitted=stamp,
+                                          key=f"team:{cycle.id}:{owner or '-'}"))
+                slots.append(TeamResponse(response_id=response_id, team_id=team.id,
+                                          cycle_id=cycle.id, form_id=form_id, member_id=owner,
+                                          revision=args.revisions, status=SUBMITTED,
+                                          updated=stamp, updated_by=members[0].name,
+                                          submitted=stamp))
+                log.extend(Revision(response_id=response_id, number=n, at=stamp,
+                                    author=members[0].id, author_name=members[0].name,
+                                    changes={"team_name": [f"v{n - 1}", f"v{n}"]})
+                           for n in range(1, args.revisions + 1))
+        store.update_team(team.id, current_cycle=cycles[-1].id)
+    store.import_records(responses)
+    store.import_cycles(cycles, slots, log)
+
+
+#: what builds the data, in order: add a function to measure with more.
+POPULATE: list[Callable] = [add_teams_and_members, add_activity, add_cycles]
+
+
+def _save_times(client, team, args) -> tuple[float, float]:
+    """A member saving the first page of the team's Workplan, ``--saves`` times (each
+    from the page it just opened: every save is a new revision)."""
+    url = f"/t/{team.slug}/c/{args.cycles}/workplan/edit/0"
+    spent = []
+    for n in range(args.saves):
+        page = client.get(url).text
+        data = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+                for name in ("csrf_token", "_revision")}
+        data.update({"q_team_name": f"{team.name} {n}", "q_priority_1": "Loneliness",
+                     "_action": "save"})
+        started = time.perf_counter()
+        answer = client.post(url, data=data)
+        spent.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 302, (url, answer.status_code)
+    spent.sort()
+    return statistics.median(spent), spent[int(len(spent) * 0.95) - 1]
+
+
+def _signed_in_member(app, email: str):
+    from formkit.teams import links
+
+    with app.test_request_context("/"):
+        token = links.issue(email)
+    client = app.test_client()
+    page = client.get(f"/signin/{token}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post(f"/signin/{token}", data={"csrf_token": csrf}).status_code == 302
+    return client
+
+
+def _signed_in_admin(app):
+    from formkit.auth import new_user, set_password
+    from formkit.state import current_store
+
+    with app.test_request_context("/"):
+        user = current_store().add_user(new_user("admin@example.ca", "admin"))
+        set_password(user, "a long enough secret")
+    client = app.test_client()
+    page = client.get("/admin/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    client.post("/admin/login", data={"csrf_token": csrf, "email": "admin@example.ca",
+                                      "password": "a long enough secret"})
+    return client
+
+
+def _times(client, urls: list[str]) -> tuple[float, float]:
+    spent = []
+    for url in urls:
+        started = time.perf_counter()
+        answer = client.get(url)
+        spent.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, (url, answer.status_code)
+    spent.sort()
+    return statistics.median(spent), spent[int(len(spent) * 0.95) - 1]
+
+
+def measure(kind: str, store_url: str, args) -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="fk-teams-"))
+    root = Path(__file__).resolve().parent.parent
+    app = make_app(folder, STORE=store_url or str(folder / "data"), ARGON2_PROFILE="CHEAPEST",
+                   FORMS_DIR=str(root / "forms"), PLUGINS_DIR=str(root / "plugins"))
+    teams: list = []
+    started = time.perf_counter()
+    for populate in POPULATE:
+        populate(app, teams, args)
+    built = time.perf_counter() - started
+    picked = [teams[(n * 37) % len(teams)] for n in range(args.renders)]
+    rows = []
+    member = _signed_in_member(app, f"p0.t{teams.index(picked[0])}@example.ca")
+    median, p95 = _times(member, [f"/t/{picked[0].slug}/"] * args.renders)
+    rows.append(f"| {kind} | member, own team | {len(teams)} | {median:.1f} | {p95:.1f} |")
+    if args.cycles:
+        median, p95 = _save_times(member, picked[0], args)
+        rows.append(f"| {kind} | member, revision save (Workplan page) | {len(teams)} | "
+                    f"{median:.1f} | {p95:.1f} |")
+    admin = _signed_in_admin(app)
+    median, p95 = _times(admin, [f"/t/{team.slug}/" for team in picked])
+    rows.append(f"| {kind} | administrator, any team | {len(teams)} | {median:.1f} | "
+                f"{p95:.1f} |")
+    app.extensions["formkit"].store.close()
+    print(f"{kind}: data built in {built:.1f} s", flush=True)
+    return rows
+
+
+def bench_schema(url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh, migrated schema of the benchmark's own, and how to drop it."""
+    import psycopg
+
+    from formkit.storage.postgres_store import PostgresStore
+
+    name = f"fk_bench_teams_{secrets.token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {name}")
+    schema_url = f"{url}?options=-csearch_path%3D{name}"
+    store = PostgresStore(schema_url)
+    store.upgrade()
+    store.close()
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {name} CASCADE")
+
+    return schema_url, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--members", type=int, default=8)
+    parser.add_argument("--activity", type=int, default=30)
+    parser.add_argument("--renders", type=int, default=200)
+    parser.add_argument("--cycles", type=int, default=3)
+    parser.add_argument("--revisions", type=int, default=20)
+    parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--stores", default="tinydb,postgresql")
+    parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
+    args = parser.parse_args()
+    rows = ["| store | viewer | teams | median ms | p95 ms |", "|---|---|---|---|---|"]
+    for kind in args.stores.split(","):
+        if kind == "postgresql":
+            url, drop = bench_schema(args.postgres)
+            try:
+                rows += measure(kind, url, args)
+            finally:
+                drop()
+        else:
+            rows += measure(kind, "", args)
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""A team's cycles: starting one, the forms of the current one and their state, and
+opening a form's response in a cycle (prefilled from the previous cycle through
+``formkit_prefill``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from formkit.i18n import current_locale
+from formkit.schema import MEMBER, Form
+from formkit.state import current_registry, current_store
+from formkit.storage import Cycle, Response, TeamResponse
+from formkit.teams import activity
+from formkit.teams.site import cycle_forms
+
+#: the longest cycle label kept (e.g. "2026–2027", "Spring 2027").
+LABEL_LENGTH = 60
+
+
+def start(team, label: str, by: str | None) -> Cycle:
+    """A new current cycle for ``team``, recorded in its activity."""
+    cycle = current_store().start_cycle(team.id, label, by)
+    current_store().update_team(team.id, current_cycle=cycle.id)
+    activity.record(team, "cycle_start", target=cycle.id, label=label, number=cycle.number)
+    return cycle
+
+
+@activity.describes("cycle_start")
+def _cycle_start(entry) -> str:
+    return _("%(who)s started the cycle %(label)s.", who=activity.who(entry),
+             label=(entry.get("detail") or {}).get("label", ""))
+
+
+@activity.describes("revision")
+def _revision(entry) -> str:
+    detail = entry.get("detail") or {}
+    form = current_registry().get_form(str(detail.get("form")))
+    title = form.title.get(current_locale()) if form else str(detail.get("form"))
+    if detail.get("submitted"):
+        return _("%(who)s submitted %(form)s.", who=activity.who(entry), form=title)
+    return _("%(who)s saved %(form)s.", who=activity.who(entry), form=title)
+
+
+def current(team) -> Cycle | None:
+    """The team's current cycle (the latest started), or ``None`` before the first."""
+    if team.current_cycle:
+        cycle = current_store().get_cycle(team.current_cycle)
+        if cycle is not None and cycle.team_id == team.id:
+            return cycle
+    cycles = current_store().list_cycles(team.id)
+    return cycles[-1] if cycles else None
+
+
+def find(team, number: int) -> Cycle | None:
+    return next((c for c in current_store().list_cycles(team.id) if c.number == number), None)
+
+
+def earlier(team, cycle: Cycle) -> Cycle | None:
+    """The cycle before ``cycle``, or ``None``."""
+    return find(team, cycle.number - 1) if cycle.number > 1 else None
+
+
+def owner(form: Form, member) -> str | None:
+    """Whose response of ``form`` a member works on: the team's (``None``) or their own."""
+    return member.id if form.scope == MEMBER and member is not None else None
+
+
+def responses_of(cycle: Cycle, member_id: str | None) -> dict[str, Response]:
+    """The responses of a cycle by form id: the team's, and ``member_id``'s own."""
+    store = current_store()
+    found = {}
+    for slot in store.list_team_responses(cycle.id):
+        if slot.member_id in (None, member_id):
+            response = store.get(slot.response_id)
+            if response is not None:
+                found[slot.form_id] = response
+    return found
+
+
+def open_response(team, cycle: Cycle, form: Form, member_id: str | None
+                  ) -> tuple[TeamResponse, Response]:
+    """The cycle's response of ``form`` (the team's, or ``member_id``'s own), made on
+    first use with the answers ``formkit_prefill`` gives from the previous cycle."""
+    store = current_store()
+    for slot in store.list_team_responses(cycle.id):
+        if slot.form_id == form.id and slot.member_id == member_id:
+            response = store.get(slot.response_id)
+            if response is not None:
+                return slot, response
+    before = earlier(team, cycle)
+    previous = responses_of(before, member_id) if before else {}
+    prefill: dict = {}
+    for result in current_registry().hook.formkit_prefill(
+            form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
+            previous=previous):
+        prefill.update(result or {})
+    prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
+    slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
+                        member_id=member_id)
+    return store.open_team_response(slot, form.version, current_locale(), prefill)
+
+
+@dataclass
+class FormState:
+    """A form of a cycle as the team space lists it."""
+
+    form: Form
+    #: "not_started", "in_progress" or "submitted".
+    state: str
+    slot: TeamResponse | None
+    #: member scope: how many members submitted theirs.
+    answered: int = 0
+
+
+NOT_STARTED, IN_PROGRESS, SUBMITTED = "not_started", "in_progress", "submitted"
+
+
+def states(cycle: Cycle, member_id: str | None) -> list[FormState]:
+    """Each form of the cycle with its state for the team (team scope) or for
+    ``member_id`` (member scope), from the cycle's index alone."""
+    slots = current_store().list_team_responses(cycle.id)
+    result = []
+    for form in cycle_forms():
+        mine = [s for s in slots if s.form_id == form.id and s.member_id == (
+            member_id if form.scope == MEMBER else None)]
+        slot = mine[0] if mine else None
+        state = NOT_STARTED if slot is None or slot.revision == 0 else (
+            SUBMITTED if slot.status == "submitted" else IN_PROGRESS)
+        answered = sum(1 for s in slots if s.form_id == form.id and s.member_id is not None
+                       and s.status == "submitted") if form.scope == MEMBER else 0
+        result.append(FormState(form=form, state=state, slot=slot, answered=answered))
+    return result
+
