@@ -199,3 +199,23 @@ def test_the_story_areas_are_the_wellbeing_guides_areas():
         raise AssertionError(field)
 
     assert keys("story.yaml", "areas") == keys("wellbeing.yaml", "strength")
+
+
+def test_the_api_refuses_to_publish_an_unconsented_story(app, world):
+    from formkit.rest.tokens import create_token
+
+    store = app.extensions["formkit"].store
+    quiet = story_id(write(world["river"], "river-team", consent_publish="no"))
+    agreed = story_id(write(world["river"], "river-team", title="Agreed"))
+    with app.app_context():
+        _record, secret = create_token(store, "desk", write=True)
+    headers = {"Authorization": f"Bearer {secret}"}
+    api = app.test_client()
+    refused = api.patch(f"/api/v1/responses/{quiet}", json={"review_status": "published"},
+                        headers=headers)
+    assert refused.status_code == 409
+    assert "agreed to publish" in refused.json["detail"]
+    assert store.get(quiet).review_status is None
+    done = api.patch(f"/api/v1/responses/{agreed}", json={"review_status": "published"},
+                     headers=headers)
+    assert done.status_code == 200 and store.get(agreed).review_status == "published"
