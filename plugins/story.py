@@ -67,9 +67,7 @@ def team_id_of(response) -> str | None:
 
 def team_stories(team) -> list:
     """A team's stories, newest first."""
-    prefix = _key_prefix(team)
-    found = [r for r in current_store().iter_responses(FORM_ID, SUBMITTED)
-             if (r.key or "").startswith(prefix)]
+    found = current_store().select_responses(FORM_ID, SUBMITTED, key_prefix=_key_prefix(team))
     return sorted(found, key=lambda r: r.created, reverse=True)
 
 
@@ -232,7 +230,8 @@ def published_stories(form, region: str | None, area: str | None) -> list[dict]:
     locale = current_locale()
     teams = {team.id: team for team in current_store().list_teams()}
     rows = []
-    for story in current_store().iter_responses(FORM_ID, SUBMITTED):
+    for story in current_store().select_responses(FORM_ID, SUBMITTED,
+                                                  review_status=PUBLISHED):
         team = teams.get(team_id_of(story) or "")
         if team is None or not is_public(story):
             continue

@@ -219,3 +219,24 @@ def test_the_api_refuses_to_publish_an_unconsented_story(app, world):
     done = api.patch(f"/api/v1/responses/{agreed}", json={"review_status": "published"},
                      headers=headers)
     assert done.status_code == 200 and store.get(agreed).review_status == "published"
+
+
+def test_select_responses_matches_every_criterion_given(app):
+    """The store's selection the story pages use: status, review status and a key prefix
+    (taken literally: % and _ are not wildcards), the same on both stores."""
+    store = app.extensions["formkit"].store
+    made = {}
+    for key in ("story:t_1:a", "story:t_1:b", "story:tx1:c", "story:t%1:d", "other"):
+        draft = store.create_draft("story", "1", "en", key, answers={"title": key})
+        made[key] = store.submit(draft)[0] if key != "story:t_1:b" else draft
+    store.update(made["story:t_1:a"].id, review_status="published")
+
+    def keys(**criteria):
+        return [r.key for r in store.select_responses("story", **criteria)]
+
+    assert keys(key_prefix="story:t_1:") == ["story:t_1:a", "story:t_1:b"]
+    assert keys(status="submitted", key_prefix="story:t_1:") == ["story:t_1:a"]
+    assert keys(key_prefix="story:t%1:") == ["story:t%1:d"]
+    assert keys(status="submitted", review_status="published") == ["story:t_1:a"]
+    assert keys(review_status="published", key_prefix="story:tx") == []
+    assert len(keys()) == 5 and keys(key_prefix="nope") == []
