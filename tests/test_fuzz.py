@@ -181,7 +181,7 @@ def requests(draw) -> Fuzz:
                                           st.sampled_from(["\x00", "x\x00", "\x00" * 3]))))
                    for name in ("form_id", "response_id", "page", "token", "code",
                                 "user_id", "fmt", "stem", "version", "ext", "filename",
-                                "slug", "story_id", "other"))
+                                "slug", "number", "story_id", "other"))
     query = draw(st.one_of(pairs(), pairs(), st.binary(max_size=80)))
     method = draw(st.sampled_from(["GET", "POST"]))
     form, raw, multipart = (), None, None
@@ -228,10 +228,11 @@ class Target:
                                                  password=None))
             done = [result_url(r).rsplit("/", 1)[1] for r in submitted]
             done.append(self._invitation_token(app))
-            from formkit.teams import links, roster
+            from formkit.teams import cycles, links, roster
 
             team, _lead = roster.create_team("Fuzz Team", "lead@example.ca", "Lee")
             done.append(links.issue("lead@example.ca", team))
+            cycles.start(team, "2026–2027", None)  # the cycle routes' number 1
             story = store.create_draft("story", "1", "en", f"story:{team.id}:fuzz", answers={
                 "title": "<script>alert(1)</script>", "consent_publish": True})
             story, _new = store.submit(story)
@@ -249,6 +250,7 @@ class Target:
             "filename": ["formkit.css", "formkit.js"],
             "stem": ["formkit"], "ext": ["css", "js"],
             "slug": [team.slug, "nope"],
+            "number": [1, 2, 0],
             "story_id": [story.id, "nope"],
         }
         self.real["version"] = [self._asset_version()]

@@ -84,3 +84,18 @@ def test_prefill_implementations_take_only_the_arguments_they_name(seed_app):
     assert {"team_name": "Rivière"} in results
     # The public start page still works with the old plugins (workplan's takes form, args).
     assert seed_app.test_client().get("/f/workplan/").status_code == 200
+
+
+def test_a_form_may_opt_out_of_carrying_answers_over(seed_app):
+    import dataclasses
+
+    from formkit.storage import Response
+    from formkit.teams.carry_over import formkit_prefill
+
+    form = seed_app.extensions["formkit"].registry.get_form("workplan")
+    earlier = {"workplan": Response(id="x", form_id="workplan", form_version="1",
+                                    locale="en", answers={"team_name": "Rivière"})}
+    assert formkit_prefill(form=form, previous=earlier) == {"team_name": "Rivière"}
+    assert formkit_prefill(form=form, previous={}) is None
+    fresh = dataclasses.replace(form, extra={**form.extra, "carry_over": False})
+    assert formkit_prefill(form=fresh, previous=earlier) is None

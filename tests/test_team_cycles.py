@@ -124,6 +124,9 @@ def test_two_members_edit_one_response_and_a_stale_save_keeps_what_it_typed(app)
         assert "Ana" in history and "Lee" in history
         assert "Team name: River → River team of Ana" in history
         assert "Team name: — → River" in history
+    space = text_of(ana.get("/t/river-team/"))
+    assert "In progress" in space and "updated today" in space
+    assert "Lee saved Workplan" in space and "Ana saved Workplan" in space
     french = text_of(ana.get(f"{base}/?lang=fr"))
     assert "Nom de l’équipe : River → River team of Ana" in french  # text_of folds spaces
 
@@ -198,6 +201,7 @@ def test_member_scope_is_private_and_the_team_sees_an_aggregate_from_the_minimum
     assert fill_all(app, ana, base, "competency").status_code == 302
     page = text_of(ana.get(f"{base}/"))
     assert "2 members answered." in page
+    assert "Mean rating per domain" in page  # the plugin's own summary, as coordinators'
     store = app.extensions["formkit"].store
     slots = [s for s in store.list_team_responses(store.list_cycles(team.id)[0].id)
              if s.form_id == "competency"]
@@ -224,7 +228,7 @@ def test_who_may_see_and_edit(app):
     add_user(app, "coord@example.ca", "coordinator", forms=["workplan"])
     coordinator = app.test_client()
     sign_in(coordinator, "coord@example.ca")
-    assert coordinator.get(f"{base}/").status_code == 200
+    assert "No answers yet." in text_of(coordinator.get(f"{base}/"))  # reads, opens nothing
     assert coordinator.get(f"{base}/edit/0").status_code == 403  # read, not edit
     assert start_cycle(coordinator, label="2027").status_code == 302  # may start one
     store = app.extensions["formkit"].store
@@ -263,3 +267,27 @@ def test_the_command_line_starts_a_cycle(app):
     assert runner.invoke(main, ["team", "new-cycle", "river-team", "  "]).exit_code == 1
     assert len(store.list_cycles(team.id)) == 1
     assert any(e["action"] == "cycle_start" for e in store.list_team_audit(team.id, 10))
+
+
+def test_hostile_input_to_the_cycle_routes_is_refused_clearly(app):
+    make_team(app)
+    lead = member_client(app, "lead@example.ca")
+    start_cycle(lead)
+    base = "/t/river-team/c/1/workplan"
+    page = lead.get(f"{base}/edit/0")
+    token = hidden(page, "csrf_token")
+    hostile = ["\x00", "x" * 20_000, "<script>alert(1)</script>", "1E+999999", "-1",
+               "99999999999999999999999", "", "lang:xx", "add:actions_1", "remove:zz"]
+    for value in hostile:
+        for url, data in ((f"{base}/edit/0", {"_revision": value, "_action": "save",
+                                              "q_team_name": value, "q_priority_1": value}),
+                          (f"{base}/edit/1", {"_revision": "0", "_action": value,
+                                              "q_actions_1-0-q_progress": value}),
+                          (f"{base}/submit", {"_revision": value}),
+                          ("/t/river-team/cycles/new", {"label": value})):
+            answer = lead.post(url, data={"csrf_token": token, **data})
+            assert answer.status_code < 500, (url, data)
+            assert "<script>alert(1)</script>" not in answer.text
+    space = lead.get("/t/river-team/")
+    assert space.status_code == 200 and "<script>alert(1)</script>" not in space.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in space.text  # a cycle's label, escaped

@@ -439,3 +439,49 @@ def test_coordinators_create_teams_and_see_the_ones_they_may(app):
     assert refused.status_code == 403 and store.find_team("mole") is None
     entries = [e["action"] for e in store.iter_audit()]
     assert "team_create" in entries and "member_invite" in entries
+
+
+def test_copies_and_backups_carry_teams_members_and_their_activity(app, tmp_path):
+    from conftest import PostgresSchema
+    from formkit.storage import transfer
+
+    store = app.extensions["formkit"].store
+    team = make_team(app)
+    ana = add_person(app, team, "ana@example.ca", "Ana")
+    from formkit.teams import roster
+
+    with app.test_request_context("/"):
+        roster.remove_member(team, ana)
+    copied = open_store(str(tmp_path / "copy"))
+    transfer.copy(store, copied)
+    assert [m.name for m in copied.list_members(team.id, include_removed=True)] == [
+        "Lee", "Ana"]
+    assert [e["action"] for e in copied.list_team_audit(team.id)] == [
+        e["action"] for e in store.list_team_audit(team.id)] == [
+        "member_remove", "member_invite", "member_invite", "team_create"]
+    copied.close()
+    transfer.backup(store, tmp_path / "backup.gz")
+    schema = PostgresSchema()
+    try:
+        restored = open_store(schema.url)
+        found = transfer.restore(restored, tmp_path / "backup.gz")
+        assert (found.teams, found.members) == (1, 2)
+        assert restored.find_team("river-team").community == "Riverside"
+        assert len(restored.list_team_audit(team.id)) == 4
+        restored.close()
+    finally:
+        schema.drop()
+
+
+def test_hostile_names_come_back_escaped_everywhere(app):
+    hostile = '<script>alert("x")</script>'
+    team = make_team(app, name=f"Team {hostile}", lead_name=hostile)
+    add_user(app, "admin@example.ca", "admin")
+    admin = app.test_client()
+    sign_in(admin, "admin@example.ca")
+    lead = member_client(app, "lead@example.ca")
+    pages = [lead.get(f"/t/{team.slug}/"), lead.get(f"/t/{team.slug}/members"),
+             lead.get("/t/?all=1"), admin.get("/admin/teams")]
+    for page in pages:
+        assert page.status_code == 200
+        assert hostile not in page.text and "&lt;script&gt;" in page.text

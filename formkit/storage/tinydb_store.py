@@ -717,7 +717,9 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
 
     def import_audit(self, entries: Iterable[dict[str, Any]]) -> int:
         with self._lock:
-            return len(self._audit.bulk(dict(e) for e in entries))
+            written = self._audit.bulk(dict(e) for e in entries)
+            self._copy_team_audit(record for _number, record in written)
+            return len(written)
 
     # -- accounts ----------------------------------------------------------------------
     def _users(self) -> dict:

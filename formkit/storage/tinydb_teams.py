@@ -178,6 +178,24 @@ class TinyDBTeams:
 
             self._rewrite(path, change)
 
+    def _copy_team_audit(self, entries) -> None:
+        """Keep the teams' copies of imported entries (oldest first); under the lock."""
+        by_team: dict[str, list[dict]] = {}
+        for entry in entries:
+            if entry.get("team_id") and self._team_audit_file(entry["team_id"]):
+                by_team.setdefault(entry["team_id"], []).append(entry)
+        for team_id, found in by_team.items():
+            path = self._team_audit_file(team_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+            def change(table: dict, found=found) -> dict:
+                last = max(map(int, table), default=0)
+                for number, entry in enumerate(found, start=last + 1):
+                    table[f"{number:012d}"] = entry
+                return dict(sorted(table.items())[-TEAM_AUDIT_KEPT:])
+
+            self._rewrite(path, change)
+
     def list_team_audit(self, team_id: str, limit: int = 20) -> list[dict[str, Any]]:
         path = self._team_audit_file(team_id)
         if path is None:

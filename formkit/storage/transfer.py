@@ -1,10 +1,10 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token" |
-"team" | "member" | "cycle" | "team_response" | "revision", "data": {...}}``; backups
-made before invitations, webhooks, API tokens or teams existed simply have none; webhook delivery
-logs are not carried). Any store restores any
+(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token" | "team" |
+"member" | "cycle" | "team_response" | "revision", "data": {...}}``; backups made before
+invitations, webhooks, API tokens, teams or cycles existed simply have none; one-time
+sign-in links and webhook delivery logs are not carried). Any store restores any
 backup. Copies and restores end by comparing counts and a checksum of both sides.
 """
 
@@ -50,11 +50,13 @@ class Inventory:
     invitations: int = 0
     webhooks: int = 0
     tokens: int = 0
+    teams: int = 0
+    members: int = 0
 
     @property
     def empty(self) -> bool:
         return not (self.responses or self.users or self.audit or self.invitations
-                    or self.webhooks or self.tokens)
+                    or self.webhooks or self.tokens or self.teams or self.members)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -93,7 +95,8 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def inventory(store: Store) -> Inventory:
     counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0,
-              "token": 0, "team": 0, "member": 0, "cycle": 0, "team_response": 0, "revision": 0}
+              "token": 0, "team": 0, "member": 0, "cycle": 0, "team_response": 0,
+              "revision": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -102,7 +105,7 @@ def inventory(store: Store) -> Inventory:
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
                      frozenset(digests), counts["invitation"], counts["webhook"],
-                     counts["token"])
+                     counts["token"], counts["team"], counts["member"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -181,9 +184,9 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     copied = inventory(target)
     if not added:
         if (copied.responses, copied.users, copied.audit, copied.invitations,
-                copied.webhooks, copied.tokens) != (
+                copied.webhooks, copied.tokens, copied.teams, copied.members) != (
                     source.responses, source.users, source.audit, source.invitations,
-                    source.webhooks, source.tokens):
+                    source.webhooks, source.tokens, source.teams, source.members):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
                              f"{source.users}/{source.audit}/{source.invitations} vs "
                              f"{copied.responses}/{copied.users}/{copied.audit}/"
@@ -215,6 +218,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
                               found.responses, "users": found.users, "audit": found.audit,
                               "invitations": found.invitations,
                               "webhooks": found.webhooks, "tokens": found.tokens,
+                              "teams": found.teams, "members": found.members,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -252,5 +256,6 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
     expected = Inventory(header["responses"], header["users"], header["audit"],
                          header["checksum"], invitations=header.get("invitations", 0),
                          webhooks=header.get("webhooks", 0),
-                         tokens=header.get("tokens", 0))
+                         tokens=header.get("tokens", 0), teams=header.get("teams", 0),
+                         members=header.get("members", 0))
     return verify(expected, store, added=force)
