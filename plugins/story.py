@@ -22,6 +22,7 @@ from markupsafe import Markup
 from formkit.api import (
     SUBMITTED,
     Catalog,
+    Column,
     current_locale,
     current_store,
     display_answer,
@@ -85,6 +86,20 @@ def formkit_review_refusal(form, response, status):
     if status == PUBLISHED and response.answers.get("consent_publish") is not True:
         return t.gettext("Only a story whose team agreed to publish it can be published.")
     return None
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_response_columns(form):
+    """Which team wrote each story, and whether it agreed to publish (coordinators'
+    list and exports)."""
+    names = {team.id: team.name for team in current_store().list_teams()}
+    yes_no = {True: t.gettext("Yes"), False: t.gettext("No")}
+    return [
+        Column("team", t.gettext("Team"), lambda r: names.get(team_id_of(r) or "")),
+        Column("consent", t.gettext("Agreed to publish"),
+               lambda r: r.answers.get("consent_publish") is True, shown=yes_no.get),
+    ]
 
 
 # -- the team space -----------------------------------------------------------------------

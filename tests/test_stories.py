@@ -118,6 +118,8 @@ def test_only_consented_stories_are_published_and_the_page_shows_them(app, world
     assert store.get(unconsented).review_status is None  # unchanged
     assert "Not yet" not in text_of(app.test_client().get("/stories"))
 
+    listed = text_of(coordinator.get("/admin/forms/story/"))  # which team, which consent
+    assert "River Team" in listed and "Agreed to publish" in listed and "No" in listed
     rides = story_id(write(river, "river-team", title="<script>alert(1)</script> Rides"))
     soup = story_id(write(lake, "lake-team", title="Soup nights", areas=["food_security"],
                           photo_credit=None))
