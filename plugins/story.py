@@ -31,6 +31,7 @@ from formkit.api import (
     hookimpl,
 )
 from formkit.flow import apply_values, final_answers, page_form, read_page
+from formkit.paging import page_number
 from formkit.review import change_status, review_status, review_statuses
 from formkit.teams import activity
 from formkit.teams.access import checkpoint
@@ -48,6 +49,8 @@ PUBLISHED, TO_REVIEW, NOT_PUBLISHED = "published", "pending", "not_published"
 PANEL_ORDER = 15
 #: the parts of a story the public page shows (with the team's community and region).
 PUBLIC_FIELDS = ("title", "what_happened", "who_involved", "what_changed", "photo_credit")
+#: stories on one page of /stories.
+PER_PAGE = 20
 
 team_bp = Blueprint("story", __name__, url_prefix="/t/<slug>/stories")
 team_bp.before_request(checkpoint)  # the team space's one checkpoint: g.team, g.member
@@ -280,9 +283,16 @@ def stories():
     if area and area not in dict(areas):
         notices.append(t.gettext("That area is not in the list; showing every area."))
         area = None
-    return t.render_template("story/stories.html", entries=published_stories(form, region, area),
-                             regions=regions, areas=areas, region=region, area=area,
-                             notices=notices)
+    entries = published_stories(form, region, area)
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    page = min(page_number(request.args), pages)
+    here = {"region": region, "area": area}
+    return t.render_template(
+        "story/stories.html", entries=entries[(page - 1) * PER_PAGE:page * PER_PAGE],
+        total=len(entries), page=page, pages=pages,
+        previous=url_for("stories.stories", **here, page=page - 1) if page > 1 else None,
+        following=url_for("stories.stories", **here, page=page + 1) if page < pages else None,
+        regions=regions, areas=areas, region=region, area=area, notices=notices)
 
 
 @hookimpl

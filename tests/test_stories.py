@@ -242,3 +242,23 @@ def test_select_responses_matches_every_criterion_given(app):
     assert keys(status="submitted", review_status="published") == ["story:t_1:a"]
     assert keys(review_status="published", key_prefix="story:tx") == []
     assert len(keys()) == 5 and keys(key_prefix="nope") == []
+
+
+def test_the_public_page_shows_twenty_stories_a_page_and_keeps_its_filters(app):
+    store = app.extensions["formkit"].store
+    team = make_team(app, "River Team", "lee@example.ca", "East")
+    for n in range(45):
+        draft = store.create_draft("story", "1", "en", f"story:{team.id}:{n}", answers={
+            "title": f"Story number {n:02d}", "areas": ["housing"], "consent_publish": True})
+        store.update(store.submit(draft)[0].id, review_status="published")
+    public = app.test_client()
+    first = public.get("/stories?area=housing")
+    assert "45 stories · page 1 of 3" in text_of(first)
+    assert text_of(first).count("Story number") == 20
+    assert 'href="/stories?area=housing&amp;page=2" rel="next"' in first.text
+    last = text_of(public.get("/stories?area=housing&page=3"))
+    assert last.count("Story number") == 5 and "page 3 of 3" in last
+    assert "page 3 of 3" in text_of(public.get("/stories?page=99"))  # the last page
+    assert "page 1 of 3" in text_of(public.get("/stories?page=%C2%B2"))  # not a number
+    french = text_of(public.get("/stories?lang=fr&page=2"))
+    assert "45 réussites · page 2 sur 3" in french and "Réussites plus anciennes" in french
