@@ -242,28 +242,30 @@ def _story_edit(entry):
 
 # -- the public page ----------------------------------------------------------------------
 
-def published_stories(form, region: str | None, area: str | None) -> list[dict]:
-    """Public stories as display rows: what the story says, the areas' labels, and its
-    team's community and region (nothing about the people who wrote it)."""
-    locale = current_locale()
+def published_stories(region: str | None, area: str | None) -> list[tuple]:
+    """Public stories with their team, newest change first: published, the team still
+    agreeing, of a team of ``region`` and about ``area`` when given."""
     teams = {team.id: team for team in current_store().list_teams()}
-    rows = []
+    found = []
     for story in current_store().select_responses(FORM_ID, SUBMITTED,
                                                   review_status=PUBLISHED):
         team = teams.get(team_id_of(story) or "")
         if team is None or not is_public(story):
             continue
-        areas = story.answers.get("areas") or []
         if region and team.region != region:
             continue
-        if area and area not in areas:
+        if area and area not in (story.answers.get("areas") or []):
             continue
-        rows.append({
-            **{name: story.answers.get(name) or "" for name in PUBLIC_FIELDS},
-            "areas": display_answer(form, "areas", areas, locale),
-            "community": team.community, "region": team.region, "at": story.updated,
-        })
-    return sorted(rows, key=lambda r: r["at"], reverse=True)
+        found.append((story, team))
+    return sorted(found, key=lambda pair: pair[0].updated, reverse=True)
+
+
+def public_row(form, story, team) -> dict:
+    """What the page shows of a story: what it says, the areas' labels, its team's
+    community and region (nothing about the people who wrote it)."""
+    return {**{name: story.answers.get(name) or "" for name in PUBLIC_FIELDS},
+            "areas": display_answer(form, "areas", story.answers.get("areas") or []),
+            "community": team.community, "region": team.region}
 
 
 @public_bp.get("/stories")
@@ -283,12 +285,13 @@ def stories():
     if area and area not in dict(areas):
         notices.append(t.gettext("That area is not in the list; showing every area."))
         area = None
-    entries = published_stories(form, region, area)
+    entries = published_stories(region, area)
     pages = max(1, -(-len(entries) // PER_PAGE))
     page = min(page_number(request.args), pages)
     here = {"region": region, "area": area}
     return t.render_template(
-        "story/stories.html", entries=entries[(page - 1) * PER_PAGE:page * PER_PAGE],
+        "story/stories.html", entries=[public_row(form, *pair) for pair in
+                                       entries[(page - 1) * PER_PAGE:page * PER_PAGE]],
         total=len(entries), page=page, pages=pages,
         previous=url_for("stories.stories", **here, page=page - 1) if page > 1 else None,
         following=url_for("stories.stories", **here, page=page + 1) if page < pages else None,
