@@ -175,7 +175,7 @@ def new(slug: str):
     draft = store.create_draft(form.id, form.version, current_locale(), key,
                                answers=final_answers(form, answers))
     story, _created = store.submit(draft)
-    activity.record(g.team, "story_new", target=story.id, title=story.answers.get("title"))
+    activity.record(g.team, "story_new", target=story.id)
     flash(t.gettext("Story saved. The provincial team will review it."), "success")
     return redirect(url_for("story.edit", slug=g.team.slug, story_id=story.id))
 
@@ -219,7 +219,7 @@ def edit(slug: str, story_id: str):
         change_status(form, story.id, NOT_PUBLISHED if withdrawn else TO_REVIEW,
                       "consent withdrawn by the team" if withdrawn
                       else "changed by the team after publication", by=g.member.email)
-    activity.record(g.team, "story_edit", target=story.id, title=answers.get("title"))
+    activity.record(g.team, "story_edit", target=story.id)
     flash(t.gettext("Story saved. It is off the public page until the provincial team "
                     "reviews it again.") if was_public else t.gettext("Story saved."),
           "success")
@@ -227,7 +227,11 @@ def edit(slug: str, story_id: str):
 
 
 def _told(entry) -> dict:
-    return {"who": activity.who(entry), "title": (entry.get("detail") or {}).get("title") or ""}
+    """Who, and the story's title as it is now (the audit log keeps no answer; a deleted
+    story reads "?")."""
+    story = current_store().get(entry.get("target") or "")
+    title = story.answers.get("title") if story is not None else None
+    return {"who": activity.who(entry), "title": title or "?"}
 
 
 @activity.describes("story_new")
