@@ -164,6 +164,21 @@ def formkit_response_saved(form, response, event):
     """
 
 
+@hookspec(firstresult=True)
+def formkit_review_refusal(form, response, status):
+    """Refuse a review decision (a guard of the form's own rules: "only a story its
+    team agreed to publish can be published").
+
+    Called before a coordinator (workspace or API) gives ``response`` the review status
+    ``status``. ``firstresult``: the first non-``None`` result refuses.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param response: the stored :class:`formkit.storage.Response`.
+    :param status: the status key asked for.
+    :return: why it is refused, translated (the current locale), or ``None`` to allow.
+    """
+
+
 @hookspec
 def formkit_emails(form, response):
     """Emails to send when a response is submitted, through formkit's outbox.

@@ -73,6 +73,13 @@ def change_status(form: Form, response_id: str, status: str, comment: str,
     return changed
 
 
+def review_refusal(form: Form, response: Response, status: str) -> str | None:
+    """Why a plugin refuses to give ``response`` the review ``status`` (translated), or
+    ``None`` when nothing stands in the way (``formkit_review_refusal``)."""
+    return current_registry().hook.formkit_review_refusal(
+        form=form, response=response, status=status)
+
+
 def review_status(form: Form, response: Response) -> str:
     """A response's review status; new responses have the form's first status."""
     keys = status_keys(form)

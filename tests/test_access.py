@@ -36,6 +36,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "admin.login", "admin.set_password",
     "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
     "api.openapi", "signin.request_link", "signin.confirm", "signin.signout",
+    "stories.stories",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
@@ -76,7 +77,20 @@ def app(tmp_path, store_url):
         # a cycle whose target form has a response, for the cycle routes (number 1)
         cycle = cycles.start(river, "2026–2027", LEAD)
         cycles.open_response(river, cycle, form_of(app, TARGET), None)
+        # a story of the team, for the story routes (plugins/story.py)
+        story = store_of(app).create_draft("story", "1", "en", f"story:{river.id}:sweep",
+                                           answers={"title": "Ours", "consent_publish": True})
+        store_of(app).submit(story)
     return app
+
+
+def team_story(app):
+    return next(store_of(app).iter_responses("story"))
+
+
+def is_team_url(url: str) -> bool:
+    """A route of the team space (its checkpoint, its sign-in page)."""
+    return url.startswith("/t/")
 
 
 def target_response(app):
@@ -103,7 +117,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
-              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0}
+              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0,
+              "story_id": team_story(app).id}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -162,7 +177,7 @@ def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
         where = f"{method} {url} {body}: {answer.status_code}"
         if wanted == "sign-in":
             # team pages send to the members' sign-in, the workspace to coordinators'
-            page = "/signin" if endpoint.startswith("teams.") else "/admin/login"
+            page = "/signin" if is_team_url(url) else "/admin/login"
             assert answer.status_code == 302, where
             assert answer.headers["Location"].startswith(page), where
         else:
@@ -199,7 +214,7 @@ def test_coordinator_of_another_form_is_refused(app, forms):
 
     def expect(endpoint, url):
         # a team whose forms one may not see: as if it did not exist
-        return 404 if "/responses/" in url or endpoint.startswith("teams.") else 403
+        return 404 if "/responses/" in url or is_team_url(url) else 403
 
     sweep(app, client, token, expect, coordinator.id, skip=SIGNED_IN_ENDPOINTS)
 
@@ -243,7 +258,7 @@ def test_signed_out_cookie_is_refused(app):
 
 def _not_team_routes(app) -> frozenset[str]:
     return frozenset(rule.endpoint for rule in app.url_map.iter_rules()
-                     if not rule.endpoint.startswith("teams."))
+                     if not is_team_url(rule.rule))
 
 
 def test_a_member_of_another_team_is_refused(app):
@@ -305,7 +320,7 @@ def test_public_endpoints_are_exactly_these(app):
             "invite.open": "/i/x", "invite.begin": "/i/x", "invite.stop": "/i/x/stop",
             "invite.stop_confirmed": "/i/x/stop", "api.openapi": "/api/v1/openapi.json",
             "signin.request_link": "/signin", "signin.confirm": "/signin/x",
-            "signin.signout": "/signout",
+            "signin.signout": "/signout", "stories.stories": "/stories",
         }
     assert set(urls) == PUBLIC_ENDPOINTS
     for endpoint, url in urls.items():

@@ -242,7 +242,8 @@ def test_malformed_bodies_are_a_translated_400_on_every_post(seed_app, kind):
     for rule in urls:
         url = (rule.replace("<form_id>", "membership").replace("<int:page>", "0")
                .replace("<response_id>", response_id).replace("<user_id>", "x")
-               .replace("<token>", "x").replace("<token_id>", "x"))
+               .replace("<token>", "x").replace("<token_id>", "x")
+               .replace("<int:number>", "1").replace("<story_id>", "x"))
         body, content_type = MALFORMED[kind](csrf(client, "/admin/"))
         api = url.startswith("/api/")
         response = client.post(url + "?lang=fr", data=body, content_type=content_type,

@@ -418,3 +418,43 @@ def test_a_lead_signs_in_by_link_and_invites_a_member_without_javascript(chromiu
     assert serious(page) == []
     context.close()
     app.extensions["formkit"].store.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_stories_pages_pass_axe_and_fit_320px(chromium, server, tmp_path, lang):
+    """The public stories page (with a published story whose text is long and unbroken)
+    and a team's story pages, on a 320 px phone, without sideways scrolling."""
+    from formkit.teams import links, roster
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    store = app.extensions["formkit"].store
+    with app.test_request_context("/"):
+        team, _lead = roster.create_team(f"Phone Team {lang}", f"phone-{lang}@example.ca",
+                                         "Pat", community="Thunder Bay", region="North West")
+        token = links.issue(f"phone-{lang}@example.ca", team)
+    story = store.create_draft("story", "1", lang, f"story:{team.id}:phone", answers={
+        "title": "A" * 90, "what_happened": "x" * 400, "who_involved": "Library",
+        "what_changed": "More rides", "areas": ["transportation", "housing"],
+        "photo_credit": "Photo: " + "y" * 150, "consent_publish": True})
+    story, _new = store.submit(story)
+    store.update(story.id, review_status="published")
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{server.url}/signin/{token}?lang={lang}")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    problems = []
+    for url in (f"/stories?lang={lang}", f"/stories?region=North+West&area=housing&lang={lang}",
+                f"/t/{team.slug}/?lang={lang}", f"/t/{team.slug}/stories/new?lang={lang}",
+                f"/t/{team.slug}/stories/{story.id}?lang={lang}"):
+        page.goto(f"{server.url}{url}")
+        assert page.locator("html").get_attribute("lang") == lang, url
+        problems += [f"{url}: {p}" for p in serious(page)]
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        if overflow > 0:
+            problems.append(f"{url} scrolls sideways by {overflow}px at 320px")
+    assert "A" * 90 in page.content()  # the team's own story page was reached
+    context.close()
+    assert not problems, "\n".join(problems)

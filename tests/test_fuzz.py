@@ -50,7 +50,8 @@ KEYS = {"page": DIGITS, "next": REDIRECTS, "_action": ACTIONS, "action": ACTIONS
         "sort": ["submitted", "x", "-"], "order": ["asc", "x"], "status": ["new", "x"],
         "review": ["new", "x"], "since": ["2025-02-30", "²"], "until": ["9999-99-99"],
         "lang_filter": ["fr", "xx"], "from": ["\x00", "x"], "reference": ["\x00", "x"],
-        "region": ["\x00", "east"], "kind": ["x"], "code": ["\x00", "ABCD-EFGH"],
+        "region": ["\x00", "east", "East"], "area": ["\x00", "housing"], "kind": ["x"],
+        "code": ["\x00", "ABCD-EFGH"],
         "email": ["admin@example.ca\x00", "\x00", "a@b"], "password": ["\x00", ""],
         "confirm": ["yes", "\x00"], "comment": ["a\x00b", "\x00" * 5], "role": ["admin", "x"],
         "forms": ["membership", "\x00"], "_key": ["\x00", "a" * 16], "csrf_token": ["x"]}
@@ -180,7 +181,7 @@ def requests(draw) -> Fuzz:
                                           st.sampled_from(["\x00", "x\x00", "\x00" * 3]))))
                    for name in ("form_id", "response_id", "page", "token", "code",
                                 "user_id", "fmt", "stem", "version", "ext", "filename",
-                                "slug", "number", "other"))
+                                "slug", "number", "story_id", "other"))
     query = draw(st.one_of(pairs(), pairs(), st.binary(max_size=80)))
     method = draw(st.sampled_from(["GET", "POST"]))
     form, raw, multipart = (), None, None
@@ -232,6 +233,10 @@ class Target:
             team, _lead = roster.create_team("Fuzz Team", "lead@example.ca", "Lee")
             done.append(links.issue("lead@example.ca", team))
             cycles.start(team, "2026–2027", None)  # the cycle routes' number 1
+            story = store.create_draft("story", "1", "en", f"story:{team.id}:fuzz", answers={
+                "title": "<script>alert(1)</script>", "consent_publish": True})
+            story, _new = store.submit(story)
+            store.update(story.id, review_status="published")
         drafts = [r.id for f in FORMS for r in store.iter_responses(f) if not r.is_submitted]
         self.real = {
             "form_id": FORMS + ["nope"],
@@ -246,6 +251,7 @@ class Target:
             "stem": ["formkit"], "ext": ["css", "js"],
             "slug": [team.slug, "nope"],
             "number": [1, 2, 0],
+            "story_id": [story.id, "nope"],
         }
         self.real["version"] = [self._asset_version()]
         self.fields = sorted({name for f in FORMS for s in self._form(f).sections

@@ -60,7 +60,7 @@ def plugin_catalogs():
 
 def test_each_seed_plugin_has_its_own_domain_fully_translated():
     assert [c.domain for c in plugin_catalogs()] == [
-        "competency", "evaluation", "membership", "wellbeing", "workplan"]
+        "competency", "evaluation", "membership", "story", "wellbeing", "workplan"]
     for plugin in plugin_catalogs():
         assert plugin_messages(plugin), plugin.domain
         assert missing(plugin, "fr") == [], f"{plugin.po('fr')}: run `formkit i18n update " \

@@ -30,7 +30,10 @@ def test_seed_forms_follow_the_seeds_model(seed_app):
     forms = seed_app.extensions["formkit"].registry.forms
     assert {f.id: f.scope for f in forms.values()} == {
         "wellbeing": "team", "workplan": "team", "evaluation": "team",
-        "competency": "member", "membership": "public"}
+        "competency": "member", "membership": "public",
+        # a team's stories: several per team, outside the cycles (docs/forms/story.md)
+        "story": "team"}
+    assert seed_app.test_client().get("/f/story/").status_code == 404  # never anonymous
     # The shipped site file: the cycle's forms in order, the seeds still open publicly.
     assert seed_app.config["CYCLE_FORMS"] == ["wellbeing", "workplan", "evaluation",
                                               "competency"]

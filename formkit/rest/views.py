@@ -23,7 +23,7 @@ from formkit.request import without_controls
 from formkit.rest import access
 from formkit.rest.problems import problem
 from formkit.rest.serialize import form_schema, response_data
-from formkit.review import Filters, change_status, matching, status_keys
+from formkit.review import Filters, change_status, matching, review_refusal, status_keys
 from formkit.schema import Form, Section
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
@@ -308,6 +308,9 @@ def review(response_id: str):
     if not found.is_submitted:
         return problem(409, _("Not submitted"), _(
             "Only a submitted response has a review status."))
+    refusal = review_refusal(form, found, status)
+    if refusal is not None:
+        return problem(409, _("Refused"), refusal)
     changed = change_status(form, found.id, status,
                             without_controls(comment).strip()[:1000],
                             by=f"token:{g.token.name}")

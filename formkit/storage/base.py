@@ -424,6 +424,16 @@ class Store(CycleStore, abc.ABC):
         """Records of a form, oldest first, optionally of one status; with ``after`` (the
         id of an existing record of the form), only those stored after it (API pages)."""
 
+    def select_responses(self, form_id: str, status: str | None = None, *,
+                         review_status: str | None = None,
+                         key_prefix: str | None = None) -> list[Response]:
+        """Records of a form matching every criterion given, oldest first: a status, a
+        review status, a creation key starting with ``key_prefix`` (a plugin that makes
+        its records' keys groups them this way). PostgreSQL selects them in SQL."""
+        return [r for r in self.iter_responses(form_id, status)
+                if (review_status is None or r.review_status == review_status)
+                and (key_prefix is None or (r.key or "").startswith(key_prefix))]
+
     @abc.abstractmethod
     def iter_all_responses(self) -> Iterator[Response]:
         """Every record of every form (copies and backups)."""

@@ -283,6 +283,20 @@ class PostgresStore(PostgresTeams, PostgresCycles, Store):
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s", (form_id, status))["n"]
 
+    def select_responses(self, form_id: str, status: str | None = None, *,
+                         review_status: str | None = None,
+                         key_prefix: str | None = None) -> list[Response]:
+        where, params = ["form_id = %s"], [form_id]
+        for column, value in (("status", status), ("review_status", review_status)):
+            if value is not None:
+                where.append(f"{column} = %s")
+                params.append(value)
+        if key_prefix is not None:  # not LIKE: a prefix may hold % or _
+            where.append("left(key, length(%s)) = %s")
+            params += [key_prefix, key_prefix]
+        return [Response.from_dict(r) for r in self._all(
+            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY seq", without_nul(params))]
+
     def find_by_answer(self, form_id: str, field_ids: Iterable[str],
                        value: str) -> list[Response]:
         keys = list(field_ids)

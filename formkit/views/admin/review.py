@@ -19,6 +19,7 @@ from formkit.review import (
     change_status,
     matching,
     plugin_columns,
+    review_refusal,
     review_status,
     review_statuses,
     sorted_responses,
@@ -138,6 +139,10 @@ def set_status(response_id: str):
     comment = (request.form.get("comment") or "").strip()[:1000]
     if new not in keys:
         flash(_("Choose one of the listed statuses."), "error")
+        return redirect(url_for("admin.response_view", response_id=response.id))
+    refusal = review_refusal(form, response, new)
+    if refusal is not None:
+        flash(refusal, "error")
         return redirect(url_for("admin.response_view", response_id=response.id))
     # One atomic store step: concurrent changes by several coordinators all stay in the
     # history, each with the status it really changed from.
