@@ -11,9 +11,11 @@ from formkit import hookimpl
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
+from formkit.exporters import Exporter, ExportJob
+from formkit.exporters.columns import export_columns
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
-from formkit.fields.number import babel_locale, format_cad
+from formkit.fields.number import babel_locale, format_cad, xlsx_currency_format
 from formkit.i18n import current_locale
 from formkit.outbox import send_email
 from formkit.review import Column
@@ -61,6 +63,8 @@ __all__ = [
     "Catalog",
     "Column",
     "DRAFT",
+    "Exporter",
+    "ExportJob",
     "SUBMITTED",
     "FieldSettings",
     "FieldSpec",
@@ -78,10 +82,12 @@ __all__ = [
     "current_registry",
     "current_store",
     "display_answer",
+    "export_columns",
     "format_cad",
     "for_form",
     "format_iso_date",
     "get_form",
     "hookimpl",
     "is_answered",
+    "xlsx_currency_format",
 ]

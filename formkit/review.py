@@ -37,6 +37,8 @@ class Column:
     label: str
     value: Callable[[Response], Any]
     shown: Callable[[Any], str] | None = None
+    #: the XLSX number format of its numbers (e.g. ``exporters.CURRENCY_FORMAT``).
+    number_format: str = ""
 
     def display(self, response: Response) -> str:
         value = self.value(response)

@@ -20,7 +20,7 @@ from formkit import clock
 
 #: temporary files younger than this may belong to a write in progress.
 TEMP_FILE_AGE = 60 * 60
-#: what an export leaves in the system's temporary folder (see ``exports.xlsx_file``).
+#: what an export leaves in the system's temporary folder (see ``exporters.xlsx_export.xlsx_file``).
 EXPORT_TEMP = "formkit-export-*"
 
 

@@ -28,6 +28,7 @@ from formkit.api import (
     format_iso_date,
     get_form,
     hookimpl,
+    xlsx_currency_format,
 )
 
 FORM_ID = "workplan"
@@ -180,7 +181,8 @@ def formkit_response_columns(form):
     return [
         Column("team", _("Team"), lambda r: r.answers.get("team_name")),
         Column("total_cost", _("Estimated cost"), lambda r: (r.score or {}).get("total_cost"),
-               shown=lambda v: format_cad(v, locale)),
+               shown=lambda v: format_cad(v, locale),
+               number_format=xlsx_currency_format(locale)),
         Column("actions", _("Actions"), lambda r: (r.score or {}).get("actions")),
         Column("overdue", _("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
     ]
