@@ -15,7 +15,18 @@ from formkit.exporters import Exporter, ExportJob
 from formkit.exporters.columns import export_columns
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
-from formkit.fields.number import babel_locale, format_cad, xlsx_currency_format
+from formkit.fields.number import format_cad, xlsx_currency_format
+from formkit.formatting import (
+    EMPTY,
+    babel_locale,
+    format_day,
+    format_mean,
+    format_money,
+    format_number,
+    format_percent,
+    format_timestamp,
+    or_empty,
+)
 from formkit.i18n import current_locale
 from formkit.outbox import send_email
 from formkit.review import Column
@@ -63,6 +74,7 @@ __all__ = [
     "Catalog",
     "Column",
     "DRAFT",
+    "EMPTY",
     "Exporter",
     "ExportJob",
     "SUBMITTED",
@@ -84,6 +96,13 @@ __all__ = [
     "display_answer",
     "export_columns",
     "format_cad",
+    "format_day",
+    "format_mean",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_timestamp",
+    "or_empty",
     "for_form",
     "format_iso_date",
     "get_form",

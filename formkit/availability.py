@@ -4,7 +4,7 @@ the form's YAML), with a grace period for drafts begun before it closed or fille
 ::
 
     schedule:
-      opens: 2026-12-01 09:00      # the site's time zone (FORMKIT_BABEL_DEFAULT_TIMEZONE)
+      opens: 2026-12-01 09:00      # the site's time zone (FORMKIT_TIMEZONE)
       closes: 2027-01-31 17:00
       quota: 200                   # submitted responses
       grace_hours: 24              # drafts begun before it closed may be finished (default)

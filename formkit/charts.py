@@ -1,7 +1,9 @@
 """Charts as inline SVG, made on the server: no JavaScript, printable, usable in PDFs.
 
 Every text is escaped (respondent text can label a bar). Each chart carries a title for
-assistive technology; pages show the same figures in a table beside it.
+assistive technology. Text is 13 px (PDFs print charts at their own size, never scaled
+down); the column of values is as wide as the widest value measured in the font, so a
+label such as "12 000,00 $" is never clipped.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
+from formkit.fonts import text_width
+
 BAR = "#0b4f9c"
 HIGHLIGHT = "#00703c"
 TRACK = "#e8e8e8"
 TEXT = "#1b1b1b"
+#: the size of every chart text, in px: at least 12 px wherever the chart is printed.
+FONT_PX = 13
 
 
 def _lines(text: str, width: int, count: int = 2) -> list[str]:
@@ -42,8 +48,12 @@ def bar_chart(
     :param bars: ``(label, value)`` in the order to draw, top to bottom.
     :param maximum: the value of a full-width bar (values above are drawn full).
     """
-    value_width, pad, line, bar = 84, 6, 16, 16
-    plot = width - value_width - pad
+    pad, line, bar = 6, 16, 16
+    shown = [value_label(value) for _label, value in bars]
+    # The widest value, bold, with room for the gap before it and a little to spare.
+    value_width = max([40.0, *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
+    plot = max(120, round(width - value_width - pad))
+    width = round(plot + value_width + pad)
     rows = []
     y = pad
     for index, (label, value) in enumerate(bars):
@@ -62,7 +72,7 @@ def bar_chart(
             '<rect x="{x}" y="{top}" width="{bw:.1f}" height="{bar}" fill="{colour}"/>'
             '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
         ).format(
-            full=label, shown=value_label(value), label=label_text, x=pad, top=top,
+            full=label, shown=shown[index], label=label_text, x=pad, top=top,
             plot=plot, bar=bar, bw=plot * share, track=TRACK,
             colour=HIGHLIGHT if index < highlight else BAR, text=TEXT,
             vx=pad + plot + 6, vy=top + 13,
@@ -72,7 +82,7 @@ def bar_chart(
     head = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
+        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="{size}">'
         "<title>{t}</title>"
-    ).format(w=width, h=height, t=title)
+    ).format(w=width, h=height, t=title, size=FONT_PX)
     return head + Markup("").join(rows) + Markup("</svg>")

@@ -9,6 +9,7 @@ import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -33,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # languages
     "LANGUAGES": ["en", "fr"],
     "BABEL_DEFAULT_LOCALE": "en",
+    # the instance's time zone (FORMKIT_TIMEZONE): every timestamp people read is shown
+    # in it; Flask-Babel's BABEL_DEFAULT_TIMEZONE follows it
+    "TIMEZONE": None,
     "BABEL_DEFAULT_TIMEZONE": "America/Toronto",
     "BABEL_TRANSLATION_DIRECTORIES": str(LOCALES_DIR),
     # The CSRF token lives as long as the session, so a long survey never fails on submit.
@@ -97,11 +101,24 @@ def load_config(app: Flask, overrides: dict[str, Any] | None, *,
         app.config.from_prefixed_env("FORMKIT")
     if overrides:
         app.config.update(overrides)
+    if app.config.get("TIMEZONE"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["TIMEZONE"] = app.config["BABEL_DEFAULT_TIMEZONE"]
+    _check_zone(app.config["TIMEZONE"])
     for key in ("FORMS_DIR", "PLUGINS_DIR"):
         if app.config.get(key):
             app.config[key] = str(Path(app.config[key]).resolve())
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _check_zone(name: Any) -> None:
+    """Refuse to start with a time zone that does not exist (every page would fail)."""
+    try:
+        ZoneInfo(str(name))
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(f"TIMEZONE {name!r} is not a time zone: use a name such as "
+                         "America/Toronto or America/Vancouver") from None
 
 
 def _instance_secret(instance: Path) -> str:

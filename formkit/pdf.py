@@ -39,9 +39,9 @@ import weasyprint
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from formkit import __version__
+from formkit import __version__, fonts
 from formkit.rendering import css_string
 from formkit.state import current_registry
 
@@ -49,10 +49,18 @@ CACHE_LIMIT = 500
 log = logging.getLogger(__name__)
 
 
+#: how the stylesheet's ``@font-face`` rules name the shipped fonts (formkit.fonts).
+FONT_SCHEME = "formkit-font:"
+
+
 class RefusingFetcher(URLFetcher):
-    """Loads nothing: our PDFs are self-contained."""
+    """Loads nothing but the shipped fonts (``formkit-font:<file>``): our PDFs are
+    self-contained, and respondent text can name no file or address."""
 
     def fetch(self, url, headers=None):
+        name = url[len(FONT_SCHEME):] if url.startswith(FONT_SCHEME) else None
+        if name in fonts.FILES:
+            return URLFetcherResponse(url, fonts.font_bytes(name), {"Content-Type": "font/ttf"})
         raise ValueError(f"PDFs load no external resource ({url[:80]})")
 
 
@@ -199,7 +207,14 @@ def render(key_parts: Iterable[object], build_html: Callable[[], str], folder: P
     return body
 
 
+def layout(html: str) -> weasyprint.Document:
+    """The laid-out pages of ``html`` (tests check where each box lies)."""
+    # Presentational hints: the column widths of tables (formkit.table_fit) are HTML
+    # attributes, which a Content-Security-Policy without inline styles lets pages keep.
+    document = weasyprint.HTML(string=html, url_fetcher=RefusingFetcher(), base_url=None)
+    return document.render(pdf_variant="pdf/ua-1", presentational_hints=True)
+
+
 def render_uncached(html: str) -> bytes:
     """WeasyPrint alone: what the cache saves, and what benchmarks compare against."""
-    document = weasyprint.HTML(string=html, url_fetcher=RefusingFetcher(), base_url=None)
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return layout(html).write_pdf(pdf_variant="pdf/ua-1")

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from flask import Flask, render_template
-from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
+from formkit.clock import utcnow
+from formkit.formatting import (
+    format_day,
+    format_mean,
+    format_number,
+    format_timestamp,
+    or_empty,
+)
+from formkit.i18n import current_locale
 from formkit.schema import FieldSpec
 from formkit.state import state
 
@@ -29,16 +36,18 @@ def render_field(spec: FieldSpec, wtform: Any, errors: dict[str, list[str]],
     ))
 
 
-def when(timestamp: str | None, style: str = "medium") -> str:
-    """A stored ISO timestamp in the reader's language and the site's time zone."""
+def when(timestamp: str | None, style: str = "") -> str:
+    """A stored ISO timestamp in the reader's language and the instance's time zone, to
+    the minute with the zone named (``style`` is accepted for older templates; every
+    timestamp looks the same)."""
     if not timestamp:
         return ""
-    return format_datetime(datetime.datetime.fromisoformat(timestamp), style)
+    return format_timestamp(timestamp, current_locale())
 
 
-def now_local(style: str = "long") -> str:
-    """Now, in the reader's language and the site's time zone (e.g. "Generated on …")."""
-    return format_datetime(datetime.datetime.now(datetime.UTC), style)
+def now_local(style: str = "") -> str:
+    """Now, in the reader's language and the instance's time zone (e.g. "Generated on …")."""
+    return format_timestamp(utcnow(), current_locale())
 
 
 def css_string(text: str) -> Markup:
@@ -52,7 +61,12 @@ def css_string(text: str) -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["css_string"] = css_string
-    app.jinja_env.filters["long_date"] = lambda day: format_date(day, "long")
+    app.jinja_env.filters["long_date"] = lambda day: format_day(day, current_locale())
+    app.jinja_env.filters["or_empty"] = or_empty
+    # Numbers as Canadians write them (Flask-Babel's filter would use plain "fr"/"en"),
+    # and means always to one decimal ("2,0").
+    app.jinja_env.filters["decimalformat"] = lambda value: format_number(value, current_locale())
+    app.jinja_env.filters["mean"] = lambda value: format_mean(value, current_locale())
     app.jinja_env.globals["now_local"] = now_local
     # Compact HTML for slow connections: block tags leave no blank lines behind.
     app.jinja_env.trim_blocks = True

@@ -157,6 +157,32 @@ class Filters:
         filters.page = page_number(args)
         return filters
 
+    def described(self, form: Form, locale: str) -> list[str]:
+        """The filters that narrow the list, as "Label: value" in ``locale`` (a summary
+        PDF says what it covers in words, not query codes)."""
+        from formkit.formatting import format_day
+        from formkit.i18n import language_name, pair
+
+        states = {DRAFT: _("Drafts"), "all": _("All")}
+        parts = []
+        if self.status != SUBMITTED:
+            parts.append(pair(_("State"), states.get(self.status, self.status), locale))
+        if self.review:
+            labels = dict(review_statuses(form, locale))
+            parts.append(pair(_("Review status"), labels.get(self.review, self.review),
+                              locale))
+        if self.since:
+            parts.append(pair(_("From"), format_day(self.since, locale), locale))
+        if self.until:
+            parts.append(pair(_("To"), format_day(self.until, locale), locale))
+        if self.locale:
+            parts.append(pair(_("Respondent’s language"), language_name(self.locale), locale))
+        if self.query:
+            quoted = (f"«\u00a0{self.query}\u00a0»" if str(locale).startswith("fr")
+                      else f"“{self.query}”")
+            parts.append(pair(_("Search the answers"), quoted, locale))
+        return parts
+
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """Query arguments reproducing these filters (for links and exports)."""
         args = {

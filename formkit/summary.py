@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
-from formkit.fields.number import babel_locale
+from formkit.formatting import format_mean
 from formkit.review import review_status, review_statuses
 from formkit.schema import Form
 from formkit.state import current_registry
@@ -30,15 +30,17 @@ TEXTS_SHOWN = 50
 
 
 def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
-    from babel.numbers import format_decimal
-
     if block["kind"] == "counts" and block["answered"]:
-        return bar_chart(block["items"], maximum=max(c for _l, c in block["items"]) or 1,
-                         title=title)
+        # Only what was chosen gets a bar; the rest is named in one line below the chart,
+        # so a summary of a handful of responses stays short.
+        chosen = [(label, count) for label, count in block["items"] if count]
+        block["unchosen"] = [label for label, count in block["items"] if not count]
+        return bar_chart(chosen, maximum=max(c for _l, c in chosen),
+                         title=title) if chosen else None
     if block["kind"] == "means" and block["answered"]:
         rated = [(label, mean) for label, mean, _n in block["items"] if mean is not None]
         return bar_chart(rated, maximum=block["maximum"], title=title,
-                         value_label=lambda v: format_decimal(v, locale=babel_locale(locale)))
+                         value_label=lambda v: format_mean(v, locale))
     return None
 
 

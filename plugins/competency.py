@@ -9,12 +9,11 @@ ties going to the order of the form.
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
 from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from formkit.api import Column, babel_locale, bar_chart, current_locale, for_form, hookimpl
+from formkit.api import Column, bar_chart, current_locale, for_form, format_mean, hookimpl
 
 FORM_ID = "competency"
 KINDS = ("skill", "knowledge", "behaviour")
@@ -89,7 +88,7 @@ def formkit_result_html(form, response):
     rated = [d for d in score["domains"] if d["mean"] is not None]
     chart = bar_chart([(domain_names[d["key"]], d["mean"]) for d in rated],
                       maximum=score["scale_max"], title=_("Mean rating per domain, 1 to 4"),
-                      value_label=lambda v: format_decimal(v, locale=babel_locale(locale)))
+                      value_label=lambda v: format_mean(v, locale))
     return Markup(render_template(
         "competency/result.html", score=score, chart=chart if rated else None, rated=rated,
         domain_names=domain_names, item_names=item_names, kind_names=kind_names(),
@@ -108,7 +107,7 @@ def formkit_response_columns(form):
 
     return [
         Column("overall", _("Mean rating"), lambda r: (r.score or {}).get("overall"),
-               shown=lambda v: format_decimal(v, locale=babel_locale(locale))),
+               shown=lambda v: format_mean(v, locale)),
         Column("strongest", _("Strongest domain"), strongest, shown=names.get),
     ]
 
@@ -120,7 +119,7 @@ def formkit_summary_html(form, summary):
     names = labels(form, locale)[0]
     domains = [(names[key], mean) for key, mean in summary["domains"].items()]
     chart = bar_chart(domains, maximum=4, title=_("Mean rating per domain, 1 to 4"),
-                      value_label=lambda v: format_decimal(v, locale=babel_locale(locale))
+                      value_label=lambda v: format_mean(v, locale)
                       ) if domains else None
     return Markup(render_template("competency/summary.html", summary=summary, chart=chart,
                                   kind_names=kind_names()))

@@ -3,7 +3,8 @@ Wellbeing Guide's top priorities.
 
 The score stored at submit holds, as of the submission date:
 - ``total_cost`` and ``by_priority`` (cost and number of actions per priority),
-- ``by_funding`` (cost per funding source key; ``unspecified`` when none is chosen),
+- ``by_funding`` (cost per funding source key; ``unspecified`` when none is chosen;
+  ``other:<name>`` for an "other" source the team named, so a chart names it),
 - ``status_counts`` (actions per status; ``unspecified`` when none is chosen),
 - ``overdue``: actions whose due date is before that date and that are not done.
 """
@@ -37,6 +38,8 @@ PRIORITIES = ((1, "priority_1", "outcome_1", "actions_1"),
               (2, "priority_2", "outcome_2", "actions_2"),
               (3, "priority_3", "outcome_3", "actions_3"))
 STATUSES = ("not_started", "in_progress", "done", "blocked")
+#: the key prefix of a funding source the team named under "Other".
+OTHER = "other:"
 
 bp = Blueprint("workplan", __name__)
 
@@ -87,6 +90,9 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
             amount = Decimal(str(row.get("cost") or 0))
             cost += amount
             source = row.get("funding") or "unspecified"
+            named = " ".join(str(row.get("funding_other") or "").split())
+            if source == "other" and named:
+                source = f"{OTHER}{named}"
             by_funding[source] = by_funding.get(source, Decimal(0)) + amount
             status = row.get("status") or "unspecified"
             status_counts[status] += 1
@@ -117,6 +123,8 @@ def formkit_score(form, answers):
 def funding_label(form, key: str, locale: str) -> str:
     if key == "unspecified":
         return _("Not specified")
+    if key.startswith(OTHER):
+        return key[len(OTHER):]
     column = next(c for c in form.field("actions_1").options["columns"] if c.id == "funding")
     return column.kind.display(column, key, locale)
 

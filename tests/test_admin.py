@@ -253,7 +253,10 @@ def test_audit_log_records_who_did_what(app, admin):
     assert all(e["user"] == "admin@example.ca" for e in entries[:4])
     assert entries[0]["target"] == response.id
     page = text_of(admin.get("/admin/audit"))
-    assert "delete" in page and response.id in page
+    assert "Response deleted" in page and response.id in page and "Signed in" in page
+    french = text_of(admin.get("/admin/audit?lang=fr"))
+    assert "Réponse supprimée" in french and "Exportation" in french
+    assert "Connexion" in french and "Response deleted" not in french
 
 
 def test_admin_manages_accounts_on_the_web(app, admin):

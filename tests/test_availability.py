@@ -60,7 +60,7 @@ def test_before_opening_a_kind_page_and_nothing_stored(app, moment):
     browser = Browser(app.test_client())
     page = browser.get("/f/census/?lang=fr")
     assert page.status_code == 200
-    assert "Ce formulaire ouvre le 1 mars 2027 à 09:00" in text_of(page)
+    assert "Ce formulaire ouvre le 1er mars 2027, 9 h 00 HNE" in text_of(page)
     assert 'name="_key"' not in page.text
     assert "Opens on" in text_of(app.test_client().get("/"))
     client = app.test_client()
@@ -78,7 +78,7 @@ def test_closing_lets_begun_drafts_finish_within_the_grace_period(app, moment):
     assert early.post("/f/census/page/0", {"q_name": "Ada"}).status_code == 302
     moment.time = at("2027-03-31 18:00")  # closed an hour ago
     closed = late.get("/f/census/")
-    assert "This form closed on March 31, 2027 at 5:00 PM" in text_of(closed)
+    assert "This form closed on 31 Mar 2027, 5:00 p.m. EDT" in text_of(closed)
     assert 'name="_key"' not in closed.text
     early.get("/f/census/page/1")
     done = early.post("/f/census/page/1", {"q_size": "4"}, action="submit")

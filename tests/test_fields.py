@@ -56,8 +56,8 @@ def test_currency_is_shown_per_locale():
 
 def test_display_of_each_type(app, form):
     assert display(app, form, "budget", 1234.56, "fr") == "1\u00a0234,56\u00a0$"
-    assert display(app, form, "start", "2025-03-01", "en") == "March 1, 2025"
-    assert display(app, form, "start", "2025-03-01", "fr") == "1 mars 2025"
+    assert display(app, form, "start", "2025-03-01", "en") == "1 Mar 2025"
+    assert display(app, form, "start", "2025-03-01", "fr") == "1er mars 2025"
     assert display(app, form, "phone", "+16135550123", "en") == "(613) 555-0123"
     assert display(app, form, "consent", True, "fr") == "Oui"
     assert display(app, form, "consent", False, "en") == "No"

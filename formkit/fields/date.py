@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from babel import dates
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import CellColumn, FieldType, label_text, typed
-from formkit.fields.number import babel_locale
+from formkit.formatting import format_day
 
 XLSX_DATE = "yyyy-mm-dd"
 
@@ -103,6 +102,5 @@ def _as_date(value: str) -> datetime.date | str:
 
 
 def format_iso_date(value: str, locale: str) -> str:
-    """``2025-03-01`` as ``March 1, 2025`` or ``1 mars 2025``."""
-    return dates.format_date(datetime.date.fromisoformat(value), "long",
-                             locale=babel_locale(locale))
+    """``2025-03-01`` as ``1 Mar 2025`` or ``1er mars 2025``."""
+    return format_day(value, locale)

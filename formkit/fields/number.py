@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import decimal
-import functools
 import re
 from typing import Any
 
-from babel import Locale, numbers
+from babel import numbers
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, validators
 from wtforms.widgets import TextInput
@@ -21,8 +20,8 @@ from formkit.fields.base import (
     number_option,
     typed,
 )
+from formkit.formatting import babel_locale, format_money, format_number
 
-BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 #: XLSX number formats (the spreadsheet shows its reader's separators).
 XLSX_FORMATS = {"integer": "#,##0", "decimal": "#,##0.##", "percent": "0%",
                 "currency": {"en": '"$"#,##0.00', "fr": '#,##0.00 "$"'}}
@@ -30,12 +29,6 @@ XLSX_FORMATS = {"integer": "#,##0", "decimal": "#,##0.##", "percent": "0%",
 LARGEST_DIGITS = 12
 LARGEST = decimal.Decimal(10) ** LARGEST_DIGITS
 _SYMBOLS = re.compile(r"[\s$\u00a0\u202f]|CAD|CA", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=8)
-def babel_locale(locale: str) -> Locale:
-    """The Canadian variant of a language, parsed once (parsing is most of a format call)."""
-    return Locale.parse(BABEL_LOCALES.get(str(locale)[:2], "en_CA"))
 
 
 def parse_number(text: str, locale: str) -> decimal.Decimal:
@@ -202,7 +195,7 @@ class Integer(FieldType):
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""
-        text = numbers.format_decimal(value, locale=babel_locale(locale))
+        text = format_number(value, locale)
         unit = spec.options.get("unit")
         return f"{text}\u00a0{unit.get(locale)}" if unit else text
 
@@ -239,5 +232,6 @@ def xlsx_currency_format(locale: str) -> str:
 
 
 def format_cad(value: Any, locale: str) -> str:
-    """An amount in Canadian dollars as the locale writes it."""
-    return numbers.format_currency(value, "CAD", locale=babel_locale(locale))
+    """An amount in Canadian dollars as the locale writes it (plugins' name for
+    :func:`formkit.formatting.format_money`)."""
+    return format_money(value, locale)

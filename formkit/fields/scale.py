@@ -20,6 +20,7 @@ from formkit.fields.base import (
     select_choices,
     typed,
 )
+from formkit.formatting import or_empty
 from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
@@ -215,7 +216,7 @@ class Matrix(Scale):
 
     def row_display(self, spec, value, locale) -> list[tuple[str, str]]:
         value = value or {}
-        return [(text.get(locale), Scale.display(self, spec, value.get(key), locale))
+        return [(text.get(locale), or_empty(Scale.display(self, spec, value.get(key), locale)))
                 for key, text in spec.options["rows"]]
 
     def display(self, spec, value, locale) -> str:

@@ -24,8 +24,10 @@ from formkit.fields.base import (
     label_text,
     number_option,
 )
+from formkit.formatting import EMPTY, or_empty
 from formkit.i18n import pair
 from formkit.paging import ascii_int
+from formkit.table_fit import CARDS, fit
 from formkit.versions import shown_html, shown_text
 
 #: actions that check a page (the empty action is the re-check at submit).
@@ -234,20 +236,30 @@ class Table(FieldType):
         )
 
     def display_html(self, spec, value, locale) -> Markup:
+        """The rows as a table whose columns all fit the printed page (landscape when
+        needed), or one card per row when even landscape cannot hold them
+        (:mod:`formkit.table_fit`); an empty cell shows "—"."""
         if not is_answered(value):
             return Markup("")
         columns = spec.options["columns"]
-        head = Markup("").join(
-            Markup("<th scope='col'>{}</th>").format(label_text(c.label, locale, c.id))
-            for c in columns
-        )
+        headers = [label_text(c.label, locale, c.id) for c in columns]
+        texts = [[or_empty(shown_text(c, row.get(c.id), locale)) for c in columns]
+                 for row in value]
+        cells = [[shown_html(c, row.get(c.id), locale) if is_answered(row.get(c.id))
+                  else Markup(EMPTY) for c in columns] for row in value]
+        placed = fit(headers, texts)
+        if placed.layout == CARDS:
+            return Markup("<div class='answer-cards'>{}</div>").format(Markup("").join(
+                Markup("<dl class='answer-card'>{}</dl>").format(Markup("").join(
+                    Markup("<dt>{}</dt><dd>{}</dd>").format(header, cell)
+                    for header, cell in zip(headers, row, strict=True)))
+                for row in cells))
+        widths = Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths)
+        head = Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers)
         body = Markup("").join(
             Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<td>{}</td>").format(shown_html(c, row.get(c.id), locale))
-                for c in columns
-            ))
-            for row in value
-        )
-        return Markup("<table class='answer-table'><thead><tr>{}</tr></thead><tbody>{}</tbody>"
-                      "</table>").format(head, body)
-
+                Markup("<td>{}</td>").format(cell) for cell in row))
+            for row in cells)
+        return Markup("<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}"
+                      "</tr></thead><tbody>{}</tbody></table>").format(
+                          placed.layout, widths, head, body)

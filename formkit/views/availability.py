@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime
 
 from flask import current_app, render_template, request
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from formkit import clock
 from formkit.availability import CLOSED, FULL, NOT_YET
+from formkit.formatting import format_timestamp, instance_zone
+from formkit.i18n import current_locale
 from formkit.schema import Form
 from formkit.state import current_store
 from formkit.storage import SUBMITTED, Response
@@ -24,11 +25,8 @@ def _zone() -> str:
 
 
 def _local(moment: datetime.datetime) -> str:
-    from zoneinfo import ZoneInfo
-
-    local = moment.replace(tzinfo=ZoneInfo(_zone()))
-    return _("%(date)s at %(time)s", date=format_date(local, "long"),
-             time=format_time(local, "short"))
+    """A schedule's moment (a wall-clock time of the instance's zone) as people read it."""
+    return format_timestamp(moment.replace(tzinfo=instance_zone()), current_locale())
 
 
 def refusal(form: Form) -> str | None:

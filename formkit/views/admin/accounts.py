@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from formkit import clock
+from formkit.audit_actions import action_label
 from formkit.auth import (
     audit,
     disable_account,
@@ -128,4 +129,4 @@ def audit_log():
         if index >= start:
             entries.append(entry)
     return render_template("admin/audit.html", entries=entries, page=page, pages=pages,
-                           total=total)
+                           total=total, action_label=action_label)

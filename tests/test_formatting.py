@@ -1,0 +1,76 @@
+"""How values look in every output (formkit/formatting.py), in both languages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from formkit import formatting as fmt
+from tests.conftest import NOON, make_app
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", [], {}, ()])
+def test_empty_values_show_one_dash(value):
+    assert fmt.or_empty(value) == "—"
+
+
+@pytest.mark.parametrize("value", [0, 0.0, False, "0", "non", ["a"]])
+def test_answers_that_look_falsy_are_kept(value):
+    assert fmt.or_empty(value) == value
+
+
+@pytest.mark.parametrize(("day", "en", "fr"), [
+    ("2026-04-01", "1 Apr 2026", "1er avril 2026"),
+    (datetime.date(2026, 11, 22), "22 Nov 2026", "22 novembre 2026"),
+    ("2026-02-03T10:00:00+00:00", "3 Feb 2026", "3 février 2026"),
+])
+def test_days_are_unambiguous_in_english_and_canadian_in_french(day, en, fr):
+    assert fmt.format_day(day, "en") == en
+    assert fmt.format_day(day, "fr") == fr
+
+
+def test_numbers_money_and_percents_as_canadians_write_them():
+    assert fmt.format_number(2, "fr", decimals=1) == "2,0"
+    assert fmt.format_number(2, "en", decimals=1) == "2.0"
+    assert fmt.format_number(1234.5, "fr") == f"1{NBSP}234,5"
+    assert (fmt.format_mean(2, "fr"), fmt.format_mean(20.666, "en")) == ("2,0", "20.67")
+    assert fmt.format_number(1234.5, "en") == "1,234.5"
+    assert fmt.format_money(12000, "fr") == f"12{NBSP}000,00{NBSP}$"
+    assert fmt.format_money(12000, "en") == "$12,000.00"
+    assert fmt.format_percent(0.125, "en", decimals=1) == "12.5%"
+    assert fmt.format_percent(0.5, "fr") == f"50{NBSP}%"
+
+
+def test_timestamps_are_local_to_the_minute_with_the_zone_named():
+    # NOON is 2026-11-30 17:00 UTC: noon in Toronto (EST), 9 a.m. in Vancouver.
+    stored = datetime.datetime.fromtimestamp(NOON, datetime.UTC).isoformat()
+    assert fmt.format_timestamp(stored, "en") == f"30 Nov 2026, 12:00{NNBSP}p.m. EST"
+    assert fmt.format_timestamp(stored, "fr") == "30 novembre 2026, 12 h 00 HNE"
+    assert fmt.format_timestamp(NOON, "en", zone="America/Vancouver").startswith(
+        f"30 Nov 2026, 9:00{NNBSP}a.m. ")
+    # summer time is named too, and a naive stored timestamp is UTC
+    assert fmt.format_timestamp("2026-07-01T16:05:59", "fr") == "1er juillet 2026, 12 h 05 HAE"
+
+
+def test_machine_timestamps_stay_iso_utc():
+    assert fmt.iso_utc("2026-07-01T12:05:59.123456-04:00") == "2026-07-01T16:05:59Z"
+    assert fmt.iso_utc(NOON) == "2026-11-30T17:00:00Z"
+
+
+def test_the_instance_time_zone_is_a_setting(tmp_path, monkeypatch):
+    app = make_app(tmp_path, TIMEZONE="America/Vancouver")
+    assert app.config["BABEL_DEFAULT_TIMEZONE"] == "America/Vancouver"
+    with app.app_context():
+        assert fmt.format_timestamp(NOON, "en") == f"30 Nov 2026, 9:00{NNBSP}a.m. PST"
+    with pytest.raises(ValueError, match="not a time zone"):
+        make_app(tmp_path / "other", TIMEZONE="Mars/Olympus")
+
+
+def test_response_states_are_translated(app):
+    with app.app_context():
+        assert fmt.state_label("submitted", "fr") == "soumise"
+        assert fmt.state_label("draft", "en") == "draft"
+        assert fmt.state_label("odd", "fr") == "odd"
