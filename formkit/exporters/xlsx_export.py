@@ -63,7 +63,7 @@ class _Sheet:
         self.cells = cells
         self.labels = labels
         self.formats = [book.add_format({"num_format": f}) if f else None for f in formats]
-        self.widths = [len(h) + 2 for h in headers]
+        self.widths = [len(h) + 4 for h in headers]  # room for the filter button
         self.rows = 0
         bold = book.add_format({"bold": True})
         for index, header in enumerate(headers):
