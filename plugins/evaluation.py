@@ -92,7 +92,6 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     return [
-        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
         Column("complete", _("Outcomes complete"), lambda r: (r.score or {}).get("complete"),
                shown=str),
         Column("outcomes", _("Outcomes"), lambda r: (r.score or {}).get("total")),

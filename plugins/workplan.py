@@ -187,7 +187,6 @@ def formkit_summarize(form, responses):
 def formkit_response_columns(form):
     locale = current_locale()
     return [
-        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
         Column("total_cost", _("Estimated cost"), lambda r: (r.score or {}).get("total_cost"),
                shown=lambda v: format_cad(v, locale),
                number_format=xlsx_currency_format(locale)),
