@@ -48,7 +48,7 @@ def bar_chart(
     :param bars: ``(label, value)`` in the order to draw, top to bottom.
     :param maximum: the value of a full-width bar (values above are drawn full).
     """
-    pad, line, bar = 6, 16, 16
+    pad, line, bar = 6, 16, 13
     shown = [value_label(value) for _label, value in bars]
     # The widest value, bold, with room for the gap before it and a little to spare.
     value_width = max([40.0, *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
@@ -75,9 +75,9 @@ def bar_chart(
             full=label, shown=shown[index], label=label_text, x=pad, top=top,
             plot=plot, bar=bar, bw=plot * share, track=TRACK,
             colour=HIGHLIGHT if index < highlight else BAR, text=TEXT,
-            vx=pad + plot + 6, vy=top + 13,
+            vx=pad + plot + 6, vy=top + 11,
         ))
-        y = top + bar + 10
+        y = top + bar + 7
     height = y + pad
     head = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '

@@ -42,7 +42,10 @@ def when(timestamp: str | None, style: str = "") -> str:
     timestamp looks the same)."""
     if not timestamp:
         return ""
-    return format_timestamp(timestamp, current_locale())
+    try:
+        return format_timestamp(timestamp, current_locale())
+    except (TypeError, ValueError):  # a record restored by hand: shown as stored
+        return str(timestamp)
 
 
 def now_local(style: str = "") -> str:

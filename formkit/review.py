@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from formkit.conditions import is_answered
+from formkit.formatting import format_day
+from formkit.i18n import language_name, pair
 from formkit.paging import page_number
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
@@ -174,9 +176,6 @@ class Filters:
     def described(self, form: Form, locale: str) -> list[str]:
         """The filters that narrow the list, as "Label: value" in ``locale`` (a summary
         PDF says what it covers in words, not query codes)."""
-        from formkit.formatting import format_day
-        from formkit.i18n import language_name, pair
-
         states = {DRAFT: _("Drafts"), "all": _("All")}
         parts = []
         if self.status != SUBMITTED:
@@ -211,7 +210,12 @@ class Filters:
 
 
 def _day(timestamp: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
+    """The day of a stored timestamp; ``None`` for none, or one that is not a timestamp
+    (a record restored by hand), which then passes no date filter."""
+    try:
+        return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
+    except (TypeError, ValueError):
+        return None
 
 
 def matching(form: Form, filters: Filters, locale: str,
@@ -221,7 +225,8 @@ def matching(form: Form, filters: Filters, locale: str,
     wanted = fold(filters.query)
     status = None if filters.status == "all" else filters.status
     for response in current_store().iter_responses(form.id, status, after=after):
-        day = _day(response.submitted or response.created)
+        day = _day(response.submitted or response.created) if (
+            filters.since or filters.until) else None
         if filters.since and (day is None or day < filters.since):
             continue
         if filters.until and (day is None or day > filters.until):

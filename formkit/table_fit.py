@@ -65,6 +65,8 @@ def _needed(text: str, bold: bool, hyphenate: bool = True) -> float:
 
 def fit(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> Fit:
     """The layout of a table with these header texts and cell texts (row by row)."""
+    if not headers:
+        return Fit(PORTRAIT)
     whole, least, wanted = [], [], []  # per column: headers unbroken, or hyphenated too
     for index, header in enumerate(headers):
         cells = [str(row[index]) for row in rows if index < len(row)]

@@ -251,3 +251,22 @@ def test_two_plugins_with_one_format_key_stop_the_start(tmp_path):
     with pytest.raises(PluginError, match="'funder' is contributed by both plugin 'one' "
                                           "and plugin 'two'"):
         make_app(tmp_path, PLUGINS_DIR=str(plugins))
+
+
+def test_a_malformed_stored_timestamp_is_exported_as_stored(exports):
+    from formkit.state import current_store
+    from formkit.storage import SUBMITTED, Response
+
+    app, admin = exports
+    with app.test_request_context("/"):
+        current_store().import_records([Response(
+            id="", form_id="membership", form_version="1", locale="fr", status=SUBMITTED,
+            answers={}, key="restored", created="hier", submitted="2026-13-45T99:00")])
+    for url in ("export.csv?doc_lang=fr", "export.csv?values=codes"):
+        body = admin.get(f"/admin/forms/membership/{url}").get_data().decode("utf-8-sig")
+        assert "hier" in body and "2026-13-45T99:00" in body
+    book = openpyxl.load_workbook(io.BytesIO(
+        admin.get("/admin/forms/membership/export.xlsx?doc_lang=fr").data))
+    assert "hier" in [c.value for c in book["Réponses"][2]]
+    for url in ("", "?since=2026-01-01", "summary"):  # the list, its date filter, summary
+        assert admin.get(f"/admin/forms/membership/{url}").status_code == 200

@@ -55,6 +55,14 @@ def test_timestamps_are_local_to_the_minute_with_the_zone_named():
     assert fmt.format_timestamp("2026-07-01T16:05:59", "fr") == "1er juillet 2026, 12 h 05 HAE"
 
 
+def test_a_malformed_stored_timestamp_is_shown_as_stored(app):
+    from formkit.rendering import when
+
+    with app.test_request_context("/"):
+        assert when("not a time") == "not a time"
+        assert when(None) == ""
+
+
 def test_machine_timestamps_stay_iso_utc():
     assert fmt.iso_utc("2026-07-01T12:05:59.123456-04:00") == "2026-07-01T16:05:59Z"
     assert fmt.iso_utc(NOON) == "2026-11-30T17:00:00Z"

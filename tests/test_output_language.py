@@ -81,3 +81,12 @@ def test_the_summary_pdf_names_its_filters_in_words(coordinator, locale, expecte
     for words in expected:
         assert words in text, words
     assert "status=" not in text and "lang_filter" not in text
+
+
+def test_machine_exports_keep_iso_utc_timestamps(coordinator):
+    client, response = coordinator
+    records = client.get("/admin/forms/all_types/export.json?lang=fr").get_json()
+    assert records[0]["submitted"] == SUBMITTED_AT
+    codes = client.get("/admin/forms/all_types/export.csv?values=codes&lang=fr")
+    assert SUBMITTED_AT in codes.get_data(as_text=True)
+    assert "HNE" not in codes.get_data(as_text=True)

@@ -70,7 +70,7 @@ def _plugin_column(column: Column, labels: bool) -> ExportColumn:
 def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
     if not labels:  # machine exports: codes and ISO 8601 UTC
         def stamp(name: str) -> Callable[[Response], str]:
-            return lambda r: iso_utc(v) if (v := getattr(r, name)) else ""
+            return lambda r: _or_as_stored(iso_utc, getattr(r, name)) or ""
 
         getters = {"id": lambda r: r.id, "status": lambda r: r.status,
                    "review": lambda r: review_status(form, r), "locale": lambda r: r.locale,
@@ -90,15 +90,13 @@ def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
 
     def moment(name: str) -> tuple[Callable[[Response], str], Callable[[Response], Any]]:
         def text(response: Response) -> str:
-            value = getattr(response, name)
-            return format_timestamp(value, locale, zone) if value else ""
+            return _or_as_stored(lambda v: format_timestamp(v, locale, zone),
+                                 getattr(response, name)) or ""
 
         def cell(response: Response) -> Any:
-            value = getattr(response, name)
-            if not value:
-                return None
             # A spreadsheet has no time zones: the instance's wall clock (named in the header).
-            return to_datetime(value).astimezone(zone).replace(tzinfo=None, microsecond=0)
+            return _or_as_stored(lambda v: to_datetime(v).astimezone(zone).replace(
+                tzinfo=None, microsecond=0), getattr(response, name))
 
         return text, cell
 
@@ -114,6 +112,17 @@ def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
         text, cell = moment(key)
         columns.append(ExportColumn(f"{titles[key]} ({zone.key})", text, cell, XLSX_TIMESTAMP))
     return columns
+
+
+def _or_as_stored(convert: Callable[[Any], Any], value: Any) -> Any:
+    """``convert(value)``; a timestamp that is not one (a record restored by hand) is
+    exported as stored rather than failing the export. ``None`` when there is none."""
+    if not value:
+        return None
+    try:
+        return convert(value)
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
 
 
 def export_columns(form: Form, columns: list[Column], labels: bool, locale: str,
