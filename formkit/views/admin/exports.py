@@ -8,21 +8,23 @@ from flask import Response as HttpResponse
 from flask import (
     current_app,
     g,
+    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
+    url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from formkit import pdf
 from formkit.auth import audit
-from formkit.exporters import ExportJob
+from formkit.exporters import ExportJob, background
 from formkit.exporters.pdf_export import summary_pdf as summary_pdf_body
 from formkit.i18n import current_locale
 from formkit.review import matching, plugin_columns, review_status, review_statuses
-from formkit.state import current_registry
+from formkit.state import current_registry, current_store
 from formkit.storage.faults import is_disk_fault
 from formkit.summary import build_summary
 from formkit.views.admin import bp
@@ -112,6 +114,13 @@ def export(form_id: str, fmt: str):
           **filters.as_args())
     job = ExportJob(form, matching(form, filters, locale), columns, labels, locale, filters)
     name = _filename(exporter.filename(job))
+    status = None if filters.status == "all" else filters.status
+    total = current_store().count(form.id, status)
+    if background.wanted(exporter, total):
+        job_id = background.start(
+            form_id=form.id, fmt=fmt, args=filters.as_args(page=None), labels=labels,
+            locale=locale, user_id=g.user.id, total=total, name=name)
+        return redirect(url_for("admin.export_job", form_id=form.id, job_id=job_id))
     try:
         with force_locale(locale):
             body = exporter.write(job)
@@ -132,6 +141,37 @@ def export(form_id: str, fmt: str):
         return HttpResponse(body, content_type=exporter.mimetype, headers=disposition)
     return HttpResponse(stream_with_context(_in_locale(locale, body)),
                         content_type=exporter.mimetype, headers=disposition)
+
+
+def _own_job(form_id: str, job_id: str):
+    """The job's state if it is the signed-in coordinator's, for this form."""
+    data = background.state(job_id)
+    if data is None or data.get("user") != g.user.id or data.get("form") != form_id:
+        return None
+    return data
+
+
+@bp.get("/forms/<form_id>/exports/<job_id>")
+def export_job(form_id: str, job_id: str):
+    data = _own_job(form_id, job_id)
+    if data is None:
+        return render_error(404, _("This export is not there: exports are kept for a day, "
+                                   "and only for whoever asked for them."))
+    return render_template("admin/export_job.html", form=g.form, job=data, job_id=job_id)
+
+
+@bp.get("/forms/<form_id>/exports/<job_id>/file")
+def export_job_file(form_id: str, job_id: str):
+    data = _own_job(form_id, job_id)
+    path = background.file_path(job_id, data) if data and data.get("ready") else None
+    if path is None or not path.is_file():
+        return render_error(404, _("This export is not there: exports are kept for a day, "
+                                   "and only for whoever asked for them."))
+    exporter = current_registry().exporters.get(data["fmt"])
+    sent = send_file(path, as_attachment=True, download_name=data["name"])
+    # As given: through ``mimetype`` text would get a second "; charset=utf-8".
+    sent.headers["Content-Type"] = exporter.mimetype if exporter else "application/octet-stream"
+    return sent
 
 
 def _in_locale(locale: str, rows):
