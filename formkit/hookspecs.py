@@ -131,6 +131,8 @@ def formkit_response_columns(form):
     :return: a list of :class:`formkit.review.Column` (``key``, ``label``, ``value``), where
         ``value(response)`` gives a number or text from the stored response (usually its
         ``score``) and ``label`` is already translated. Columns of all plugins are shown.
+        Numbers stay numbers in an XLSX; ``number_format`` (e.g.
+        ``formkit.api.xlsx_currency_format(locale)``) formats them there.
     """
 
 

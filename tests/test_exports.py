@@ -236,7 +236,6 @@ def test_a_plugin_adds_a_format_listed_on_the_coordinator_pages(tmp_path):
     assert "/admin/forms/workplan/export.funder" in page
     export = admin.get("/admin/forms/workplan/export.funder")
     assert export.status_code == 200 and "text/html" in export.headers["Content-Type"]
-    assert "&lt;" not in export.text or "HYPERLINK" in export.text
     assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;click&#34;)" in export.text
     assert "1244.5" in export.text
 
