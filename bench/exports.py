@@ -16,6 +16,7 @@ Usage: python bench/exports.py [--sizes 1000,10000] [--repeat 3] [--only csv,xls
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import sys
@@ -36,10 +37,13 @@ PASSWORD = "a long enough secret"
 #: CPU seconds of this process per measure: on a shared, loaded machine wall-clock
 #: times swing, and an export uses one core, so its CPU time is its time on a quiet one.
 CPU: dict[str, float] = {}
+#: how much each measure raised the process's peak memory (MB): flat when streamed.
+PEAK: dict[str, float] = {}
 
 
 def timed(action, repeat: int, before=None, name: str = "") -> float:
     times, cpu = [], []
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(repeat):
         if before:
             before()
@@ -49,6 +53,7 @@ def timed(action, repeat: int, before=None, name: str = "") -> float:
         cpu.append(time.process_time() - started_cpu)
     if name:
         CPU[name] = statistics.median(cpu)
+        PEAK[name] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
     return statistics.median(times)
 
 
@@ -75,9 +80,15 @@ def run_size(size: int, repeat: int, only: set[str]) -> dict:
             shutil.rmtree(cache, ignore_errors=True)
 
         def get(url):
-            response = client.get(url)
+            # Read as a browser would, a chunk at a time, keeping none: the peak memory
+            # is the server's, not a copy of the whole file here.
+            response = client.get(url, buffered=False)
             assert response.status_code == 200, (url, response.status_code)
-            return response.get_data()
+            size = sum(len(chunk) for chunk in response.iter_encoded())
+            response.close()
+            return size
+
+        get("/admin/forms/workplan/export.json")  # the store's files read once, untimed
 
         measures = {
             "response_pdf": (lambda: get(f"/admin/responses/{one.id}/pdf?doc_lang=fr"),
@@ -126,6 +137,8 @@ def main() -> None:
               f"| {r['cached_pdf']:.2f} | {r['csv']:.2f} | {r['xlsx']:.2f} |")
     print("\nCPU seconds of the last size (the time on a quiet machine): "
           + ", ".join(f"{name} {seconds:.2f}" for name, seconds in CPU.items()))
+    print("Peak memory added by each (MB, last size): "
+          + ", ".join(f"{name} {mb:.0f}" for name, mb in PEAK.items()))
 
 
 if __name__ == "__main__":
