@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, render_template
 from markupsafe import Markup
 
+from formkit.catalog import Catalog
 from formkit.clock import utcnow
 from formkit.formatting import (
     format_day,
@@ -75,3 +76,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["render_field"] = render_field
+    # a plugin's own catalog in templates the core renders for it (its emails)
+    app.jinja_env.globals["catalog"] = Catalog.named

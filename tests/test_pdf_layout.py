@@ -341,7 +341,7 @@ def test_no_heading_is_left_at_a_page_foot(seed_app):
         style = render_template("pdf/_style.css", form=form, locale="en", generated="today",
                                 page_counter=pdf.page_counter_css())
         chart = bar_chart([("Survey", 5), ("Interviews", 2)], maximum=5, title="Methods")
-    for filler in range(170, 236, 3):
+    for filler in range(170, 236, 5):
         html = (f"<html lang=en><head><title>t</title><style>{style}</style></head><body>"
                 f"<div style='height: {filler}mm'></div><section class='summary-section'>"
                 f"<h2>Section</h2><div class='summary-block'><h3>Methods</h3>"
