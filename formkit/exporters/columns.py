@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from formkit.fields.base import CellColumn, ExportSheet
-from formkit.formatting import format_timestamp, instance_zone, iso_utc, state_label, to_datetime
+from formkit.formatting import format_timestamp, instance_zone, state_label, to_datetime
 from formkit.i18n import language_name
 from formkit.review import Column, review_status, review_statuses
 from formkit.schema import Form
@@ -68,9 +68,9 @@ def _plugin_column(column: Column, labels: bool) -> ExportColumn:
 
 
 def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
-    if not labels:  # machine exports: codes and ISO 8601 UTC
+    if not labels:  # machine exports: codes, and timestamps as stored (ISO 8601 UTC, as JSON)
         def stamp(name: str) -> Callable[[Response], str]:
-            return lambda r: _or_as_stored(iso_utc, getattr(r, name)) or ""
+            return lambda r: getattr(r, name) or ""
 
         getters = {"id": lambda r: r.id, "status": lambda r: r.status,
                    "review": lambda r: review_status(form, r), "locale": lambda r: r.locale,
