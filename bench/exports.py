@@ -10,12 +10,13 @@ before each PDF, so every PDF is rendered):
 Beside each PDF: WeasyPrint alone on the same HTML; the ratio is our overhead (building
 the HTML: reading responses, the summary, the plugins' charts). Medians of ``--repeat``.
 
-Usage: python bench/exports.py [--sizes 1000,10000] [--repeat 3]
+Usage: python bench/exports.py [--sizes 1000,10000] [--repeat 3] [--only csv,xlsx]
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import sys
@@ -33,19 +34,32 @@ from submit import ROOT, seed  # noqa: E402
 PASSWORD = "a long enough secret"
 
 
-def timed(action, repeat: int, before=None) -> float:
-    times = []
+#: CPU seconds of this process per measure: on a shared, loaded machine wall-clock
+#: times swing, and an export uses one core, so its CPU time is its time on a quiet one.
+CPU: dict[str, float] = {}
+#: how much each measure raised the process's peak memory (MB): flat when streamed.
+PEAK: dict[str, float] = {}
+
+
+def timed(action, repeat: int, before=None, name: str = "") -> float:
+    times, cpu = [], []
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for _ in range(repeat):
         if before:
             before()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         action()
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    if name:
+        CPU[name] = statistics.median(cpu)
+        PEAK[name] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
     return statistics.median(times)
 
 
-def run_size(size: int, repeat: int) -> dict:
-    from formkit.views.admin.exports import response_pdf_html, summary_pdf_html
+def run_size(size: int, repeat: int, only: set[str]) -> dict:
+    from formkit.exporters.pdf_export import summary_pdf_html
+    from formkit.views.admin.exports import response_pdf_html
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"INSTANCE_PATH": tmp, "FORMS_DIR": str(ROOT / "forms"),
@@ -66,18 +80,30 @@ def run_size(size: int, repeat: int) -> dict:
             shutil.rmtree(cache, ignore_errors=True)
 
         def get(url):
-            response = client.get(url)
+            # Read as a browser would, a chunk at a time, keeping none: the peak memory
+            # is the server's, not a copy of the whole file here.
+            response = client.get(url, buffered=False)
             assert response.status_code == 200, (url, response.status_code)
-            return response.get_data()
+            size = sum(len(chunk) for chunk in response.iter_encoded())
+            response.close()
+            return size
 
-        result = {
-            "response_pdf": timed(lambda: get(f"/admin/responses/{one.id}/pdf?doc_lang=fr"),
-                                  repeat, empty_cache),
-            "summary_pdf": timed(lambda: get("/admin/forms/workplan/summary.pdf?doc_lang=fr"),
-                                 repeat, empty_cache),
-            "csv": timed(lambda: get("/admin/forms/workplan/export.csv"), repeat),
-            "xlsx": timed(lambda: get("/admin/forms/workplan/export.xlsx"), repeat),
+        get("/admin/forms/workplan/export.json")  # the store's files read once, untimed
+
+        measures = {
+            "response_pdf": (lambda: get(f"/admin/responses/{one.id}/pdf?doc_lang=fr"),
+                             empty_cache),
+            "summary_pdf": (lambda: get("/admin/forms/workplan/summary.pdf?doc_lang=fr"),
+                            empty_cache),
+            "csv": (lambda: get("/admin/forms/workplan/export.csv?doc_lang=fr"), None),
+            "xlsx": (lambda: get("/admin/forms/workplan/export.xlsx?doc_lang=fr"), None),
         }
+        result = {name: timed(action, repeat, before, name) if name in only else float("nan")
+                  for name, (action, before) in measures.items()}
+        if not only & {"response_pdf", "summary_pdf"}:
+            result.update(response_weasy=float("nan"), summary_weasy=float("nan"),
+                          cached_pdf=float("nan"))
+            return result
         with app.test_request_context("/"):
             one_html = response_pdf_html(form, current_store().get(one.id), "fr")
             summary_html = summary_pdf_html(form, Filters(), "fr")
@@ -92,10 +118,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="response_pdf,summary_pdf,csv,xlsx",
+                        help="what to measure (comma-separated; others show nan)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        rows.append((size, run_size(size, args.repeat)))
+        rows.append((size, run_size(size, args.repeat, only)))
         print(f"measured {size}", file=sys.stderr)
     print(f"\nWorkplan responses, median of {args.repeat}, seconds\n")
     print("| responses | one-response PDF (WeasyPrint alone, ratio) | summary PDF (WeasyPrint "
@@ -106,6 +135,10 @@ def main() -> None:
               f"{r['response_pdf'] / r['response_weasy']:.2f}×) | {r['summary_pdf']:.2f} "
               f"({r['summary_weasy']:.2f}, {r['summary_pdf'] / r['summary_weasy']:.2f}×) "
               f"| {r['cached_pdf']:.2f} | {r['csv']:.2f} | {r['xlsx']:.2f} |")
+    print("\nCPU seconds of the last size (the time on a quiet machine): "
+          + ", ".join(f"{name} {seconds:.2f}" for name, seconds in CPU.items()))
+    print("Peak memory added by each (MB, last size): "
+          + ", ".join(f"{name} {mb:.0f}" for name, mb in PEAK.items()))
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ from formkit import hookimpl
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
+from formkit.exporters import Exporter, ExportJob
+from formkit.exporters.columns import export_columns
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
-from formkit.fields.number import format_cad
+from formkit.fields.number import format_cad, xlsx_currency_format
 from formkit.formatting import (
     EMPTY,
     babel_locale,
@@ -73,6 +75,8 @@ __all__ = [
     "Column",
     "DRAFT",
     "EMPTY",
+    "Exporter",
+    "ExportJob",
     "SUBMITTED",
     "FieldSettings",
     "FieldSpec",
@@ -90,6 +94,7 @@ __all__ = [
     "current_registry",
     "current_store",
     "display_answer",
+    "export_columns",
     "format_cad",
     "format_day",
     "format_mean",
@@ -103,4 +108,5 @@ __all__ = [
     "get_form",
     "hookimpl",
     "is_answered",
+    "xlsx_currency_format",
 ]

@@ -221,6 +221,18 @@ def _ask_password() -> str:
         click.echo(problem, err=True)
 
 
+def _ask_new_password() -> str:
+    """The new account's password, asked before anything is stored: an interrupted or
+    mismatched prompt leaves no half-made account behind."""
+    try:
+        return _ask_password()
+    except click.Abort:
+        raise click.ClickException(
+            "no account was created: the password prompt was interrupted (or the two "
+            "entries did not match). Run the command again, or add --link to print a "
+            "set-password link instead.") from None
+
+
 def _form_ids(forms: str) -> list[str]:
     form_ids = [f.strip() for f in forms.split(",") if f.strip()]
     unknown = [f for f in form_ids if current_registry().get_form(f) is None]
@@ -253,7 +265,7 @@ def user_create(email: str, role: str, forms: str, all_forms: bool, link: bool) 
     """Create an account."""
     from email_validator import EmailNotValidError, validate_email
 
-    from formkit.auth import new_user, set_password
+    from formkit.auth import hash_password, new_user
     from formkit.state import current_store
     from formkit.storage import StoreError
 
@@ -262,15 +274,20 @@ def user_create(email: str, role: str, forms: str, all_forms: bool, link: bool) 
     except EmailNotValidError as exc:
         raise click.ClickException(str(exc)) from exc
     form_ids = _form_ids(forms)
+    if current_store().find_user(email) is not None:
+        raise click.ClickException(f"an account for {email} already exists")
+    account = new_user(email, role, form_ids, all_forms)
+    if not link:
+        # One write: the account is stored with its password or not at all.
+        account.password_hash = hash_password(_ask_new_password())
     try:
-        account = current_store().add_user(new_user(email, role, form_ids, all_forms))
+        account = current_store().add_user(account)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     if link:
         click.echo(f"created {role} {account.email}; set-password link (valid 48 hours):")
         click.echo(_set_password_link(account))
     else:
-        set_password(account, _ask_password())
         click.echo(f"created {role} {account.email}")
     if role != "admin" and not (form_ids or all_forms):
         click.echo("it sees no form until given some: formkit user forms "

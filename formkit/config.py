@@ -76,6 +76,8 @@ DEFAULTS: dict[str, Any] = {
     # the address people use, for links printed by the command line
     "BASE_URL": "http://127.0.0.1:5000",
     "RESPONSES_PER_PAGE": 25,
+    # an export estimated to take longer (seconds) is written by the outbox worker
+    "EXPORT_BACKGROUND_SECONDS": 10,
     # rate limits per client address: (count, seconds)
     "FORM_POSTS_PER_ADDRESS": (120, 60),        # per worker process
     "RESUME_FAILURES_PER_ADDRESS": (10, 15 * 60),  # across workers and servers

@@ -28,6 +28,21 @@ def formkit_field_types():
 
 
 @hookspec
+def formkit_register_exporters():
+    """Contribute download formats for a form's responses (CSV, XLSX, JSON and the
+    summary PDF are built-in plugins of this hook).
+
+    :return: an iterable of :class:`formkit.api.Exporter` subclasses. Each class's
+        ``key`` is the extension of its URL, ``/admin/forms/<form>/export.<key>``, and
+        its ``label`` the link on the coordinators' pages; ``write(job)`` receives a
+        :class:`formkit.api.ExportJob` (form, responses, columns, labels or codes,
+        locale) and returns text or bytes chunks, bytes, or an open binary file. Two
+        plugins contributing the same key stop the application at start-up with a
+        message naming both.
+    """
+
+
+@hookspec
 def formkit_forms(app):
     """Contribute forms.
 
@@ -126,6 +141,8 @@ def formkit_response_columns(form):
     :return: a list of :class:`formkit.review.Column` (``key``, ``label``, ``value``), where
         ``value(response)`` gives a number or text from the stored response (usually its
         ``score``) and ``label`` is already translated. Columns of all plugins are shown.
+        Numbers stay numbers in an XLSX; ``number_format`` (e.g.
+        ``formkit.api.xlsx_currency_format(locale)``) formats them there.
     """
 
 

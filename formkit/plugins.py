@@ -11,6 +11,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import logging
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ import pluggy
 
 from formkit import hookspecs
 from formkit.builtins import BUILTIN_PLUGINS
+from formkit.exporters import Exporter
 from formkit.fields.base import FieldType
 from formkit.hookcheck import contract_problems
 from formkit.schema import Form, FormLoadError, SchemaError, load_form, parse_form
@@ -123,6 +125,8 @@ class Registry:
         self.pm = pm
         self.hook = pm.hook
         self.field_types: dict[str, FieldType] = {}
+        #: download formats by URL extension, in registration order.
+        self.exporters: dict[str, Exporter] = {}
         self.forms: dict[str, Form] = {}
         #: problems found while loading forms (file:line messages).
         self.problems: list[SchemaError] = []
@@ -130,6 +134,7 @@ class Registry:
     def load(self, app, *, strict: bool = True) -> Registry:
         """Collect field types then forms; with ``strict``, raise on any problem."""
         self._load_field_types()
+        self._load_exporters()
         self._load_forms(app)
         if strict and self.problems:
             raise PluginError("forms failed to load:\n" + "\n".join(map(str, self.problems)))
@@ -149,6 +154,23 @@ class Registry:
                     )
                 owners[cls.name] = plugin_name
                 self.field_types[cls.name] = cls()
+
+    def _load_exporters(self) -> None:
+        owners: dict[str, str] = {}
+        for plugin_name, classes in call_each(self.pm, "formkit_register_exporters"):
+            for cls in classes:
+                if not (isinstance(cls, type) and issubclass(cls, Exporter)
+                        and re.fullmatch(r"[a-z0-9]{1,10}", cls.key or "")):
+                    raise PluginError(
+                        f"plugin '{plugin_name}' returned {cls!r} from "
+                        "formkit_register_exporters; expected an Exporter subclass with a "
+                        "key of lower-case letters and digits")
+                if cls.key in owners:
+                    raise PluginError(
+                        f"export format '{cls.key}' is contributed by both plugin "
+                        f"'{owners[cls.key]}' and plugin '{plugin_name}'")
+                owners[cls.key] = plugin_name
+                self.exporters[cls.key] = cls()
 
     def _load_forms(self, app) -> None:
         for plugin_name, items in call_each(self.pm, "formkit_forms", app=app):

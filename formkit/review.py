@@ -23,6 +23,7 @@ from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response
 from formkit.storage.base import utcnow
+from formkit.versions import shown_text
 
 #: review statuses of forms that do not declare their own (the first is the default).
 DEFAULT_STATUSES = (("pending", _l("Pending")), ("reviewed", _l("Reviewed")),
@@ -39,6 +40,8 @@ class Column:
     label: str
     value: Callable[[Response], Any]
     shown: Callable[[Any], str] | None = None
+    #: the XLSX number format of its numbers (e.g. ``exporters.CURRENCY_FORMAT``).
+    number_format: str = ""
 
     def display(self, response: Response) -> str:
         value = self.value(response)
@@ -84,6 +87,19 @@ def review_status(form: Form, response: Response) -> str:
     """A response's review status; new responses have the form's first status."""
     keys = status_keys(form)
     return response.review_status if response.review_status in keys else keys[0]
+
+
+def list_columns(form: Form, locale: str) -> list[Column]:
+    """The questions that identify a response in the list (``list_columns:``), as
+    columns: shown in ``locale``, sorted by the stored answer."""
+    columns = []
+    for field_id in form.list_columns:
+        spec = form.field(field_id)
+        columns.append(Column(
+            field_id, spec.label.get(locale) if spec.label else field_id,
+            lambda r, field_id=field_id: r.answers.get(field_id) or None,
+            shown=lambda value, spec=spec: shown_text(spec, value, locale)))
+    return columns
 
 
 def plugin_columns(form: Form) -> list[Column]:
@@ -201,7 +217,12 @@ class Filters:
 
 
 def _day(timestamp: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
+    """The day of a stored timestamp; ``None`` for none, or one that is not a timestamp
+    (a record restored by hand), which then passes no date filter."""
+    try:
+        return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
+    except (TypeError, ValueError):
+        return None
 
 
 def matching(form: Form, filters: Filters, locale: str,
@@ -211,7 +232,8 @@ def matching(form: Form, filters: Filters, locale: str,
     wanted = fold(filters.query)
     status = None if filters.status == "all" else filters.status
     for response in current_store().iter_responses(form.id, status, after=after):
-        day = _day(response.submitted or response.created)
+        day = _day(response.submitted or response.created) if (
+            filters.since or filters.until) else None
         if filters.since and (day is None or day < filters.since):
             continue
         if filters.until and (day is None or day > filters.until):
@@ -243,6 +265,8 @@ def sorted_responses(form: Form, responses: Iterable[Response], filters: Filters
     keyed = [(value(r), r) for r in responses]
     present = [(v, r) for v, r in keyed if v is not None]
     # Numbers before text, so a column mixing both still sorts; missing values last.
-    present.sort(key=lambda item: (isinstance(item[0], str), item[0]),
+    # Text without regard to case or accents ("école" beside "Ecole").
+    present.sort(key=lambda item: (isinstance(item[0], str),
+                                   fold(item[0]) if isinstance(item[0], str) else item[0]),
                  reverse=filters.descending)
     return [r for _v, r in present] + [r for v, r in keyed if v is None]

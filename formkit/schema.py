@@ -149,6 +149,9 @@ class Form:
     retention: Retention | None = None
     #: who the responses belong to (:data:`SCOPES`; ``docs/teams.md``).
     scope: str = PUBLIC
+    #: the questions that identify a response in the coordinators' list
+    #: (``list_columns:``), shown, searched and sorted there.
+    list_columns: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -383,10 +386,12 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                   key="scope",
                   suggestion=closest(str(scope), SCOPES) or "scope: public  (anyone, "
                   "anonymously), team (one shared response per team) or member")
+    list_columns = _list_columns(data, ctx, [f for s in sections for f in s.fields])
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
-                  "scoring", "confirmation_email", "schedule", "retention", "scope"}
+                  "scoring", "confirmation_email", "schedule", "retention", "scope",
+                  "list_columns"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -402,7 +407,38 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         schedule=schedule,
         retention=retention,
         scope=scope,
+        list_columns=list_columns,
     )
+
+
+#: columns a list can show beside its own (date, status, language) and still fit.
+MOST_LIST_COLUMNS = 4
+
+
+def _list_columns(data: Mapping, ctx: SchemaContext,
+                  fields: list[FieldSpec]) -> tuple[str, ...]:
+    """``list_columns: [full_name, organization]`` — questions of this form (answers kept
+    as text, numbers, dates or choices: not tables or matrices), at most four."""
+    raw = data.get("list_columns")
+    if raw is None:
+        return ()
+    listable = [f.id for f in fields if f.stores_value and f.kind is not None
+                and f.kind.cell]
+    if not isinstance(raw, list) or not raw or len(raw) > MOST_LIST_COLUMNS or not all(
+            isinstance(item, str) for item in raw):
+        ctx.error(data, f"'list_columns' must be a list of 1 to {MOST_LIST_COLUMNS} question "
+                  "ids", key="list_columns",
+                  suggestion=f"e.g.  list_columns: [{', '.join(listable[:2])}]")
+        return ()
+    for item in raw:
+        if item not in listable:
+            ctx.error(data, f"list_columns: '{item}' is not a question of this form that a "
+                      "list can show (text, number, date or choice)", key="list_columns",
+                      suggestion=closest(item, listable) or
+                      f"questions it can show: {', '.join(listable)}")
+    if len(set(raw)) != len(raw):
+        ctx.error(data, "list_columns: a question is listed twice", key="list_columns")
+    return tuple(raw)
 
 
 def _confirmation_email(data: Mapping, ctx: SchemaContext,

@@ -3,7 +3,9 @@ statistics (its field type decides which), and the form plugin's own aggregate."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -44,9 +46,24 @@ def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
     return None
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while thousands of responses are read and kept:
+    they hold no cycles, yet each batch of new objects makes it rescan every one kept so
+    far (measured: half of the summary's time at 10,000 responses)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
     """Everything the summary page and PDF show, in ``locale``."""
-    kept = list(responses)
+    with collector_paused():
+        kept = list(responses)
     values: dict[str, list[Any]] = {}
     by_locale: dict[str, int] = {}
     by_review: dict[str, int] = {}

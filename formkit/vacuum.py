@@ -20,7 +20,10 @@ from formkit import clock
 
 #: temporary files younger than this may belong to a write in progress.
 TEMP_FILE_AGE = 60 * 60
-#: what an export leaves in the system's temporary folder (see ``exports.xlsx_file``).
+#: how long a background export stays (``exporters.background.KEEP_SECONDS``).
+EXPORT_KEEP_SECONDS = 24 * 3600
+#: what an export leaves in the system's temporary folder (older versions; XLSX exports now
+#: use a folder of this name that they always remove).
 EXPORT_TEMP = "formkit-export-*"
 
 
@@ -76,4 +79,7 @@ def vacuum(app: Flask, older_than_days: float | None = None) -> VacuumReport:
         for folder, pattern, recursive in temp_file_places(app):
             report.temp_files += remove_stale_files(folder, pattern, now - TEMP_FILE_AGE,
                                                     recursive=recursive)
+        # Background exports (and their state) are downloadable for a day.
+        report.temp_files += remove_stale_files(Path(app.instance_path) / "exports", "*",
+                                                now - EXPORT_KEEP_SECONDS, recursive=False)
     return report

@@ -97,7 +97,6 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     return [
-        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
         Column("complete", t.gettext("Outcomes complete"),
                lambda r: (r.score or {}).get("complete"), shown=str),
         Column("outcomes", t.gettext("Outcomes"), lambda r: (r.score or {}).get("total")),

@@ -120,7 +120,6 @@ def formkit_response_columns(form):
         return keys[index] if len(keys) > index else None
 
     return [
-        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
         Column("top_priority", t.gettext("Top priority"), top, shown=lambda k: labels().get(k, k)),
         Column("top_score", t.gettext("Its score"), lambda r: next(
             (a["priority"] for a in (r.score or {}).get("areas", []) if a["key"] == top(r)),

@@ -30,6 +30,7 @@ from formkit.api import (
     format_iso_date,
     get_form,
     hookimpl,
+    xlsx_currency_format,
 )
 
 HERE = Path(__file__).parent
@@ -193,10 +194,10 @@ def formkit_summarize(form, responses):
 def formkit_response_columns(form):
     locale = current_locale()
     return [
-        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
         Column("total_cost", t.gettext("Estimated cost"),
                lambda r: (r.score or {}).get("total_cost"),
-               shown=lambda v: format_cad(v, locale)),
+               shown=lambda v: format_cad(v, locale),
+               number_format=xlsx_currency_format(locale)),
         Column("actions", t.gettext("Actions"), lambda r: (r.score or {}).get("actions")),
         Column("overdue", t.gettext("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
     ]

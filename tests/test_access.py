@@ -115,10 +115,15 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     if it went through."""
     response = target_response(app)
     admin = store_of(app).find_user("admin@example.ca")
+    with app.test_request_context("/"):  # the administrator's background export
+        from formkit.exporters import background
+
+        job_id = background.start(form_id=TARGET, fmt="csv", args={}, labels=True,
+                                  locale="en", user_id=admin.id, total=1, name="x.csv")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
               "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0,
-              "story_id": team_story(app).id}
+              "story_id": team_story(app).id, "job_id": job_id}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -126,7 +131,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
             continue
         unknown = set(rule.arguments) - set(values) - {"fmt"}
         assert not unknown, f"{rule}: give the sweep a real value for {unknown}"
-        for fmt in (["csv", "json", "xlsx"] if "fmt" in rule.arguments else [None]):
+        formats = list(app.extensions["formkit"].registry.exporters)  # every registered one
+        for fmt in (formats if "fmt" in rule.arguments else [None]):
             args = {k: v for k, v in values.items() if k in rule.arguments}
             if fmt:
                 args["fmt"] = fmt

@@ -51,6 +51,29 @@ def test_cli_creates_lists_disables_accounts(app):
     assert "not right" in text_of(sign_in(client, "chloe@example.ca"))
 
 
+def test_user_create_is_atomic_on_both_stores(tmp_path, store_url):
+    app = make_app(tmp_path, STORE=store_url)
+    try:
+        # Two entries that differ, then the prompt ends: nothing is stored, and it says
+        # what to do.
+        mismatched = cli(app, "user", "create", "pat@example.ca", "--role", "admin",
+                         input=f"{PASSWORD}\nsomething else entirely\n")
+        assert mismatched.exit_code == 1
+        assert "no account was created" in mismatched.output
+        assert "--link" in mismatched.output
+        interrupted = cli(app, "user", "create", "pat@example.ca", input="")
+        assert interrupted.exit_code == 1 and "no account was created" in interrupted.output
+        assert store_of(app).find_user("pat@example.ca") is None
+        created = cli(app, "user", "create", "pat@example.ca", input=f"{PASSWORD}\n" * 2)
+        assert created.exit_code == 0, created.output
+        assert store_of(app).find_user("pat@example.ca").password_hash.startswith("$argon2")
+        taken = cli(app, "user", "create", "pat@example.ca")  # refused before any prompt
+        assert taken.exit_code == 1 and "already exists" in taken.output
+        assert "Password" not in taken.output
+    finally:
+        store_of(app).close()
+
+
 def test_set_password_link_is_one_time(app):
     result = cli(app, "user", "create", "new@example.ca", "--role", "admin", "--link")
     link = result.output.strip().splitlines()[-1]

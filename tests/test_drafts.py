@@ -403,6 +403,6 @@ def test_copy_keeps_the_browser_binding_and_exports_leave_it_out(app, store, tmp
     transfer.copy(store, target)
     assert target.get(draft.id).browser == draft.browser
     target.close()
-    from formkit.exports import json_lines
+    from formkit.exporters.json_export import json_lines
 
     assert '"browser"' not in "".join(json_lines([draft]))

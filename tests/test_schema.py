@@ -159,3 +159,21 @@ def test_choices_need_unique_keys_and_both_languages(tmp_path):
     errors = errors_of(tmp_path, body)
     assert any("duplicate choices key 'a'" in e for e in errors)
     assert any("'label' has no 'fr' text" in e for e in errors)
+
+
+def test_list_columns_name_questions_a_list_can_show(tmp_path):
+    form = load_form(write(tmp_path, GOOD + "list_columns: [name]\n"), TYPES)
+    assert form.list_columns == ("name",) and "list_columns" not in form.extra
+    table = GOOD + """\
+      - id: rows
+        type: table
+        label: {en: Rows, fr: Lignes}
+        columns:
+          - {id: a, type: text, label: {en: A, fr: A}}
+list_columns: [nmae, rows]
+"""
+    errors = errors_of(tmp_path, table)
+    assert any("list_columns: 'nmae' is not a question" in e and "name" in e for e in errors)
+    assert any("list_columns: 'rows' is not a question" in e for e in errors)
+    assert any("'list_columns' must be a list of 1 to 4" in e
+               for e in errors_of(tmp_path, GOOD + "list_columns: name\n"))

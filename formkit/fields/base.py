@@ -7,8 +7,9 @@ WTForms needs to show a stored value again, and formats a stored value for peopl
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from formkit.conditions import is_answered, same_answer, yaml_literal
 from formkit.i18n import pair
 from formkit.suggest import FIELD_KEYS, closest
+from formkit.versions import fits, plain, shown_text
 
 if TYPE_CHECKING:
     from formkit.schema import FieldSpec, SchemaContext, Text
@@ -31,6 +33,89 @@ class FieldSettings:
 
     max_text_length: int = 5000
     max_table_rows: int = 50
+
+
+@dataclass(frozen=True)
+class CellColumn:
+    """One column a field makes in exports, resolved once per export (labels, formats):
+    its header, and how the field's stored value becomes CSV text and an XLSX cell."""
+
+    header: str
+    #: the field's stored value -> text for a CSV ("" when there is nothing to show).
+    text: Callable[[Any], str]
+    #: the field's stored value -> a typed XLSX cell (number, date, text; ``None`` if empty).
+    cell: Callable[[Any], Any]
+    #: the XLSX number format of its cells ("" for text and general numbers).
+    number_format: str = ""
+
+
+@dataclass(frozen=True)
+class ExportSheet:
+    """Rows of their own that a field's answers make in an XLSX (a repeating table's rows):
+    ``rows(value)`` lists them, each shown by ``columns`` (applied to one row)."""
+
+    title: str
+    #: the page the field is on, to tell apart sheets with the same title.
+    section: str
+    columns: list[CellColumn]
+    rows: Callable[[Any], list[Any]]
+
+
+def code_text(value: Any) -> str:
+    """A stored value as machine export text: codes, lists joined with "; ", JSON."""
+    if not is_answered(value):
+        return ""
+    if isinstance(value, list) and not any(isinstance(v, dict | list) for v in value):
+        return "; ".join(map(str, value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def code_cell(value: Any) -> Any:
+    """A stored value as a machine export cell: numbers stay numbers, the rest text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return code_text(value) or None
+
+
+#: distinct values a column remembers the text of during one export.
+MEMO_SIZE = 20_000
+
+
+def memoized(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` remembering its results for scalar values (answers repeat: dates,
+    choices, amounts), for the life of one export's columns."""
+    memo: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if type(value) is str:
+            key: Any = value
+        elif isinstance(value, int | float):
+            key = (type(value), value)  # True, 1 and 1.0 are equal keys otherwise
+        else:
+            return convert(value)
+        try:
+            return memo[key]
+        except KeyError:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            result = memo[key] = convert(value)
+            return result
+
+    return remembered
+
+
+def typed(spec: FieldSpec, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A cell maker: ``convert`` for answers of the question's shape, plain text for
+    answers kept from an earlier version of it, ``None`` when unanswered."""
+
+    def cell(value: Any) -> Any:
+        if not is_answered(value):
+            return None
+        return convert(value) if fits(spec, value) else plain(value)
+
+    return cell
 
 
 class SubForm(Form):
@@ -180,6 +265,24 @@ class FieldType:
             self.display(spec, old, locale) if self.accepts(spec, old) else _plain(old),
             self.display(spec, new, locale) if self.accepts(spec, new) else _plain(new)),
             locale)]
+
+    # -- exports -----------------------------------------------------------------------
+    def export_columns(self, spec: FieldSpec, locale: str, labels: bool) -> list[CellColumn]:
+        """The columns this field makes in CSV and XLSX exports, called once per export.
+
+        :param labels: ``True`` for exports people read (labels in ``locale``, typed
+            cells); ``False`` for machine exports (stored codes).
+        :return: by default one column: the displayed text, or the code.
+        """
+        if not labels:
+            return [CellColumn(spec.id, code_text, code_cell)]
+        header = label_text(spec.label, locale, spec.id)
+        text = memoized(lambda value: shown_text(spec, value, locale))
+        return [CellColumn(header, text, lambda value: text(value) or None)]
+
+    def export_sheets(self, spec: FieldSpec, locale: str, labels: bool) -> list[ExportSheet]:
+        """Sheets of their own this field fills in an XLSX (none by default)."""
+        return []
 
     # -- many responses ----------------------------------------------------------------
     def summary(self, spec: FieldSpec, values: list[Any], locale: str) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, validators
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, label_text
+from formkit.fields.base import CellColumn, FieldType, label_text, typed
 from formkit.formatting import format_day
+
+XLSX_DATE = "yyyy-mm-dd"
 
 
 class _DateRange:
@@ -84,11 +86,26 @@ class Date(FieldType):
     def value_from(self, spec, field) -> Any:
         return field.data.isoformat() if field.data else None
 
+    def export_columns(self, spec, locale, labels) -> list[CellColumn]:
+        """Dates are dates in an XLSX, shown as ISO 8601 (unambiguous in both languages)."""
+        [column] = super().export_columns(spec, locale, labels)
+        if not labels:
+            return [column]
+        return [CellColumn(column.header, column.text,
+                           typed(spec, _as_date), XLSX_DATE)]
+
     def form_data(self, spec, value) -> Any:
         return datetime.date.fromisoformat(value) if value else None
 
     def display(self, spec, value, locale) -> str:
         return format_iso_date(value, locale) if is_answered(value) else ""
+
+
+def _as_date(value: str) -> datetime.date | str:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:  # text stored by an import: shown as it is
+        return value
 
 
 def format_iso_date(value: str, locale: str) -> str:

@@ -12,9 +12,19 @@ from wtforms import Field, validators
 from wtforms.widgets import TextInput
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, check_bounds, label_text, number_option
+from formkit.fields.base import (
+    CellColumn,
+    FieldType,
+    check_bounds,
+    label_text,
+    number_option,
+    typed,
+)
 from formkit.formatting import babel_locale, format_money, format_number
 
+#: XLSX number formats (the spreadsheet shows its reader's separators).
+XLSX_FORMATS = {"integer": "#,##0", "decimal": "#,##0.##", "percent": "0%",
+                "currency": {"en": '"$"#,##0.00', "fr": '#,##0.00 "$"'}}
 #: beyond this a number is a typing accident (and floats lose cents).
 LARGEST_DIGITS = 12
 LARGEST = decimal.Decimal(10) ** LARGEST_DIGITS
@@ -176,6 +186,22 @@ class Integer(FieldType):
             stats.append(("total", show(round(sum(numbers_), 2))))
         return {"kind": "numbers", "answered": len(numbers_), "stats": stats}
 
+    def xlsx_format(self, spec, locale: str) -> str:
+        unit = spec.options.get("unit")
+        if unit is not None and unit.get(locale).strip() == "%":
+            return XLSX_FORMATS["percent"]
+        return XLSX_FORMATS["integer" if self.integer else "decimal"]
+
+    def export_columns(self, spec, locale, labels) -> list[CellColumn]:
+        """Numbers stay numbers in an XLSX: a percentage (``unit: "%"``) as a fraction
+        with a percent format, so a spreadsheet can add up and average them."""
+        [column] = super().export_columns(spec, locale, labels)
+        number_format = self.xlsx_format(spec, locale)
+        scale = 100 if labels and number_format == XLSX_FORMATS["percent"] else 1
+        return [CellColumn(column.header, column.text,
+                           typed(spec, lambda value: value / scale if scale != 1 else value),
+                           number_format if labels else "")]
+
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""
@@ -203,8 +229,16 @@ class Currency(Decimal):
             return None
         return float(decimal.Decimal(data).quantize(decimal.Decimal("0.01")))
 
+    def xlsx_format(self, spec, locale: str) -> str:
+        return xlsx_currency_format(locale)
+
     def display(self, spec, value, locale) -> str:
         return format_cad(value, locale) if is_answered(value) else ""
+
+
+def xlsx_currency_format(locale: str) -> str:
+    """The XLSX number format of dollar amounts, the sign where ``locale`` puts it."""
+    return XLSX_FORMATS["currency"]["fr" if str(locale).startswith("fr") else "en"]
 
 
 def format_cad(value: Any, locale: str) -> str:

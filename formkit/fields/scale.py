@@ -11,6 +11,7 @@ from wtforms import FormField, RadioField
 
 from formkit.conditions import is_answered
 from formkit.fields.base import (
+    CellColumn,
     FieldType,
     SubForm,
     change_text,
@@ -18,6 +19,7 @@ from formkit.fields.base import (
     label_text,
     parse_keyed_texts,
     select_choices,
+    typed,
 )
 from formkit.formatting import or_empty
 from formkit.i18n import N_, pair, translate
@@ -107,6 +109,15 @@ class Scale(FieldType):
     def form_data(self, spec, value) -> Any:
         return None if value is None else str(value)
 
+    def export_columns(self, spec, locale, labels) -> list[CellColumn]:
+        """The point chosen is a number in an XLSX (a spreadsheet can average it);
+        "not applicable" is text."""
+        [column] = super().export_columns(spec, locale, labels)
+        if not labels:
+            return [column]
+        return [CellColumn(column.header, column.text,
+                           typed(spec, lambda value: _point(value, locale)), "0")]
+
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):
             return ""
@@ -115,6 +126,14 @@ class Scale(FieldType):
         anchor = spec.options["anchors"].get(value)
         text = f"{value} / {spec.options['points']}"
         return f"{text} ({anchor.get(locale)})" if anchor else text
+
+
+def _point(value: Any, locale: str) -> int | str | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return not_applicable_label(locale) if value == NOT_APPLICABLE else str(value)
 
 
 def to_scale_value(data: Any) -> int | str | None:
@@ -175,6 +194,26 @@ class Matrix(Scale):
         value = value or {}
         return {f"r_{key}": (None if value.get(key) is None else str(value[key]))
                 for key, _t in spec.options["rows"]}
+
+    def export_columns(self, spec, locale, labels) -> list[CellColumn]:
+        """One column per row: the point chosen (a number), or the code."""
+        title = label_text(spec.label, locale, spec.id)
+        columns = []
+        for key, text in spec.options["rows"]:
+            def rated(value, key=key):
+                return value.get(key) if isinstance(value, dict) else None
+
+            if labels:
+                columns.append(CellColumn(
+                    f"{title} – {text.get(locale)}",
+                    lambda value, rated=rated: Scale.display(self, spec, rated(value), locale),
+                    lambda value, rated=rated: _point(rated(value), locale), "0"))
+            else:
+                columns.append(CellColumn(
+                    f"{spec.id}.{key}",
+                    lambda value, rated=rated: "" if rated(value) is None else str(rated(value)),
+                    lambda value, rated=rated: rated(value)))
+        return columns
 
     def row_display(self, spec, value, locale) -> list[tuple[str, str]]:
         value = value or {}

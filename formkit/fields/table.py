@@ -16,7 +16,15 @@ from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldType, SubForm, change_text, label_text, number_option
+from formkit.fields.base import (
+    CellColumn,
+    ExportSheet,
+    FieldType,
+    SubForm,
+    change_text,
+    label_text,
+    number_option,
+)
 from formkit.formatting import EMPTY, or_empty
 from formkit.i18n import N_, pair, translate
 from formkit.paging import ascii_int
@@ -170,6 +178,46 @@ class Table(FieldType):
         return {"kind": "numbers", "answered": len(values),
                 "stats": [("responses", str(len(values))), ("rows", str(rows)),
                           ("rows_per_response", f"{rows / len(values):.1f}" if values else "0")]}
+
+    def export_columns(self, spec, locale, labels) -> list[CellColumn]:
+        """One readable text column (the XLSX also has the rows in a sheet of their own):
+        each row's answered cells as "Column: value", rows separated by " | "."""
+        if not labels:
+            return super().export_columns(spec, locale, labels)
+        # "Label: value" as the language writes it, split once around the value.
+        marker = "\x00"
+        cells = [(c.id, *pair(label_text(c.label, locale, c.id), marker, locale)
+                  .split(marker, 1), made.text)
+                 for c in spec.options["columns"]
+                 for made in c.kind.export_columns(c, locale, labels)]
+        fallback = super().export_columns(spec, locale, labels)[0].text
+
+        def text(value: Any) -> str:
+            if not self.accepts(spec, value):
+                return fallback(value)
+            return " | ".join(
+                "; ".join(before + shown + after
+                          for key, before, after, shown_of in cells
+                          if (shown := shown_of(row.get(key))))
+                for row in value)
+
+        header = label_text(spec.label, locale, spec.id)
+        return [CellColumn(header, text, lambda value: text(value) or None)]
+
+    def export_sheets(self, spec, locale, labels) -> list[ExportSheet]:
+        """A sheet of its own in an XLSX: one row per table row, each column's cells
+        typed by the column's own type, so the rows can be filtered and added up."""
+        columns = []
+        for column in spec.options["columns"]:
+            for cells in column.kind.export_columns(column, locale, labels):
+                columns.append(CellColumn(
+                    cells.header,
+                    lambda row, c=column, cells=cells: cells.text(row.get(c.id)),
+                    lambda row, c=column, cells=cells: cells.cell(row.get(c.id)),
+                    cells.number_format))
+        title = label_text(spec.label, locale, spec.id) if labels else spec.id
+        return [ExportSheet(title, "", columns,
+                            lambda value: value if self.accepts(spec, value) else [])]
 
     def form_data(self, spec, value) -> Any:
         return [

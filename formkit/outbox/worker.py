@@ -53,12 +53,15 @@ class WorkerRun:
 
 
 def deliverers(app: Flask) -> dict[str, Callable[[dict[str, Any], str], None]]:
-    """The kinds of message this worker can deliver now: jobs and webhooks always,
+    """The kinds of message this worker can deliver now: jobs (daily ones, long exports)
+    and webhooks always,
     emails once a server is set (until then they wait in the outbox)."""
+    from formkit.exporters import background
     from formkit.outbox import daily
     from formkit.webhooks import delivery, events
 
     found: dict[str, Callable[[dict[str, Any], str], None]] = daily.runners()
+    found[background.KIND] = background.run
     found[events.KIND] = delivery.deliver
     if email.mail_configured(app):
         found[email.KIND] = email.deliver

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import copy
+import marshal
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -37,9 +38,25 @@ class _Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        names = {f.name for f in fields(cls)}
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
         # A deep copy: callers may change what they get without touching a cache.
-        return cls(**copy.deepcopy({k: v for k, v in data.items() if k in names}))
+        return cls(**plain_copy({k: v for k, v in data.items() if k in names}))
+
+
+#: each stored dataclass's field names (``fields()`` costs more than the copy of a record).
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of stored (JSON-shaped) data: dicts, lists and scalars, through
+    :mod:`marshal`, several times faster than ``copy.deepcopy`` (exports of thousands of
+    responses feel it); anything marshal cannot copy is deep-copied."""
+    try:
+        return marshal.loads(marshal.dumps(value))
+    except ValueError:
+        return copy.deepcopy(value)
 
 
 @dataclass

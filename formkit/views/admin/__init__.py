@@ -30,6 +30,12 @@ def no_store(response):
     return response
 
 
+@bp.context_processor
+def download_formats():
+    """The registered export formats, for the pages that offer downloads."""
+    return {"exporters": list(current_registry().exporters.values())}
+
+
 def visible_forms() -> list[Form]:
     """The forms the signed-in account may see, by title."""
     forms = sorted(current_registry().forms.values(), key=lambda f: f.title.en.lower())

@@ -17,6 +17,7 @@ from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
     change_status,
+    list_columns,
     matching,
     plugin_columns,
     review_refusal,
@@ -59,7 +60,11 @@ def _invited(form_id: str) -> dict[str, int] | None:
 
 
 def response_filters(form):
-    columns = plugin_columns(form)
+    """The list's filters, and its columns: the questions the form lists
+    (``list_columns:``), then the plugins' columns."""
+    known = {c.key for c in plugin_columns(form)}
+    columns = [c for c in list_columns(form, current_locale()) if c.key not in known]
+    columns += plugin_columns(form)
     filters = Filters.from_args(request.args, form, columns,
                                 current_app.config["LANGUAGES"])
     for problem in filters.problems:
