@@ -16,6 +16,8 @@ from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
 from formkit.outbox import send_email
+from formkit.region_map import MapKind, MapRegion, region_map
+from formkit.region_map import legend as map_legend
 from formkit.review import Column
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
@@ -66,6 +68,8 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "Form",
+    "MapKind",
+    "MapRegion",
     "Response",
     "Section",
     "Store",
@@ -84,4 +88,6 @@ __all__ = [
     "get_form",
     "hookimpl",
     "is_answered",
+    "map_legend",
+    "region_map",
 ]

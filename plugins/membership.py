@@ -6,13 +6,15 @@ document; an applicant meeting none is recorded as an expression of interest.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
     Column,
+    MapKind,
+    MapRegion,
     bar_chart,
     current_locale,
     current_store,
@@ -20,6 +22,8 @@ from formkit.api import (
     for_form,
     get_form,
     hookimpl,
+    map_legend,
+    region_map,
 )
 
 FORM_ID = "membership"
@@ -109,14 +113,43 @@ def formkit_summary_html(form, summary):
                                   criteria=criteria))
 
 
-def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
-    """Approved members who agreed to be listed, as display-ready rows."""
+#: The kinds the seed document's map colours (projects blue, visiting hospices green,
+#: hospice residences orange), and individual members in grey; each also has its own
+#: symbol. Colours keep 3:1 against the map's fills (tests/test_region_map.py).
+KIND_STYLE = {
+    "project": ("#1d4f91", "circle"),
+    "visiting_hospice": ("#00703c", "square"),
+    "hospice_residence": ("#a84300", "triangle"),
+    "individual": ("#5c5c5c", "diamond"),
+}
+#: Ontario's regions as the form names them, drawn by hand as simple shapes: schematic,
+#: not to scale (the South is enlarged so its counts fit); see docs/forms/membership.md.
+REGION_SHAPES = {
+    "north_west": ("M5,25 L200,5 L215,120 L180,232 L120,232 L20,200 L5,120 Z", (30, 70)),
+    "north_east": ("M200,5 L390,30 L470,110 L475,190 L368,205 L250,232 L180,232 "
+                   "L215,120 Z", (240, 70)),
+    "west": ("M120,238 L250,238 L250,330 L205,410 L130,380 L110,300 Z", (130, 250)),
+    "central": ("M255,238 L365,212 L365,330 L255,330 Z", (262, 246)),
+    "toronto": ("M255,335 L365,335 L350,405 L255,405 Z", (262, 343)),
+    "east": ("M370,210 L475,196 L475,330 L425,390 L370,395 Z", (378, 250)),
+}
+MAP_SIZE = (480, 415)
+
+
+def listed_responses():
+    """Approved members who agreed to be listed (what the public directory shows)."""
+    for response in current_store().iter_responses(FORM_ID, SUBMITTED):
+        if (response.review_status == APPROVED
+                and response.answers.get("consent_directory") is True):
+            yield response
+
+
+def directory_entries(form, responses, region: str | None, kind: str | None) -> list[dict]:
+    """The listed ``responses`` of ``region`` and ``kind``, as display-ready rows."""
     locale = current_locale()
     rows = []
-    for response in current_store().iter_responses(FORM_ID, SUBMITTED):
+    for response in responses:
         answers = response.answers
-        if response.review_status != APPROVED or answers.get("consent_directory") is not True:
-            continue
         if region and answers.get("region") != region:
             continue
         if kind and answers.get("kind") != kind:
@@ -131,6 +164,38 @@ def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
             "website": answers.get("website", ""),
         })
     return sorted(rows, key=lambda r: (r["community"].lower(), r["name"].lower()))
+
+
+def region_counts(responses) -> dict[str, dict[str, int]]:
+    """How many listed members each region has, by kind: ``{region: {kind: n}}``."""
+    counts: dict[str, dict[str, int]] = {}
+    for response in responses:
+        region, kind = response.answers.get("region"), response.answers.get("kind")
+        per_region = counts.setdefault(region, {})
+        per_region[kind] = per_region.get(kind, 0) + 1
+    return counts
+
+
+def directory_map(regions, kinds, counts, selected: str | None, kind: str | None) -> dict:
+    """The map, its legend and the table rows that say the same in text."""
+    map_kinds = [MapKind(key, label, *KIND_STYLE.get(key, ("#5c5c5c", "diamond")))
+                 for key, label in kinds]
+    map_regions = [
+        MapRegion(key, label, *REGION_SHAPES[key],
+                  href=url_for("membership.directory", region=key, kind=kind) + "#members")
+        for key, label in regions if key in REGION_SHAPES]
+    svg = region_map(
+        map_regions, map_kinds, counts, size=MAP_SIZE, selected=selected,
+        title=_("Map of Ontario's regions: listed members by region and type"),
+        description=_("A schematic map, not to scale. Each region shows how many listed "
+                      "members it has of each type; the table below gives the same "
+                      "counts."))
+    rows = [{"key": r.key, "label": r.label, "href": r.href,
+             "counts": [counts.get(r.key, {}).get(k.key, 0) for k in map_kinds],
+             "total": sum(counts.get(r.key, {}).values())} for r in map_regions]
+    totals = [sum(row["counts"][i] for row in rows) for i in range(len(map_kinds))]
+    return {"svg": svg, "legend": map_legend(map_kinds), "kinds": map_kinds, "rows": rows,
+            "totals": totals, "total": sum(totals)}
 
 
 @bp.get("/membership/directory")
@@ -150,10 +215,12 @@ def directory():
     if kind and kind not in dict(kinds):
         notices.append(_("That type is not in the list; showing every type."))
         kind = None
-    entries = directory_entries(form, region, kind)
+    listed = list(listed_responses())
+    entries = directory_entries(form, listed, region, kind)
+    ontario = directory_map(regions, kinds, region_counts(listed), region, kind)
     return render_template("membership/directory.html", form=form, entries=entries,
                            regions=regions, kinds=kinds, region=region, kind=kind,
-                           notices=notices)
+                           notices=notices, map=ontario)
 
 
 @hookimpl
