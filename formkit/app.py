@@ -71,6 +71,10 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
     app.register_blueprint(respond.bp)
     app.register_blueprint(invite.bp)
     app.register_blueprint(admin.bp)
+    from formkit.teams import views as teams
+
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(teams.signin_bp)
     from formkit.rest.views import bp as api_bp
 
     csrf.exempt(api_bp)  # tokens, not cookies: nothing a cross-site form could forge

@@ -170,11 +170,14 @@ def authenticate(email: str, password: str) -> User:
 #: what a respondent keeps in the same browser's cookie (its id, its drafts): a
 #: coordinator signing in or out there does not take their drafts away.
 RESPONDENT_KEYS = ("browser", "drafts")
+#: the cookie key of a community member's session (:mod:`formkit.teams.identity`): a
+#: coordinator signing in or out in the same browser leaves it alone, and the reverse.
+MEMBER_SID = "member_sid"
 #: a session's last use is written at most this often (seconds), not on every request.
 TOUCH_SECONDS = 60
 
 
-def _session_id_hash(sid: str) -> str:
+def session_id_hash(sid: str) -> str:
     return hashlib.sha256(f"formkit-session:{sid}".encode()).hexdigest()
 
 
@@ -189,7 +192,7 @@ def start_session(user: User) -> None:
     sid = secrets.token_urlsafe(32)
     now = clock.now()
     hours = current_app.config["COORDINATOR_SESSION_HOURS"]
-    current_store().add_session(Session(id=_session_id_hash(sid), user_id=user.id,
+    current_store().add_session(Session(id=session_id_hash(sid), user_id=user.id,
                                         created=now, seen=now, expires=now + hours * 3600))
     session["sid"] = sid
     session.permanent = True
@@ -201,11 +204,16 @@ def end_session() -> None:
     opens nothing any more."""
     sid = session.get("sid")
     if sid:
-        current_store().delete_session(_session_id_hash(sid))
-    respondent = {key: session[key] for key in RESPONDENT_KEYS if key in session}
-    session.clear()
-    session.update(respondent)
+        current_store().delete_session(session_id_hash(sid))
+    clear_cookie(keep=(*RESPONDENT_KEYS, MEMBER_SID))
     g.user = None
+
+
+def clear_cookie(keep: tuple[str, ...]) -> None:
+    """Empty the session cookie but for the ``keep`` keys (a fresh CSRF token too)."""
+    kept = {key: session[key] for key in keep if key in session}
+    session.clear()
+    session.update(kept)
 
 
 def sign_out_everywhere(user: User) -> int:
@@ -223,7 +231,7 @@ def current_user() -> User | None:
     if not sid:
         return None
     store = current_store()
-    record = store.get_session(_session_id_hash(sid))
+    record = store.get_session(session_id_hash(sid))
     now = clock.now()
     idle = current_app.config["COORDINATOR_IDLE_MINUTES"] * 60
     user = store.get_user(record.user_id) if record else None

@@ -14,6 +14,7 @@ from formkit.app import create_app
 from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
+from formkit.teams.cli import team_group
 
 
 def _create_app():
@@ -602,6 +603,7 @@ def store_vacuum(days: int | None) -> None:
 
 for _command in COMMANDS:
     main.add_command(_command)
+main.add_command(team_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

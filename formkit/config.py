@@ -45,6 +45,13 @@ DEFAULTS: dict[str, Any] = {
     "COORDINATOR_IDLE_MINUTES": 30,
     # a coordinator's session ends this long after sign-in, however active
     "COORDINATOR_SESSION_HOURS": 12,
+    # community members (teams): signed in by a one-time link (docs/teams.md)
+    "MEMBER_IDLE_MINUTES": 8 * 60,
+    # a member's session ends this long after sign-in, however active
+    "MEMBER_SESSION_HOURS": 7 * 24,
+    # "send me a new link": per client address and per email address, (count, seconds)
+    "SIGNIN_LINKS_PER_ADDRESS": (20, 60 * 60),
+    "SIGNIN_LINKS_PER_EMAIL": (3, 60 * 60),
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
     # epoch seconds for everything stored or compared (tests pass a ManualClock)
     "CLOCK": None,

@@ -178,3 +178,29 @@ def formkit_blueprints(app):
     :param app: the Flask application.
     :return: an iterable of :class:`flask.Blueprint` to register.
     """
+
+
+# -- teams (formkit.teams) -------------------------------------------------------------
+@hookspec
+def formkit_team_panels(team, cycle, viewer):
+    """Contribute panels to a team's space (``/t/<slug>/``).
+
+    :param team: the :class:`formkit.storage.Team`.
+    :param cycle: the team's current cycle, or ``None`` (none started yet).
+    :param viewer: a :class:`formkit.teams.identity.Viewer`: ``person``, ``member``
+        (the team membership of whoever looks, or ``None`` for a coordinator),
+        ``user`` (a coordinator account, or ``None``), ``is_lead``, ``may_manage``.
+    :return: a list of :class:`formkit.teams.panels.Panel` (or ``(order, Markup)``
+        pairs): shown by ``order`` (the core's: members 20, activity 80). Escape
+        everything you put in the markup (render a template).
+    """
+
+
+@hookspec
+def formkit_team_forms(team):
+    """The ids of the forms ``team`` uses (a coordinator who may see one of them may
+    see the team's space).
+
+    :return: an iterable of form ids, or ``None`` to say nothing. Results of all plugins
+        are combined.
+    """

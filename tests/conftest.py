@@ -291,3 +291,17 @@ def smtp():
     inbox.port = controller.port
     yield inbox
     controller.stop()
+
+
+def member_client(app, email: str, team=None):
+    """A client signed in as the community member ``email`` through a one-time link
+    (issued directly, as the email would carry it), pressing the link's one button."""
+    from formkit.teams import links
+
+    with app.test_request_context("/"):
+        token = links.issue(email, team)
+    client = app.test_client()
+    answer = client.post(f"/signin/{token}",
+                         data={"csrf_token": csrf(client, f"/signin/{token}")})
+    assert answer.status_code == 302, answer.text
+    return client

@@ -9,7 +9,17 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, add_user, csrf, make_app, sign_in, store_of, submit, text_of
+from conftest import (
+    ROOT,
+    add_user,
+    csrf,
+    make_app,
+    member_client,
+    sign_in,
+    store_of,
+    submit,
+    text_of,
+)
 from formkit.cli import main
 from formkit.outbox.queue import enqueue
 from formkit.rest.tokens import create_token
@@ -24,12 +34,13 @@ PUBLIC_ENDPOINTS = frozenset({
     "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
     "admin.login", "admin.set_password",
     "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
-    "api.openapi",
+    "api.openapi", "signin.request_link", "signin.confirm", "signin.signout",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
 #: one's own email alerts, test_outbox.py::test_alerts_each_when_and_digest).
-SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account"})
+SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account",
+                                 "teams.my_teams", "admin.teams"})
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"
@@ -37,6 +48,8 @@ TARGET, OTHER = "wellbeing", "membership"
 DEAD_MESSAGE = "email:dead-letter"
 #: a webhook subscription of the target form (administrators may test or remove it).
 WEBHOOK = "wh_sweep"
+#: the team the outsiders aim at (its lead: LEAD), and another team.
+TEAM, LEAD, OTHER_TEAM = "river-team", "lead@example.ca", "lake-team"
 
 
 @pytest.fixture
@@ -54,6 +67,11 @@ def app(tmp_path, store_url):
         store_of(app).add_webhook(Webhook(id=WEBHOOK, form_id=TARGET, events=["submitted"],
                                           url="https://93.184.215.14/hook", secret="s"))
         create_token(store_of(app), "sheet")  # for the token page's routes
+    with app.test_request_context("/"):
+        from formkit.teams import roster
+
+        roster.create_team("River Team", LEAD, "Lee")
+        roster.create_team("Lake Team", "lake@example.ca", "Lia")
     return app
 
 
@@ -67,7 +85,10 @@ def fingerprint(app) -> str:
     messages = [(m.id, m.status, m.attempts) for m in store_of(app).list_messages(None, 10_000)]
     hooks = [h.to_dict() for h in store_of(app).list_webhooks()]
     tokens = [(t.id, t.revoked) for t in store_of(app).list_tokens()]
-    return f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}:{hooks}:{tokens}"
+    teams = [(t.to_dict(), [m.to_dict() for m in store_of(app).list_members(
+        t.id, include_removed=True)]) for t in store_of(app).list_teams()]
+    return (f"{transfer.inventory(store_of(app)).checksum}:{sorted(messages)}:{hooks}:"
+            f"{tokens}:{teams}")
 
 
 def requests_to_sweep(app, user_id: str, skip=frozenset()):
@@ -78,7 +99,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     admin = store_of(app).find_user("admin@example.ca")
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
-              "token_id": store_of(app).list_tokens()[0].id}
+              "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -116,7 +137,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
 
 
 def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
-          cookie: str | None = None) -> int:
+          cookie: str | None = None, minimum: int = 13) -> int:
     """Send every request; each must get what ``expect(endpoint, url)`` says and leave
     the store unchanged. With ``cookie``, every request replays that session cookie (a
     refusal clears the session, but whoever copied the cookie still has it). The number
@@ -133,8 +154,10 @@ def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
         wanted = 401 if endpoint.startswith("api.") else expect(endpoint, url)
         where = f"{method} {url} {body}: {answer.status_code}"
         if wanted == "sign-in":
+            # team pages send to the members' sign-in, the workspace to coordinators'
+            page = "/signin" if endpoint.startswith("teams.") else "/admin/login"
             assert answer.status_code == 302, where
-            assert answer.headers["Location"].startswith("/admin/login"), where
+            assert answer.headers["Location"].startswith(page), where
         else:
             assert answer.status_code == wanted, where
         assert fingerprint(app) == before, f"{where} changed the store"
@@ -142,7 +165,7 @@ def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
     everything = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
                   for method in rule.methods - {"HEAD", "OPTIONS"}
                   if rule.endpoint not in PUBLIC_ENDPOINTS | skip}
-    assert visited == everything and len(everything) >= 13
+    assert visited == everything and len(everything) >= minimum
     return sent
 
 
@@ -168,7 +191,8 @@ def test_coordinator_of_another_form_is_refused(app, forms):
     token = csrf(client, "/admin/")
 
     def expect(endpoint, url):
-        return 404 if "/responses/" in url else 403
+        # a team whose forms one may not see: as if it did not exist
+        return 404 if "/responses/" in url or endpoint.startswith("teams.") else 403
 
     sweep(app, client, token, expect, coordinator.id, skip=SIGNED_IN_ENDPOINTS)
 
@@ -210,6 +234,42 @@ def test_signed_out_cookie_is_refused(app):
     sweep(app, client, token, must_sign_in, admin.id, cookie=copied)
 
 
+def _not_team_routes(app) -> frozenset[str]:
+    return frozenset(rule.endpoint for rule in app.url_map.iter_rules()
+                     if not rule.endpoint.startswith("teams."))
+
+
+def test_a_member_of_another_team_is_refused(app):
+    """Signed in by link as a member (and lead) of another team, with a valid CSRF token:
+    every team route of the target team is a 404, as if it did not exist."""
+    client = member_client(app, "lake@example.ca")
+    token = csrf(client, f"/t/{OTHER_TEAM}/")
+    lake = store_of(app).find_team(OTHER_TEAM)
+    lead = store_of(app).list_members(lake.id)[0]
+    sweep(app, client, token, lambda endpoint, url: 404, lead.id,
+          skip=_not_team_routes(app) | SIGNED_IN_ENDPOINTS, minimum=1)
+
+
+@pytest.mark.parametrize("how", ["removed", "signed-out"])
+def test_a_removed_or_signed_out_member_is_refused(app, how):
+    """The session cookie of the team's lead, copied before the lead was removed from
+    the team (or signed out), opens no team route any more."""
+    from formkit.teams import roster
+
+    client = member_client(app, LEAD)
+    token = csrf(client, f"/t/{TEAM}/")
+    cookie = client.get_cookie("session").value
+    team = store_of(app).find_team(TEAM)
+    lead = store_of(app).list_members(team.id)[0]
+    if how == "removed":
+        with app.test_request_context("/"):
+            roster.remove_member(team, lead)
+    else:
+        assert client.post("/signout", data={"csrf_token": token}).status_code == 302
+    sweep(app, client, token, must_sign_in, lead.id, skip=_not_team_routes(app),
+          cookie=cookie, minimum=2)
+
+
 def test_public_endpoints_are_exactly_these(app):
     """Each endpoint of the list exists and opens without an account; the sweeps above
     refuse every other one, so the list is exactly what is public."""
@@ -237,6 +297,8 @@ def test_public_endpoints_are_exactly_these(app):
             "admin.login": "/admin/login", "admin.set_password": "/admin/set-password/x",
             "invite.open": "/i/x", "invite.begin": "/i/x", "invite.stop": "/i/x/stop",
             "invite.stop_confirmed": "/i/x/stop", "api.openapi": "/api/v1/openapi.json",
+            "signin.request_link": "/signin", "signin.confirm": "/signin/x",
+            "signin.signout": "/signout",
         }
     assert set(urls) == PUBLIC_ENDPOINTS
     for endpoint, url in urls.items():

@@ -180,7 +180,7 @@ def requests(draw) -> Fuzz:
                                           st.sampled_from(["\x00", "x\x00", "\x00" * 3]))))
                    for name in ("form_id", "response_id", "page", "token", "code",
                                 "user_id", "fmt", "stem", "version", "ext", "filename",
-                                "other"))
+                                "slug", "other"))
     query = draw(st.one_of(pairs(), pairs(), st.binary(max_size=80)))
     method = draw(st.sampled_from(["GET", "POST"]))
     form, raw, multipart = (), None, None
@@ -227,6 +227,10 @@ class Target:
                                                  password=None))
             done = [result_url(r).rsplit("/", 1)[1] for r in submitted]
             done.append(self._invitation_token(app))
+            from formkit.teams import links, roster
+
+            team, _lead = roster.create_team("Fuzz Team", "lead@example.ca", "Lee")
+            done.append(links.issue("lead@example.ca", team))
         drafts = [r.id for f in FORMS for r in store.iter_responses(f) if not r.is_submitted]
         self.real = {
             "form_id": FORMS + ["nope"],
@@ -239,6 +243,7 @@ class Target:
             "fmt": ["csv", "json", "xlsx", "pdf"],
             "filename": ["formkit.css", "formkit.js"],
             "stem": ["formkit"], "ext": ["css", "js"],
+            "slug": [team.slug, "nope"],
         }
         self.real["version"] = [self._asset_version()]
         self.fields = sorted({name for f in FORMS for s in self._form(f).sections

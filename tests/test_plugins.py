@@ -73,7 +73,7 @@ def test_discovery_order_builtins_entry_points_then_directory(tmp_path, entry_po
     app = make_app(tmp_path, PLUGINS_DIR=str(plugins))
     names = [name for name, _hooks in plugin_hooks(app.extensions["formkit"].registry.pm)]
     assert names == ["formkit.builtins.field_types", "formkit.builtins.yaml_forms",
-                     "formkit.builtins.scoring", "sample", "local"]
+                     "formkit.builtins.scoring", "formkit.teams.panels", "sample", "local"]
     forms = app.extensions["formkit"].registry.forms
     assert forms["from_entry_point"].plugin == "sample"
     assert forms["all_types"].plugin == "formkit.builtins.yaml_forms"

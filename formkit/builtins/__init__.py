@@ -4,4 +4,5 @@ BUILTIN_PLUGINS = (
     "formkit.builtins.field_types",
     "formkit.builtins.yaml_forms",
     "formkit.builtins.scoring",
+    "formkit.teams.panels",
 )

@@ -265,6 +265,65 @@ class ApiToken(_Record):
         return self.revoked is None and (self.expires is None or now < self.expires)
 
 
+LEAD, MEMBER = "lead", "member"
+MEMBER_ROLES = (LEAD, MEMBER)
+
+
+@dataclass
+class Team(_Record):
+    """A community team (see :mod:`formkit.teams`): ``slug`` is its name in URLs
+    (``/t/<slug>/``), unique."""
+
+    id: str
+    slug: str
+    name: str
+    community: str = ""
+    region: str = ""
+    created: str = field(default_factory=utcnow)
+    #: the id of the cycle the team works in now (``None`` before its first).
+    current_cycle: str | None = None
+    #: shown in lists other teams see (issue 19); private by default.
+    listed: bool = False
+
+
+@dataclass
+class Member(_Record):
+    """A person in a team. A person is their lower-case email: one person may be in
+    several teams, and may also have a coordinator :class:`User` account. A removed
+    member's record stays (with ``removed`` set), so their past actions keep a name."""
+
+    id: str
+    team_id: str
+    email: str
+    name: str
+    role: str = MEMBER
+    added: str = field(default_factory=utcnow)
+    removed: str | None = None
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == LEAD
+
+    @property
+    def active(self) -> bool:
+        return self.removed is None
+
+
+@dataclass
+class SignInLink(_Record):
+    """A one-time sign-in link of a community member; the token itself is never
+    stored, ``id`` is its sha256. Used once (``used`` set atomically) before
+    ``expires`` (epoch seconds)."""
+
+    id: str
+    email: str
+    expires: float
+    #: the team the link leads to (``None``: the person's list of teams).
+    team_id: str | None = None
+    created: str = field(default_factory=utcnow)
+    used: str | None = None
+
+
 ANSWERED, OPTED_OUT, WAITING = "answered", "opted_out", "waiting"
 INVITATION_STATES = (WAITING, ANSWERED, OPTED_OUT)
 
@@ -619,6 +678,67 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def update_token(self, token_id: str, **changes: Any) -> ApiToken | None:
         """Change some attributes of a token (``last_used``, ``revoked``)."""
+
+    # -- teams and people (formkit.teams) ----------------------------------------------
+    @abc.abstractmethod
+    def add_team(self, team: Team) -> Team:
+        """Keep a new team; :class:`StoreError` if its slug is taken."""
+
+    @abc.abstractmethod
+    def get_team(self, team_id: str) -> Team | None:
+        """A team by id, or ``None``."""
+
+    @abc.abstractmethod
+    def find_team(self, slug: str) -> Team | None:
+        """A team by its slug, or ``None``."""
+
+    @abc.abstractmethod
+    def list_teams(self) -> list[Team]:
+        """Every team, by name."""
+
+    @abc.abstractmethod
+    def update_team(self, team_id: str, **changes: Any) -> Team | None:
+        """Change some attributes of a team; ``None`` if it does not exist."""
+
+    @abc.abstractmethod
+    def add_member(self, member: Member) -> Member:
+        """Keep a new member; :class:`StoreError` if that email is already an active
+        member of the team."""
+
+    @abc.abstractmethod
+    def get_member(self, member_id: str) -> Member | None:
+        """A membership by id (removed ones too), or ``None``."""
+
+    @abc.abstractmethod
+    def list_members(self, team_id: str, include_removed: bool = False) -> list[Member]:
+        """A team's members, leads first, then by name."""
+
+    @abc.abstractmethod
+    def memberships(self, email: str) -> list[Member]:
+        """The active memberships of a person (by email, any case), in every team."""
+
+    @abc.abstractmethod
+    def update_member(self, member_id: str, **changes: Any) -> Member | None:
+        """Change some attributes of a membership (role, name, removed)."""
+
+    @abc.abstractmethod
+    def add_signin_link(self, link: SignInLink) -> SignInLink:
+        """Keep a new one-time sign-in link."""
+
+    @abc.abstractmethod
+    def claim_signin_link(self, link_id: str, now: float) -> SignInLink | None:
+        """Use a link once: atomically mark it used if it is unused and not expired at
+        ``now``; the link, or ``None`` (unknown, used, expired). Of two concurrent
+        claims, one gets it."""
+
+    @abc.abstractmethod
+    def append_team_audit(self, entry: dict[str, Any]) -> None:
+        """:meth:`append_audit` for an entry about a team (``entry["team_id"]``), kept so
+        that :meth:`list_team_audit` finds it without reading the whole log."""
+
+    @abc.abstractmethod
+    def list_team_audit(self, team_id: str, limit: int = 20) -> list[dict[str, Any]]:
+        """A team's latest audit entries, newest first."""
 
     @contextlib.contextmanager
     def consistent(self) -> Iterator[None]:

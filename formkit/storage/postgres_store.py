@@ -43,6 +43,7 @@ from formkit.storage.base import (
     new_token,
     utcnow,
 )
+from formkit.storage.postgres_teams import PostgresTeams
 
 JSON_COLUMNS = {"answers", "score", "pending", "history"}
 COLUMNS = ("id", "form_id", "form_version", "locale", "status", "answers", "score", "created",
@@ -88,7 +89,7 @@ def _response(row: dict | None) -> Response | None:
     return Response.from_dict(row) if row else None
 
 
-class PostgresStore(Store):
+class PostgresStore(PostgresTeams, Store):
     """Responses, accounts and the audit log in PostgreSQL."""
 
     def __init__(self, url: str, *, max_size: int = 4):

@@ -54,6 +54,7 @@ from formkit.storage.base import (
     utcnow,
 )
 from formkit.storage.faults import DiskUnavailable, disk_writes, is_disk_fault
+from formkit.storage.tinydb_teams import TinyDBTeams
 
 SEGMENT_SIZE = 50
 INDEX_SHARDS = 256
@@ -400,7 +401,7 @@ class _ShardedIndex:
                                                           if k not in gone}})
 
 
-class TinyDBStore(Store):
+class TinyDBStore(TinyDBTeams, Store):
     """Responses, accounts and the audit log in TinyDB files under ``root``."""
 
     def __init__(self, root: str | Path):
@@ -715,7 +716,9 @@ class TinyDBStore(Store):
 
     def import_audit(self, entries: Iterable[dict[str, Any]]) -> int:
         with self._lock:
-            return len(self._audit.bulk(dict(e) for e in entries))
+            written = self._audit.bulk(dict(e) for e in entries)
+            self._copy_team_audit(record for _number, record in written)
+            return len(written)
 
     # -- accounts ----------------------------------------------------------------------
     def _users(self) -> dict:

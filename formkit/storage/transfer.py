@@ -1,10 +1,11 @@
 """Moving everything a store holds: copies between stores, backups and restores.
 
 A backup is gzip-compressed JSON lines: a header line, then one line per item
-(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token", "data":
-{...}}``; backups made before invitations, webhooks or API tokens existed simply have
-none; webhook delivery logs are not carried). Any store restores any
-backup. Copies and restores end by comparing counts and a checksum of both sides.
+(``{"kind": "response" | "user" | "audit" | "invitation" | "webhook" | "token" | "team" |
+"member", "data": {...}}``; backups made before invitations, webhooks, API tokens or
+teams existed simply have none; one-time sign-in links and webhook delivery logs are
+not carried). Any store restores any backup. Copies and restores end by comparing
+counts and a checksum of both sides.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from typing import Any
 from formkit.storage.base import (
     ApiToken,
     Invitation,
+    Member,
     Response,
     Store,
     StoreError,
+    Team,
     User,
     Webhook,
 )
@@ -44,11 +47,13 @@ class Inventory:
     invitations: int = 0
     webhooks: int = 0
     tokens: int = 0
+    teams: int = 0
+    members: int = 0
 
     @property
     def empty(self) -> bool:
         return not (self.responses or self.users or self.audit or self.invitations
-                    or self.webhooks or self.tokens)
+                    or self.webhooks or self.tokens or self.teams or self.members)
 
 
 def _canonical(kind: str, data: dict[str, Any]) -> bytes:
@@ -70,11 +75,15 @@ def items(store: Store) -> Iterator[tuple[str, dict[str, Any]]]:
         yield "webhook", webhook.to_dict()
     for token in store.list_tokens():
         yield "token", token.to_dict()
+    for team in store.list_teams():
+        yield "team", team.to_dict()
+        for member in store.list_members(team.id, include_removed=True):
+            yield "member", member.to_dict()
 
 
 def inventory(store: Store) -> Inventory:
     counts = {"response": 0, "user": 0, "audit": 0, "invitation": 0, "webhook": 0,
-              "token": 0}
+              "token": 0, "team": 0, "member": 0}
     digests = []
     for kind, data in items(store):
         counts[kind] += 1
@@ -83,7 +92,7 @@ def inventory(store: Store) -> Inventory:
     checksum = hashlib.sha256("".join(sorted(digests)).encode()).hexdigest()
     return Inventory(counts["response"], counts["user"], counts["audit"], checksum,
                      frozenset(digests), counts["invitation"], counts["webhook"],
-                     counts["token"])
+                     counts["token"], counts["team"], counts["member"])
 
 
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
@@ -102,6 +111,8 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     invitations: list[Invitation] = []
     webhooks: list[Webhook] = []
     tokens: list[ApiToken] = []
+    teams: list[Team] = []
+    members: list[Member] = []
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
@@ -117,6 +128,10 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             webhooks.append(Webhook.from_dict(data))
         elif kind == "token":
             tokens.append(ApiToken.from_dict(data))
+        elif kind == "team":
+            teams.append(Team.from_dict(data))
+        elif kind == "member":
+            members.append(Member.from_dict(data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
@@ -129,7 +144,14 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
     for token in tokens:  # a token already there (added with --force) is kept as it is
         if store.get_token(token.id) is None:
             store.add_token(token)
-    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens))
+    for team in teams:  # a team already there (added with --force) is kept as it is
+        if store.get_team(team.id) is None:
+            store.add_team(team)
+    for member in members:
+        if store.get_member(member.id) is None:
+            store.add_member(member)
+    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens)
+             + len(teams) + len(members))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
@@ -138,9 +160,9 @@ def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventor
     copied = inventory(target)
     if not added:
         if (copied.responses, copied.users, copied.audit, copied.invitations,
-                copied.webhooks, copied.tokens) != (
+                copied.webhooks, copied.tokens, copied.teams, copied.members) != (
                     source.responses, source.users, source.audit, source.invitations,
-                    source.webhooks, source.tokens):
+                    source.webhooks, source.tokens, source.teams, source.members):
             raise StoreError(f"counts differ after the copy: {source.responses}/"
                              f"{source.users}/{source.audit}/{source.invitations} vs "
                              f"{copied.responses}/{copied.users}/{copied.audit}/"
@@ -172,6 +194,7 @@ def backup(store: Store, path: str | Path) -> Inventory:
                               found.responses, "users": found.users, "audit": found.audit,
                               "invitations": found.invitations,
                               "webhooks": found.webhooks, "tokens": found.tokens,
+                              "teams": found.teams, "members": found.members,
                               "checksum": found.checksum}) + "\n")
         for kind, data in items(store):
             out.write(json.dumps({"kind": kind, "data": data}, ensure_ascii=False) + "\n")
@@ -209,5 +232,6 @@ def restore(store: Store, path: str | Path, *, force: bool = False,
     expected = Inventory(header["responses"], header["users"], header["audit"],
                          header["checksum"], invitations=header.get("invitations", 0),
                          webhooks=header.get("webhooks", 0),
-                         tokens=header.get("tokens", 0))
+                         tokens=header.get("tokens", 0), teams=header.get("teams", 0),
+                         members=header.get("members", 0))
     return verify(expected, store, added=force)

@@ -45,6 +45,7 @@ from formkit.views.admin import (  # noqa: E402,F401
     people,
     review,
     session,
+    teams,
     tokens,
     webhooks,
 )
