@@ -7,15 +7,21 @@ the modules behind it, so the core can reorganise without breaking them.
 import functools
 import inspect
 
-from formkit import hookimpl
+from formkit import clock, hookimpl
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
+from formkit.field_edit import edit_form, fields_section, read_fields, record_change
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
+from formkit.onetime import LINK_HOURS, address_over_limit, email_over_limit
+from formkit.onetime import claim as claim_link
+from formkit.onetime import issue as issue_link
 from formkit.outbox import send_email
+from formkit.outbox.email import with_language
+from formkit.outbox.notifications import absolute_url
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column
@@ -62,6 +68,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 __all__ = [
     "Catalog",
     "Column",
+    "LINK_HOURS",
     "DRAFT",
     "SUBMITTED",
     "FieldSettings",
@@ -74,7 +81,14 @@ __all__ = [
     "Section",
     "Store",
     "Text",
+    "absolute_url",
+    "address_over_limit",
     "babel_locale",
+    "claim_link",
+    "clock",
+    "edit_form",
+    "email_over_limit",
+    "fields_section",
     "bar_chart",
     "compute_scores",
     "send_email",
@@ -88,6 +102,10 @@ __all__ = [
     "get_form",
     "hookimpl",
     "is_answered",
+    "issue_link",
     "map_legend",
+    "read_fields",
+    "record_change",
     "region_map",
+    "with_language",
 ]

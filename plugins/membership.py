@@ -6,24 +6,38 @@ document; an applicant meeting none is recorded as an expression of interest.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from email_validator import EmailNotValidError, validate_email
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from formkit.api import (
+    LINK_HOURS,
     SUBMITTED,
     Column,
     MapKind,
     MapRegion,
+    absolute_url,
+    address_over_limit,
     bar_chart,
+    claim_link,
+    clock,
     current_locale,
     current_store,
     display_answer,
+    edit_form,
+    email_over_limit,
+    fields_section,
     for_form,
     get_form,
     hookimpl,
+    issue_link,
     map_legend,
+    read_fields,
+    record_change,
     region_map,
+    send_email,
+    with_language,
 )
 
 FORM_ID = "membership"
@@ -223,6 +237,161 @@ def directory():
                            notices=notices, map=ontario)
 
 
+# -- members keep their own entry (one-time links, no password) ------------------------
+#: the answers a member may change in their directory entry (never email or criteria).
+ENTRY_FIELDS = ("name", "organization", "community", "region", "kind",
+                "directory_description", "website")
+LINK_PURPOSE = "membership-entry"
+#: how long a used link lets the browser edit the entries it opened.
+GRANT_SECONDS = 60 * 60
+GRANT_KEY = "membership_entries"
+
+entry_bp = Blueprint("membership_entry", __name__, url_prefix="/membership/entry")
+
+
+def approved_entries(email: str) -> list:
+    """The approved membership applications of ``email`` (listed or withdrawn)."""
+    return [r for r in current_store().find_by_answer(FORM_ID, ["email"], email)
+            if r.is_submitted and r.review_status == APPROVED
+            and (r.answers.get("email") or "").strip().lower() == email]
+
+
+def member_name(response) -> str:
+    """Who made a change, in the history and the audit log."""
+    return f"member:{response.answers.get('email', '')}"
+
+
+def entry_title(response) -> str:
+    answers = response.answers
+    return answers.get("organization") or answers.get("name") or ""
+
+
+@bp.route("/membership/directory/update", methods=["GET", "POST"])
+def request_entry_link():
+    """Ask for a link to update one's entry. The answer is the same whether or not the
+    address is in the directory (no one learns who is a member)."""
+    if request.method == "GET":
+        return render_template("membership/entry_request.html", email="", error=None)
+    email = (request.form.get("email") or "").strip()[:254]
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        return render_template("membership/entry_request.html", email=email,
+                               error=_("Enter a valid email address.")), 422
+    if address_over_limit():
+        return render_template("membership/entry_request.html", email=email, error=_(
+            "Too many links were asked for from this network. Please wait an hour and "
+            "try again.")), 429
+    # Over the limit of one email: nothing more is sent, and nothing says so.
+    if not email_over_limit(email):
+        entries = approved_entries(email)
+        if entries:
+            locale = current_locale()
+            token = issue_link(LINK_PURPOSE, email)
+            link = with_language(absolute_url("membership.confirm_entry_link", token=token),
+                                 locale)
+            send_email(email, "entry_link",
+                       {"name": entries[0].answers.get("name", ""), "link": link,
+                        "hours": LINK_HOURS},
+                       locale=locale, key=f"entry-link:{token[:16]}", form_id=FORM_ID,
+                       link=link)
+    return render_template("membership/entry_sent.html", email=email)
+
+
+@bp.route("/membership/directory/update/<token>", methods=["GET", "POST"])
+def confirm_entry_link(token: str):
+    """GET shows one button (mail scanners open links without pressing it); POST uses
+    the link and lets this browser edit that person's entries for a while."""
+    if request.method == "GET":
+        return render_template("membership/entry_confirm.html", token=token)
+    link = claim_link(LINK_PURPOSE, token)
+    entries = approved_entries(link.email) if link else []
+    if not entries:
+        return render_template("membership/entry_request.html", email="", error=_(
+            "This link does not work any more: it was used already, or it is more than "
+            "24 hours old. Ask for a new one below.")), 410
+    session[GRANT_KEY] = {"ids": [r.id for r in entries], "email": link.email,
+                          "until": clock.now() + GRANT_SECONDS}
+    if len(entries) == 1:
+        return redirect(url_for("membership_entry.edit", response_id=entries[0].id))
+    return redirect(url_for("membership_entry.mine"))
+
+
+@entry_bp.before_request
+def entry_checkpoint():
+    """The one checkpoint of /membership/entry/: a browser that used a link in the last
+    hour, and only for the entries of that link's email address."""
+    grant = session.get(GRANT_KEY)
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int | float) \
+            or grant["until"] <= clock.now():
+        session.pop(GRANT_KEY, None)
+        flash(_("To change your directory entry, ask for a new link below."))
+        return redirect(url_for("membership.request_entry_link"))
+    response_id = (request.view_args or {}).get("response_id")
+    if response_id is not None:
+        response = current_store().get(response_id)
+        if (response_id not in grant.get("ids", []) or response is None
+                or response.form_id != FORM_ID or response.review_status != APPROVED):
+            abort(404)
+        g.entry = response
+    return None
+
+
+@entry_bp.get("/")
+def mine():
+    entries = [r for r in (current_store().get(i) for i in session[GRANT_KEY]["ids"]) if r]
+    return render_template("membership/entry_list.html", entries=entries,
+                           title=entry_title)
+
+
+def entry_section(form):
+    return fields_section(form, ENTRY_FIELDS, "directory_entry")
+
+
+@entry_bp.route("/<response_id>", methods=["GET", "POST"])
+def edit(response_id: str):
+    """The directory fields of the member's entry, checked by their own field types."""
+    form = get_form(FORM_ID)
+    response = g.entry
+    locale = current_locale()
+    section = entry_section(form)
+    # Editing a withdrawn entry lists it again: the member chose to be listed.
+    answers = {**response.answers, "consent_directory": True}
+    errors: dict = {}
+    if request.method == "POST":
+        outcome = read_fields(form, section, locale, request.form, answers)
+        if outcome.ok:
+            changes = {**outcome.values, "consent_directory": True}
+            record_change(form, response.id, changes, by=member_name(response),
+                          comment="Directory entry updated by the member",
+                          action="directory_entry_update")
+            flash(_("Your directory entry is saved."))
+            return redirect(url_for("membership_entry.edit", response_id=response.id))
+        wtform, errors = outcome.wtform, outcome.errors
+    else:
+        wtform = edit_form(form, section, locale, answers)
+    listed = response.answers.get("consent_directory") is True
+    status = 422 if errors else 200
+    return render_template("membership/entry_edit.html", form=form, section=section,
+                           wtform=wtform, errors=errors, response=response,
+                           listed=listed), status
+
+
+@entry_bp.route("/<response_id>/withdraw", methods=["GET", "POST"])
+def withdraw(response_id: str):
+    """Leave the public directory (after confirming); coordinators keep the response."""
+    form = get_form(FORM_ID)
+    response = g.entry
+    if request.method == "GET":
+        return render_template("membership/entry_withdraw.html", response=response)
+    record_change(form, response.id, {"consent_directory": False},
+                  by=member_name(response),
+                  comment="Withdrawn from the directory by the member",
+                  action="directory_entry_withdraw")
+    flash(_("You are no longer listed in the member directory."))
+    return redirect(url_for("membership_entry.edit", response_id=response.id))
+
+
 @hookimpl
 @for_form(FORM_ID)
 def formkit_emails(form, response):
@@ -237,4 +406,4 @@ def formkit_emails(form, response):
 
 @hookimpl
 def formkit_blueprints():
-    return [bp]
+    return [bp, entry_bp]

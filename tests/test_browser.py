@@ -87,7 +87,8 @@ def test_every_page_passes_axe_and_fits_a_phone(chromium, server, forms, lang):
     page = context.new_page()
     problems = []
     ARTIFACTS.mkdir(exist_ok=True)
-    for url in ("/", "/resume", "/membership/directory", "/workplan/from-wellbeing",
+    for url in ("/", "/resume", "/membership/directory", "/membership/directory/update",
+                "/membership/directory/update/x", "/workplan/from-wellbeing",
                 "/admin/login"):
         page.goto(f"{server.url}{url}?lang={lang}")
         problems += [f"{url}: {p}" for p in serious(page)]

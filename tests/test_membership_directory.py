@@ -135,3 +135,164 @@ def test_colours_keep_3_to_1_and_kinds_differ_by_shape(seed_app):
     assert set(plugin.KIND_STYLE) == {key for key, _t in form.field("kind").options["choices"]}
     assert set(plugin.REGION_SHAPES) == {
         key for key, _t in form.field("region").options["choices"]}
+
+
+# -- members keep their own entry through a one-time link --------------------------------
+@pytest.fixture
+def entry_app(tmp_path, store_url, moment):
+    from conftest import ROOT, make_app
+
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
+                   CLOCK=moment)
+    app.ids = add_members(app)
+    yield app
+    app.extensions["formkit"].store.close()
+
+
+def post(client, url, **data):
+    page = client.get(url)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def ask_link(app, email, client=None):
+    return post(client or app.test_client(), "/membership/directory/update", email=email)
+
+
+def link_path(app, email):
+    """The path of the newest link emailed (queued in the outbox) to ``email``."""
+    message = app.extensions["formkit"].store.list_messages(recipient=email)[0]
+    return re.search(r"https?://[^/\s]+(/membership/directory/update/[\w-]+)",
+                     message.payload["text"]).group(1)
+
+
+def open_entry(app, email):
+    """A browser that asked for a link for ``email`` and used it."""
+    ask_link(app, email)
+    client = app.test_client()
+    used = post(client, link_path(app, email))
+    assert used.status_code == 302 and "/membership/entry/" in used.location
+    return client
+
+
+def test_a_member_updates_their_entry_through_a_one_time_link(entry_app):
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    alpha = app.ids["Alpha"]
+    assert ask_link(app, "ALPHA@example.ca").status_code == 200
+    [message] = store.list_messages(recipient="alpha@example.ca")
+    assert "update your directory entry" in message.payload["subject"]
+    path = link_path(app, "alpha@example.ca")
+    client = app.test_client()
+    # opening the link (as a mail scanner does) uses nothing: one button does
+    for _scan in range(2):
+        shown = client.get(path)
+        assert shown.status_code == 200 and "Open my entry" in shown.text
+    used = post(client, path)
+    assert used.location.endswith(f"/membership/entry/{alpha}")
+    page = client.get(used.location + "?lang=fr")
+    assert "Votre fiche au répertoire" in page.text and 'value="Alpha Org"' in page.text
+    assert "alpha@example.ca" not in page.text.split("<main", 1)[-1]  # no email field
+    # bad input: a clear error, nothing stored
+    bad = post(client, used.location, q_name="Alpha", q_community="Kingston",
+               q_region="atlantis", q_kind="project", q_website="not a url")
+    assert bad.status_code == 422 and "error-summary" in bad.text
+    assert store.get(alpha).answers["region"] == "east"
+    saved = post(client, used.location, q_name="Alpha Renamed", q_organization="Alpha <Co>",
+                 q_community="Perth", q_region="north_east", q_kind="visiting_hospice",
+                 q_directory_description="New text", q_website="https://alpha.example.ca")
+    assert saved.status_code == 302
+    answers = store.get(alpha).answers
+    assert answers["community"] == "Perth" and answers["region"] == "north_east"
+    assert answers["email"] == "alpha@example.ca"  # other answers are kept
+    directory = app.test_client().get("/membership/directory?lang=en")
+    assert "Alpha &lt;Co&gt;" in directory.text and "Perth" in directory.text
+    counts = svg_counts(directory.text)
+    assert counts["east"] == (1, 1, 0, 0) and counts["north_east"] == (0, 1, 0, 0)
+    # the history and the audit log say who changed what (field ids, never answers)
+    [entry] = store.get(alpha).history
+    assert entry["by"] == "member:alpha@example.ca" and entry["to"] == "approved"
+    [audit] = [e for e in store.iter_audit() if e["action"] == "directory_entry_update"]
+    assert audit["target"] == alpha and "community" in audit["detail"]["fields"]
+    assert "Perth" not in str(audit)
+    # the link worked once; and a link of this purpose is not a team sign-in link
+    again = post(app.test_client(), path)
+    assert again.status_code == 410 and "used already" in again.text
+    token = path.rsplit("/", 1)[1]
+    assert post(app.test_client(), f"/signin/{token}").status_code == 410
+
+
+def test_a_link_expires_after_24_hours(entry_app, moment):
+    ask_link(entry_app, "alpha@example.ca")
+    path = link_path(entry_app, "alpha@example.ca")
+    moment.advance(hours=24, seconds=1)
+    assert post(entry_app.test_client(), path).status_code == 410
+
+
+def test_the_answer_is_the_same_for_everyone_and_links_are_rate_limited(entry_app):
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    client = app.test_client()
+    pages = {email: ask_link(app, email, client) for email in (
+        "alpha@example.ca", "stranger@example.ca", "golf@example.ca", "india@example.ca")}
+    texts = {p.text.replace(email, "X") for email, p in pages.items()}
+    assert len(texts) == 1 and {p.status_code for p in pages.values()} == {200}
+    # only the approved member gets a link (pending and declined applicants do not)
+    assert len(store.list_messages(recipient="alpha@example.ca")) == 1
+    for other in ("stranger@example.ca", "golf@example.ca", "india@example.ca"):
+        assert store.list_messages(recipient=other) == []
+    per_email = app.config["SIGNIN_LINKS_PER_EMAIL"][0]
+    for _attempt in range(per_email + 2):
+        assert ask_link(app, "alpha@example.ca", client).status_code == 200
+    assert len(store.list_messages(recipient="alpha@example.ca")) == per_email
+    app.config["SIGNIN_LINKS_PER_ADDRESS"] = (per_email + 6, 3600)  # 9 asked so far
+    refused = ask_link(app, "bravo@example.ca", client)
+    assert refused.status_code == 429 and "Too many links" in refused.text
+    assert store.list_messages(recipient="bravo@example.ca") == []
+    assert ask_link(app, "nope", app.test_client()).status_code in (422, 429)
+
+
+def test_a_link_for_one_entry_cannot_edit_another(entry_app, moment):
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    bravo = app.ids["Bravo"]
+    nobody = app.test_client()
+    for url in (f"/membership/entry/{bravo}", "/membership/entry/"):
+        refused = nobody.get(url)
+        assert refused.status_code == 302
+        assert refused.location.endswith("/membership/directory/update")
+    alpha_browser = open_entry(app, "alpha@example.ca")
+    assert alpha_browser.get(f"/membership/entry/{app.ids['Alpha']}").status_code == 200
+    for url in (f"/membership/entry/{bravo}", f"/membership/entry/{bravo}/withdraw",
+                f"/membership/entry/{app.ids['Golf']}", "/membership/entry/nothing"):
+        assert alpha_browser.get(url).status_code == 404
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"',
+                     alpha_browser.get(f"/membership/entry/{app.ids['Alpha']}").text).group(1)
+    stolen = alpha_browser.post(f"/membership/entry/{bravo}/withdraw",
+                                data={"csrf_token": csrf})
+    assert stolen.status_code == 404
+    assert store.get(bravo).answers["consent_directory"] is True
+    # the browser's permission ends an hour after the link was used
+    moment.advance(hours=1, seconds=1)
+    assert alpha_browser.get(f"/membership/entry/{app.ids['Alpha']}").status_code == 302
+
+
+def test_a_member_withdraws_and_the_coordinators_keep_the_response(entry_app):
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    alpha = app.ids["Alpha"]
+    client = open_entry(app, "alpha@example.ca")
+    confirm = client.get(f"/membership/entry/{alpha}/withdraw?lang=fr")
+    assert confirm.status_code == 200 and "Oui, retirer ma fiche" in confirm.text
+    assert store.get(alpha).answers["consent_directory"] is True  # GET changes nothing
+    done = post(client, f"/membership/entry/{alpha}/withdraw")
+    assert done.status_code == 302
+    directory = app.test_client().get("/membership/directory?lang=en")
+    assert "Alpha Org" not in directory.text and "Bravo Org" in directory.text
+    assert svg_counts(directory.text)["east"] == (1, 1, 0, 0)
+    kept = store.get(alpha)
+    assert kept.review_status == "approved" and kept.answers["name"] == "Alpha"
+    assert kept.answers["consent_directory"] is False
+    assert kept.history[-1]["by"] == "member:alpha@example.ca"
+    assert any(e["action"] == "directory_entry_withdraw" and e["target"] == alpha
+               for e in store.iter_audit())
+    # a withdrawn member may list themselves again with a later link
+    page = client.get(f"/membership/entry/{alpha}")
+    assert "Enregistrer et m’inscrire de nouveau" in page.text  # (in French, as chosen)
