@@ -1,12 +1,12 @@
 """Schematic region maps as inline SVG, made on the server (no tiles, scripts or network).
 
 A plugin gives the shapes (SVG path data it drew, in the map's own coordinates), the
-kinds of things it counts and the counts; this module draws each region as a link with
-its name and, per kind, a symbol and the count. Kinds differ by symbol shape as well as
-colour (never colour alone), and the symbols' colours keep 3:1 contrast against every
-region fill and the page (``tests/test_region_map.py``). The map is ``role="img"`` with a
-title and description; pages show the same counts in a table beside it, which is the
-accessible equivalent.
+kinds of things it counts and the counts; this module draws each region with its name
+and, per kind, a symbol and the count, and makes each region a link. Kinds differ by
+symbol shape as well as colour (never colour alone); the plugin picks colours that keep
+3:1 contrast against ``FILL``, ``SELECTED_FILL`` and the page. The drawing is
+``role="img"`` with a title and description; pages show the same counts in a table
+beside it, which is the accessible equivalent.
 """
 
 from __future__ import annotations
@@ -70,10 +70,15 @@ def region_map(
     size: tuple[int, int],
     selected: str | None = None,
 ) -> Markup:
-    """The map: every region a link, with its name and a 2-column grid of ``symbol
-    count`` per kind (``counts[region][kind]``, missing = 0)."""
+    """The map: every region with its name and a 2-column grid of ``symbol count`` per
+    kind (``counts[region][kind]``, missing = 0), and a link per region.
+
+    The drawing is one ``role="img"`` SVG; the region links lie over it in a second,
+    transparent SVG hidden from assistive technology and out of the Tab order (links
+    inside an image would be nested controls): keyboard and screen reader users have the
+    same links in the table the page shows beside the map."""
     width, height = size
-    parts = []
+    drawing, links = [], []
     for region in regions:
         x, y = region.anchor
         fill = SELECTED_FILL if region.key == selected else FILL
@@ -84,22 +89,30 @@ def region_map(
             count = counts.get(region.key, {}).get(kind.key, 0)
             cells.append(Markup('{sym}<text x="{tx}" y="{ty}" fill="{t}">{n}</text>').format(
                 sym=symbol(kind, cx, cy), tx=cx + 16, ty=cy + 11, t=TEXT, n=count))
-        parts.append(Markup(
-            '<a href="{href}" class="region-map__region" data-region="{key}">'
-            "<title>{label}</title>"
+        drawing.append(Markup(
+            '<g class="region-map__region" data-region="{key}">'
             '<path d="{shape}" fill="{fill}" stroke="{border}" stroke-width="{sw}"/>'
             '<text x="{x}" y="{ly}" fill="{t}" font-weight="bold">{label}</text>'
-            "{cells}</a>"
-        ).format(href=region.href, key=region.key, label=region.label, shape=region.shape,
-                 fill=fill, border=BORDER, sw=stroke, x=x, ly=y + 13, t=TEXT,
+            "{cells}</g>"
+        ).format(key=region.key, label=region.label, shape=region.shape, fill=fill,
+                 border=BORDER, sw=stroke, x=x, ly=y + 13, t=TEXT,
                  cells=Markup("").join(cells)))
+        links.append(Markup(
+            '<a href="{href}" tabindex="-1" data-region="{key}"><title>{label}</title>'
+            '<path d="{shape}"/></a>'
+        ).format(href=region.href, key=region.key, label=region.label, shape=region.shape))
     return Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart region-map" role="img" '
-        'aria-labelledby="region-map-title region-map-desc" viewBox="0 0 {w} {h}" '
-        'width="{w}" height="{h}" font-family="DejaVu Sans, Arial, sans-serif" '
-        'font-size="13"><title id="region-map-title">{t}</title>'
-        '<desc id="region-map-desc">{d}</desc>{body}</svg>'
-    ).format(w=width, h=height, t=title, d=description, body=Markup("").join(parts))
+        '<div class="region-map">'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart region-map__drawing" '
+        'role="img" aria-labelledby="region-map-title region-map-desc" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="13">'
+        '<title id="region-map-title">{t}</title><desc id="region-map-desc">{d}</desc>'
+        "{drawing}</svg>"
+        '<svg xmlns="http://www.w3.org/2000/svg" class="region-map__links" '
+        'aria-hidden="true" focusable="false" viewBox="0 0 {w} {h}">{links}</svg></div>'
+    ).format(w=width, h=height, t=title, d=description,
+             drawing=Markup("").join(drawing), links=Markup("").join(links))
 
 
 def legend(kinds: Sequence[MapKind]) -> Markup:

@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from formkit.api import (
     LINK_HOURS,
-    SUBMITTED,
     Column,
     MapKind,
     MapRegion,
@@ -150,24 +149,19 @@ REGION_SHAPES = {
 MAP_SIZE = (480, 415)
 
 
-def listed_responses():
-    """Approved members who agreed to be listed (what the public directory shows)."""
-    for response in current_store().iter_responses(FORM_ID, SUBMITTED):
-        if (response.review_status == APPROVED
-                and response.answers.get("consent_directory") is True):
-            yield response
+#: what makes an application a public directory entry (with an approved review status).
+LISTED = {"consent_directory": True}
 
 
-def directory_entries(form, responses, region: str | None, kind: str | None) -> list[dict]:
-    """The listed ``responses`` of ``region`` and ``kind``, as display-ready rows."""
+def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
+    """The listed members of ``region`` and ``kind`` (filtered by the store: in SQL on
+    PostgreSQL), as display-ready rows."""
     locale = current_locale()
+    wanted = {**LISTED, **{k: v for k, v in (("region", region), ("kind", kind)) if v}}
     rows = []
-    for response in responses:
+    for response in current_store().matching(FORM_ID, review_status=APPROVED,
+                                             answers=wanted):
         answers = response.answers
-        if region and answers.get("region") != region:
-            continue
-        if kind and answers.get("kind") != kind:
-            continue
         rows.append({
             "name": answers.get("name", ""),
             "organization": answers.get("organization", ""),
@@ -180,13 +174,13 @@ def directory_entries(form, responses, region: str | None, kind: str | None) -> 
     return sorted(rows, key=lambda r: (r["community"].lower(), r["name"].lower()))
 
 
-def region_counts(responses) -> dict[str, dict[str, int]]:
-    """How many listed members each region has, by kind: ``{region: {kind: n}}``."""
+def region_counts() -> dict[str, dict[str, int]]:
+    """How many listed members each region has, by kind: ``{region: {kind: n}}``
+    (counted by the store: in SQL on PostgreSQL)."""
     counts: dict[str, dict[str, int]] = {}
-    for response in responses:
-        region, kind = response.answers.get("region"), response.answers.get("kind")
-        per_region = counts.setdefault(region, {})
-        per_region[kind] = per_region.get(kind, 0) + 1
+    for (region, kind), count in current_store().count_matching(
+            FORM_ID, ("region", "kind"), review_status=APPROVED, answers=LISTED).items():
+        counts.setdefault(region, {})[kind] = count
     return counts
 
 
@@ -229,9 +223,8 @@ def directory():
     if kind and kind not in dict(kinds):
         notices.append(_("That type is not in the list; showing every type."))
         kind = None
-    listed = list(listed_responses())
-    entries = directory_entries(form, listed, region, kind)
-    ontario = directory_map(regions, kinds, region_counts(listed), region, kind)
+    entries = directory_entries(form, region, kind)
+    ontario = directory_map(regions, kinds, region_counts(), region, kind)
     return render_template("membership/directory.html", form=form, entries=entries,
                            regions=regions, kinds=kinds, region=region, kind=kind,
                            notices=notices, map=ontario)

@@ -52,10 +52,11 @@ def directory_app(seed_store_app):
 
 def svg_counts(page: str) -> dict[str, tuple[int, ...]]:
     """What the map draws: per region link, the numbers beside the symbols."""
-    svg = re.search(r'<svg[^>]*class="chart region-map".*?</svg>', page, re.S).group(0)
+    svg = re.search(r'<svg[^>]*class="chart region-map__drawing".*?</svg>', page,
+                    re.S).group(0)
     found = {}
-    for key, body in re.findall(r'<a href="[^"]*" class="region-map__region" '
-                                r'data-region="(\w+)">(.*?)</a>', svg, re.S):
+    for key, body in re.findall(r'<g class="region-map__region" data-region="(\w+)">'
+                                r'(.*?)</g>', svg, re.S):
         found[key] = tuple(int(n) for n in re.findall(r'<text x="[\d.]+" y="[\d.]+" '
                                                        r'fill="#1b1b1b">(\d+)</text>', body))
     return found
@@ -73,6 +74,34 @@ def table_counts(page: str) -> dict[str, tuple[int, ...]]:
     return found
 
 
+def test_the_store_filters_and_counts_matching_responses(store_url):
+    """``matching``/``count_matching`` (SQL on PostgreSQL) against a hand count:
+    review status, equal answers (a boolean true, not the text "true"), drafts left out."""
+    from formkit.storage import open_store
+
+    db = open_store(store_url)
+    rows = [({"r": "east", "k": "p", "ok": True}, "approved"),
+            ({"r": "east", "k": "p", "ok": True}, "approved"),
+            ({"r": "east", "k": "h", "ok": True}, "approved"),
+            ({"r": "west", "ok": True}, "approved"),            # no kind: counted under None
+            ({"r": "west", "k": "p", "ok": "true"}, "approved"),  # text, not true
+            ({"r": "west", "k": "p", "ok": True}, "pending"),
+            ({"r": "west", "k": "p", "ok": False}, "approved")]
+    try:
+        for index, (answers, status) in enumerate(rows):
+            submitted, _ = db.submit(db.create_draft("f", "1", "en", f"k{index}", answers))
+            db.update(submitted.id, review_status=status)
+        db.create_draft("f", "1", "en", "draft", {"r": "east", "k": "p", "ok": True})
+        found = db.matching("f", review_status="approved", answers={"ok": True, "r": "east"})
+        assert [r.answers["k"] for r in found] == ["p", "p", "h"]
+        assert db.count_matching("f", ("r", "k"), review_status="approved",
+                                 answers={"ok": True}) == {
+            ("east", "p"): 2, ("east", "h"): 1, ("west", None): 1}
+        assert db.count_matching("f", (), review_status="pending", answers={}) == {(): 1}
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_map_counts_match_the_hand_count_and_the_table(directory_app, lang):
     page = directory_app.test_client().get(f"/membership/directory?lang={lang}")
@@ -80,7 +109,11 @@ def test_map_counts_match_the_hand_count_and_the_table(directory_app, lang):
     assert svg_counts(page.text) == EXPECTED
     assert table_counts(page.text) == EXPECTED
     assert 'role="img"' in page.text and "<desc" in page.text
-    assert "<script" not in page.text.split("<svg", 1)[1].split("</svg>")[0]
+    assert "<script" not in page.text.split('<div class="region-map">', 1)[1].split("</div>")[0]
+    # every region is a link, over the drawing (the table has the same links)
+    overlay = re.search(r'<svg[^>]*class="region-map__links"[^>]*>(.*?)</svg>', page.text,
+                        re.S).group(1)
+    assert sorted(re.findall(r'data-region="(\w+)"', overlay)) == sorted(EXPECTED)
     totals = re.search(r"<tfoot>(.*?)</tfoot>", page.text, re.S).group(1)
     assert re.findall(r"<td>(\d+)</td>", totals) == ["3", "1", "1", "1", "6"]
     text = text_of(page)
@@ -100,7 +133,7 @@ def test_a_region_link_filters_the_directory_on_the_server(directory_app):
     assert "Alpha Org" in text and "Charlie Org" in text and "Delta Org" not in text
     assert "3 members listed" in text
     # the chosen region is marked on the map and in the table; counts stay province-wide
-    assert 'data-region="east"><title>East</title><path d="M370' in east.text
+    assert 'data-region="east"><path d="M370' in east.text
     assert region_map.SELECTED_FILL in east.text
     assert 'aria-current="true"><th scope="row"><a href="' in east.text
     assert svg_counts(east.text) == EXPECTED

@@ -386,6 +386,25 @@ class Store(abc.ABC):
         """Responses of a form where any of ``field_ids`` was answered ``value`` (case
         insensitive): a person's responses, by their email address."""
 
+    def matching(self, form_id: str, *, review_status: str,
+                 answers: dict[str, Any]) -> list[Response]:
+        """Submitted responses of a form with ``review_status`` whose answers hold every
+        item of ``answers`` (equal values), oldest first (a public list such as a
+        directory). PostgreSQL filters in SQL; this default reads the form's responses."""
+        return [r for r in self.iter_responses(form_id, SUBMITTED)
+                if r.review_status == review_status
+                and all(r.answers.get(key) == value for key, value in answers.items())]
+
+    def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
+                       answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
+        """How many :meth:`matching` responses have each combination of answers to the
+        fields ``group_by`` (an unanswered field counts under ``None``)."""
+        counts: dict[tuple[Any, ...], int] = {}
+        for response in self.matching(form_id, review_status=review_status, answers=answers):
+            key = tuple(response.answers.get(field_id) for field_id in group_by)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
     @abc.abstractmethod
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         """How many responses of a form were submitted at or after ``since`` and before

@@ -293,6 +293,26 @@ class PostgresStore(PostgresTeams, Store):
         return [Response.from_dict(r) for r in self._all(
             f"{_SELECT} WHERE form_id = %s AND ({tests}) ORDER BY seq", params)]
 
+    def matching(self, form_id: str, *, review_status: str,
+                 answers: dict[str, Any]) -> list[Response]:
+        return [Response.from_dict(r) for r in self._all(
+            f"{_SELECT} WHERE form_id = %s AND status = %s AND review_status = %s "
+            "AND answers @> %s ORDER BY seq",
+            (form_id, SUBMITTED, review_status, Jsonb(without_nul(answers))))]
+
+    def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
+                       answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
+        if not group_by:
+            return {(): len(self.matching(form_id, review_status=review_status,
+                                          answers=answers))}
+        groups = ", ".join(f"answers->%s AS g{i}" for i in range(len(group_by)))
+        names = ", ".join(f"g{i}" for i in range(len(group_by)))
+        rows = self._all(
+            f"SELECT {groups}, count(*) AS n FROM responses WHERE form_id = %s "
+            f"AND status = %s AND review_status = %s AND answers @> %s GROUP BY {names}",
+            (*group_by, form_id, SUBMITTED, review_status, Jsonb(without_nul(answers))))
+        return {tuple(row[f"g{i}"] for i in range(len(group_by))): row["n"] for row in rows}
+
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s AND submitted >= %s AND submitted < %s",
