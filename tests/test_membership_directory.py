@@ -329,3 +329,18 @@ def test_a_member_withdraws_and_the_coordinators_keep_the_response(entry_app):
     # a withdrawn member may list themselves again with a later link
     page = client.get(f"/membership/entry/{alpha}")
     assert "Enregistrer et m’inscrire de nouveau" in page.text  # (in French, as chosen)
+
+
+def test_one_email_with_two_approved_entries_chooses_which_to_edit(entry_app):
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    [second] = add_members(app, [("Alpha2", "west", "project", True, "approved")]).values()
+    store.update(second, answers={**store.get(second).answers, "email": "Alpha@Example.ca"})
+    ask_link(app, "alpha@example.ca")
+    client = app.test_client()
+    used = post(client, link_path(app, "alpha@example.ca"))
+    assert used.location.endswith("/membership/entry/")
+    mine = client.get(used.location)
+    assert "Alpha Org" in mine.text and "Alpha2 Org" in mine.text
+    assert "Bravo Org" not in mine.text
+    for response_id in (app.ids["Alpha"], second):
+        assert client.get(f"/membership/entry/{response_id}").status_code == 200
