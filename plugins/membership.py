@@ -6,13 +6,15 @@ document; an applicant meeting none is recorded as an expression of interest.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, g, redirect, request, session, url_for
 from markupsafe import Markup
 
 from formkit.api import (
     LINK_HOURS,
+    Catalog,
     Column,
     MapKind,
     MapRegion,
@@ -38,6 +40,10 @@ from formkit.api import (
     send_email,
     with_language,
 )
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/membership.po
+t = Catalog(HERE / "locales", "membership")
 
 FORM_ID = "membership"
 CRITERIA = ("c_learning", "c_disseminating", "c_considering", "c_structured", "c_engaged")
@@ -73,7 +79,7 @@ def formkit_result_html(form, response):
     score = response.score
     met = [form.field(key).label.get(locale) for key in score["criteria_met"]]
     all_criteria = [form.field(key).label.get(locale) for key in CRITERIA]
-    return Markup(render_template(
+    return Markup(t.render_template(
         "membership/result.html", score=score, met=met, all_criteria=all_criteria,
         answers=response.answers,
     ))
@@ -82,15 +88,15 @@ def formkit_result_html(form, response):
 @hookimpl
 @for_form(FORM_ID)
 def formkit_response_columns(form):
-    yes_no = {True: _("Yes"), False: _("No")}
+    yes_no = {True: t.gettext("Yes"), False: t.gettext("No")}
     return [
-        Column("eligible", _("Eligible"), lambda r: (r.score or {}).get("eligible"),
+        Column("eligible", t.gettext("Eligible"), lambda r: (r.score or {}).get("eligible"),
                shown=yes_no.get),
-        Column("criteria", _("Criteria met"),
+        Column("criteria", t.gettext("Criteria met"),
                lambda r: (r.score or {}).get("criteria_count")),
-        Column("region", _("Region"), lambda r: r.answers.get("region"),
+        Column("region", t.gettext("Region"), lambda r: r.answers.get("region"),
                shown=lambda v: display_answer(form, "region", v)),
-        Column("kind", _("Type"), lambda r: r.answers.get("kind"),
+        Column("kind", t.gettext("Type"), lambda r: r.answers.get("kind"),
                shown=lambda v: display_answer(form, "kind", v)),
     ]
 
@@ -121,9 +127,9 @@ def formkit_summary_html(form, summary):
     criteria = [(form.field(key).label.get(locale), summary["criteria"][key])
                 for key in CRITERIA]
     chart = bar_chart(criteria, maximum=max(summary["applicants"], 1),
-                      title=_("How many applicants meet each criterion"))
-    return Markup(render_template("membership/summary.html", summary=summary, chart=chart,
-                                  criteria=criteria))
+                      title=t.gettext("How many applicants meet each criterion"))
+    return Markup(t.render_template("membership/summary.html", summary=summary, chart=chart,
+                                    criteria=criteria))
 
 
 #: The kinds the seed document's map colours (projects blue, visiting hospices green,
@@ -194,8 +200,8 @@ def directory_map(regions, kinds, counts, selected: str | None, kind: str | None
         for key, label in regions if key in REGION_SHAPES]
     svg = region_map(
         map_regions, map_kinds, counts, size=MAP_SIZE, selected=selected,
-        title=_("Map of Ontario's regions: listed members by region and type"),
-        description=_("A schematic map, not to scale. Each region shows how many listed "
+        title=t.gettext("Map of Ontario's regions: listed members by region and type"),
+        description=t.gettext("A schematic map, not to scale. Each region shows how many listed "
                       "members it has of each type; the table below gives the same "
                       "counts."))
     rows = [{"key": r.key, "label": r.label, "href": r.href,
@@ -218,14 +224,14 @@ def directory():
     kind = request.args.get("kind") or None
     notices = []
     if region and region not in dict(regions):
-        notices.append(_("That region is not in the list; showing every region."))
+        notices.append(t.gettext("That region is not in the list; showing every region."))
         region = None
     if kind and kind not in dict(kinds):
-        notices.append(_("That type is not in the list; showing every type."))
+        notices.append(t.gettext("That type is not in the list; showing every type."))
         kind = None
     entries = directory_entries(form, region, kind)
     ontario = directory_map(regions, kinds, region_counts(), region, kind)
-    return render_template("membership/directory.html", form=form, entries=entries,
+    return t.render_template("membership/directory.html", form=form, entries=entries,
                            regions=regions, kinds=kinds, region=region, kind=kind,
                            notices=notices, map=ontario)
 
@@ -264,15 +270,15 @@ def request_entry_link():
     """Ask for a link to update one's entry. The answer is the same whether or not the
     address is in the directory (no one learns who is a member)."""
     if request.method == "GET":
-        return render_template("membership/entry_request.html", email="", error=None)
+        return t.render_template("membership/entry_request.html", email="", error=None)
     email = (request.form.get("email") or "").strip()[:254]
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        return render_template("membership/entry_request.html", email=email,
-                               error=_("Enter a valid email address.")), 422
+        return t.render_template("membership/entry_request.html", email=email,
+                               error=t.gettext("Enter a valid email address.")), 422
     if address_over_limit():
-        return render_template("membership/entry_request.html", email=email, error=_(
+        return t.render_template("membership/entry_request.html", email=email, error=t.gettext(
             "Too many links were asked for from this network. Please wait an hour and "
             "try again.")), 429
     # Over the limit of one email: nothing more is sent, and nothing says so.
@@ -288,7 +294,7 @@ def request_entry_link():
                         "hours": LINK_HOURS},
                        locale=locale, key=f"entry-link:{token[:16]}", form_id=FORM_ID,
                        link=link)
-    return render_template("membership/entry_sent.html", email=email)
+    return t.render_template("membership/entry_sent.html", email=email)
 
 
 @bp.route("/membership/directory/update/<token>", methods=["GET", "POST"])
@@ -296,11 +302,11 @@ def confirm_entry_link(token: str):
     """GET shows one button (mail scanners open links without pressing it); POST uses
     the link and lets this browser edit that person's entries for a while."""
     if request.method == "GET":
-        return render_template("membership/entry_confirm.html", token=token)
+        return t.render_template("membership/entry_confirm.html", token=token)
     link = claim_link(LINK_PURPOSE, token)
     entries = approved_entries(link.email) if link else []
     if not entries:
-        return render_template("membership/entry_request.html", email="", error=_(
+        return t.render_template("membership/entry_request.html", email="", error=t.gettext(
             "This link does not work any more: it was used already, or it is more than "
             "24 hours old. Ask for a new one below.")), 410
     session[GRANT_KEY] = {"ids": [r.id for r in entries], "email": link.email,
@@ -318,7 +324,7 @@ def entry_checkpoint():
     if not isinstance(grant, dict) or not isinstance(grant.get("until"), int | float) \
             or grant["until"] <= clock.now():
         session.pop(GRANT_KEY, None)
-        flash(_("To change your directory entry, ask for a new link below."))
+        flash(t.gettext("To change your directory entry, ask for a new link below."))
         return redirect(url_for("membership.request_entry_link"))
     response_id = (request.view_args or {}).get("response_id")
     if response_id is not None:
@@ -333,7 +339,7 @@ def entry_checkpoint():
 @entry_bp.get("/")
 def mine():
     entries = [r for r in (current_store().get(i) for i in session[GRANT_KEY]["ids"]) if r]
-    return render_template("membership/entry_list.html", entries=entries,
+    return t.render_template("membership/entry_list.html", entries=entries,
                            title=entry_title)
 
 
@@ -358,14 +364,14 @@ def edit(response_id: str):
             record_change(form, response.id, changes, by=member_name(response),
                           comment="Directory entry updated by the member",
                           action="directory_entry_update")
-            flash(_("Your directory entry is saved."))
+            flash(t.gettext("Your directory entry is saved."))
             return redirect(url_for("membership_entry.edit", response_id=response.id))
         wtform, errors = outcome.wtform, outcome.errors
     else:
         wtform = edit_form(form, section, locale, answers)
     listed = response.answers.get("consent_directory") is True
     status = 422 if errors else 200
-    return render_template("membership/entry_edit.html", form=form, section=section,
+    return t.render_template("membership/entry_edit.html", form=form, section=section,
                            wtform=wtform, errors=errors, response=response,
                            listed=listed), status
 
@@ -376,12 +382,12 @@ def withdraw(response_id: str):
     form = get_form(FORM_ID)
     response = g.entry
     if request.method == "GET":
-        return render_template("membership/entry_withdraw.html", response=response)
+        return t.render_template("membership/entry_withdraw.html", response=response)
     record_change(form, response.id, {"consent_directory": False},
                   by=member_name(response),
                   comment="Withdrawn from the directory by the member",
                   action="directory_entry_withdraw")
-    flash(_("You are no longer listed in the member directory."))
+    flash(t.gettext("You are no longer listed in the member directory."))
     return redirect(url_for("membership_entry.edit", response_id=response.id))
 
 

@@ -211,10 +211,12 @@ def start(form_id: str):
     (later pages' too), signed, to the first POST, which creates the draft."""
     form = get_form(form_id)
     prefill: dict[str, Any] = {}
+    # pluggy's call order: the plugin called first (registered last, or tryfirst) wins
     for result in current_registry().hook.formkit_prefill(
         form=form, args=request.args, store=current_store()
     ):
-        prefill.update(result or {})
+        for field_id, value in (result or {}).items():
+            prefill.setdefault(field_id, value)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     if prefill:
         return refuse_new_response(form) or render_page(
