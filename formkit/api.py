@@ -24,7 +24,7 @@ from formkit.outbox.email import with_language
 from formkit.outbox.notifications import absolute_url
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
-from formkit.review import Column
+from formkit.review import Column, field_label
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
 from formkit.state import current_registry, current_store
@@ -88,6 +88,7 @@ __all__ = [
     "clock",
     "edit_form",
     "email_over_limit",
+    "field_label",
     "fields_section",
     "bar_chart",
     "compute_scores",

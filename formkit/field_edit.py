@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from formkit.auth import client_address
 from formkit.flow import PageOutcome, page_form, read_page
-from formkit.review import review_status
+from formkit.review import status_keys
 from formkit.schema import Form, Section, Text
 from formkit.state import current_store
 from formkit.storage import Response
@@ -40,18 +40,18 @@ def read_fields(form: Form, section: Section, locale: str, formdata: MultiDict,
 
 
 def record_change(form: Form, response_id: str, changes: Mapping[str, Any], *, by: str,
-                  comment: str, action: str) -> Response | None:
-    """Store ``changes`` to the answers, then add a history entry (the review status is
-    unchanged) and an audit entry ``action``. ``None`` if the response is gone."""
+                  event: str, action: str) -> Response | None:
+    """Store ``changes`` (only those answers) with a history entry saying ``event`` (a
+    code, translated when shown: see :func:`formkit.review.history_rows`) and the field
+    ids, in one atomic store step, then an audit entry ``action``. The review status is
+    unchanged. ``None`` if the response is gone."""
     store = current_store()
-    response = store.get(response_id)
-    if response is None:
-        return None
-    store.update(response_id, answers={**response.answers, **changes})
-    status = review_status(form, response)
-    changed = store.change_review_status(
-        response_id, status, {"at": utcnow(), "by": by, "comment": comment}, default=status)
-    store.append_audit({"user": by, "action": action, "target": response_id,
-                        "detail": {"form": form.id, "fields": sorted(changes)},
-                        "address": client_address()})
+    changed = store.change_answers(
+        response_id, dict(changes),
+        {"at": utcnow(), "by": by, "event": event, "fields": sorted(changes)},
+        default=status_keys(form)[0])
+    if changed is not None:
+        store.append_audit({"user": by, "action": action, "target": response_id,
+                            "detail": {"form": form.id, "fields": sorted(changes)},
+                            "address": client_address()})
     return changed

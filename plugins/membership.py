@@ -28,6 +28,7 @@ from formkit.api import (
     display_answer,
     edit_form,
     email_over_limit,
+    field_label,
     fields_section,
     for_form,
     get_form,
@@ -244,6 +245,9 @@ LINK_PURPOSE = "membership-entry"
 #: how long a used link lets the browser edit the entries it opened.
 GRANT_SECONDS = 60 * 60
 GRANT_KEY = "membership_entries"
+#: the history and audit codes of a member's own changes (see formkit_history_note).
+ENTRY_UPDATED = "directory_entry_update"
+ENTRY_WITHDRAWN = "directory_entry_withdraw"
 
 entry_bp = Blueprint("membership_entry", __name__, url_prefix="/membership/entry")
 
@@ -362,8 +366,7 @@ def edit(response_id: str):
         if outcome.ok:
             changes = {**outcome.values, "consent_directory": True}
             record_change(form, response.id, changes, by=member_name(response),
-                          comment="Directory entry updated by the member",
-                          action="directory_entry_update")
+                          event=ENTRY_UPDATED, action=ENTRY_UPDATED)
             flash(t.gettext("Your directory entry is saved."))
             return redirect(url_for("membership_entry.edit", response_id=response.id))
         wtform, errors = outcome.wtform, outcome.errors
@@ -385,8 +388,7 @@ def withdraw(response_id: str):
         return t.render_template("membership/entry_withdraw.html", response=response)
     record_change(form, response.id, {"consent_directory": False},
                   by=member_name(response),
-                  comment="Withdrawn from the directory by the member",
-                  action="directory_entry_withdraw")
+                  event=ENTRY_WITHDRAWN, action=ENTRY_WITHDRAWN)
     flash(t.gettext("You are no longer listed in the member directory."))
     return redirect(url_for("membership_entry.edit", response_id=response.id))
 
@@ -406,3 +408,16 @@ def formkit_emails(form, response):
 @hookimpl
 def formkit_blueprints():
     return [bp, entry_bp]
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_history_note(form, entry):
+    """The member's own changes, in the coordinator's language."""
+    if entry.get("event") == ENTRY_WITHDRAWN:
+        return t.gettext("Withdrawn from the directory by the member")
+    if entry.get("event") == ENTRY_UPDATED:
+        labels = [field_label(form, f, current_locale()) for f in entry.get("fields") or []]
+        fields = ", ".join(labels)
+        return t.gettext("Directory entry updated by the member: %(fields)s", fields=fields)
+    return None

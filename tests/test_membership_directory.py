@@ -245,6 +245,9 @@ def test_a_member_updates_their_entry_through_a_one_time_link(entry_app):
     # the history and the audit log say who changed what (field ids, never answers)
     [entry] = store.get(alpha).history
     assert entry["by"] == "member:alpha@example.ca" and entry["to"] == "approved"
+    # stored as a code and the field ids, not as a sentence in the member's language
+    assert entry["event"] == "directory_entry_update" and "comment" not in entry
+    assert {"community", "region", "website"} <= set(entry["fields"])
     [audit] = [e for e in store.iter_audit() if e["action"] == "directory_entry_update"]
     assert audit["target"] == alpha and "community" in audit["detail"]["fields"]
     assert "Perth" not in str(audit)
@@ -344,3 +347,95 @@ def test_one_email_with_two_approved_entries_chooses_which_to_edit(entry_app):
     assert "Bravo Org" not in mine.text
     for response_id in (app.ids["Alpha"], second):
         assert client.get(f"/membership/entry/{response_id}").status_code == 200
+
+
+def coordinator_page(app, response_id, lang):
+    from conftest import add_user, sign_in
+
+    if not app.extensions["formkit"].store.list_users():
+        add_user(app, "coordinator@example.ca", "coordinator", forms=["membership"])
+    client = app.test_client()
+    assert sign_in(client, "coordinator@example.ca").status_code == 302
+    return text_of(client.get(f"/admin/responses/{response_id}?lang={lang}"))
+
+
+def test_the_coordinator_reads_the_member_s_changes_in_their_own_language(entry_app):
+    """The history stores codes; the response page translates them for its reader."""
+    app, store = entry_app, entry_app.extensions["formkit"].store
+    alpha = app.ids["Alpha"]
+    client = open_entry(app, "alpha@example.ca")
+    post(client, f"/membership/entry/{alpha}?lang=fr", q_name="Alpha", q_community="Perth",
+         q_region="east", q_kind="project", q_website="https://alpha.example.ca")
+    post(client, f"/membership/entry/{alpha}/withdraw")
+    assert [e["event"] for e in store.get(alpha).history] == [
+        "directory_entry_update", "directory_entry_withdraw"]
+    form = app.extensions["formkit"].registry.forms["membership"]
+    community = form.field("community").label
+    english = coordinator_page(app, alpha, "en")
+    assert f"Directory entry updated by the member: {community.get('en')}" in english
+    assert "Withdrawn from the directory by the member" in english
+    french = coordinator_page(app, alpha, "fr")  # text_of folds the non-breaking space
+    assert f"Fiche du répertoire mise à jour par le membre : {community.get('fr')}" in french
+    assert "Retiré du répertoire par le membre" in french
+    assert "by the member" not in french
+    # a code no plugin owns still says which answers changed
+    from formkit.field_edit import record_change
+
+    with app.test_request_context("/?lang=fr"):
+        record_change(form, alpha, {"website": "https://b.example.ca"}, by="script",
+                      event="imported", action="import")
+    assert f"Réponses modifiées : {form.field('website').label.get('fr')}" in \
+        coordinator_page(app, alpha, "fr")
+
+
+def test_concurrent_entry_changes_and_review_decisions_are_all_kept(store_url):
+    """``change_answers`` is one atomic step on each store: threads changing different
+    answers of one response, and review decisions meanwhile, all survive (reading the
+    answers then writing them back loses some of them)."""
+    import threading
+
+    from formkit.storage import open_store
+
+    db = open_store(store_url)
+    try:
+        draft = db.create_draft("f", "1", "en", "k", {"name": "A", "keep": 1})
+        response, _ = db.submit(draft)
+        workers, rounds = 6, 15
+        barrier = threading.Barrier(workers + 1)
+        failures = []
+
+        def member(index):
+            barrier.wait()
+            try:
+                for round_ in range(rounds):
+                    db.change_answers(response.id, {f"k{index}_{round_}": round_},
+                                      {"by": f"m{index}", "event": "e"}, default="pending")
+            except Exception as error:  # noqa: BLE001 - reported by the main thread
+                failures.append(error)
+
+        def coordinator():
+            barrier.wait()
+            for round_ in range(rounds):
+                db.change_review_status(response.id, ("approved", "pending")[round_ % 2],
+                                        {"by": "coordinator"}, default="pending")
+
+        threads = [threading.Thread(target=member, args=(i,)) for i in range(workers)]
+        threads.append(threading.Thread(target=coordinator))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not failures
+        stored = db.get(response.id)
+        expected = {f"k{i}_{r}": r for i in range(workers) for r in range(rounds)}
+        assert stored.answers == {"name": "A", "keep": 1, **expected}
+        assert len(stored.history) == workers * rounds + rounds
+        # the last decision stands (entries never reset the status), and each entry
+        # records the status it was written under
+        assert stored.review_status == "approved"  # rounds is odd: the last is approved
+        for entry in stored.history:
+            if entry["by"] != "coordinator":
+                assert entry["from"] == entry["to"]
+        assert db.change_answers("missing", {"a": 1}, {"by": "x"}) is None
+    finally:
+        db.close()

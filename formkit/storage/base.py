@@ -433,6 +433,15 @@ class Store(abc.ABC):
         ``to``, so concurrent changes each keep their entry. ``None`` if no record."""
 
     @abc.abstractmethod
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        """Set only the answers named in ``changes`` (the others stay as they are now)
+        and append ``entry`` to the history, in one atomic step: the store fills the
+        entry's ``from`` and ``to`` with the review status (unchanged; ``default`` when
+        none), so a concurrent change of other answers or of the status is kept.
+        ``None`` if no record."""
+
+    @abc.abstractmethod
     def expire_responses(self, form_id: str, status: str, before: str,
                          remove_fields: Iterable[str] | None = None) -> list[str]:
         """Apply a retention rule to a form's responses of ``status`` last stamped

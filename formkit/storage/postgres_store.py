@@ -359,6 +359,18 @@ class PostgresStore(PostgresTeams, Store):
             (Jsonb(entry), default, status, status, utcnow(), response_id or ""))
         return _response(row)
 
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        # One UPDATE: ``||`` merges the named keys into the row as it is when the lock
+        # is taken, and the history grows from it, so a concurrent change is kept.
+        row = self._one(
+            "UPDATE responses SET answers = coalesce(answers, '{}'::jsonb) || %s::jsonb, "
+            "history = history || jsonb_build_array(%s::jsonb || jsonb_build_object("
+            "'from', coalesce(review_status, %s), 'to', coalesce(review_status, %s))), "
+            f"updated = %s WHERE id = %s RETURNING {', '.join(COLUMNS)}",
+            (Jsonb(changes), Jsonb(entry), default, default, utcnow(), response_id or ""))
+        return _response(row)
+
     def expire_responses(self, form_id: str, status: str, before: str,
                          remove_fields: Iterable[str] | None = None) -> list[str]:
         stamp = "submitted" if status == SUBMITTED else "updated"

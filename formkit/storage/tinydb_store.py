@@ -591,6 +591,19 @@ class TinyDBStore(TinyDBTeams, Store):
         stored = self._modify(response_id, change)
         return Response.from_dict(stored) if stored else None
 
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        def change(record: dict) -> dict:
+            # Merged into the answers as they are under the store lock: nothing lost.
+            status = record.get("review_status") or default
+            record.update(answers={**record.get("answers", {}), **changes}, updated=utcnow(),
+                          history=[*record.get("history", []),
+                                   {**entry, "from": status, "to": status}])
+            return record
+
+        stored = self._modify(response_id, change)
+        return Response.from_dict(stored) if stored else None
+
     def expire_responses(self, form_id: str, status: str, before: str,
                          remove_fields: Iterable[str] | None = None) -> list[str]:
         stamp = "submitted" if status == SUBMITTED else "updated"

@@ -17,6 +17,7 @@ from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
     change_status,
+    history_rows,
     matching,
     plugin_columns,
     review_status,
@@ -122,7 +123,8 @@ def response_view(response_id: str):
     return render_template(
         "admin/response.html", form=form, response=response,
         sections=answer_sections(form, response, locale), result=result, statuses=statuses,
-        status=review_status(form, response), status_labels=dict(statuses),
+        status=review_status(form, response), history=history_rows(form, response, locale),
+        status_labels=dict(statuses),
     )
 
 
