@@ -22,6 +22,7 @@ from formkit.onetime import issue as issue_link
 from formkit.outbox import send_email
 from formkit.outbox.email import with_language
 from formkit.outbox.notifications import absolute_url
+from formkit.paging import page_number
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
@@ -105,6 +106,7 @@ __all__ = [
     "is_answered",
     "issue_link",
     "map_legend",
+    "page_number",
     "read_fields",
     "record_change",
     "region_map",

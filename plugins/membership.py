@@ -35,6 +35,7 @@ from formkit.api import (
     hookimpl,
     issue_link,
     map_legend,
+    page_number,
     read_fields,
     record_change,
     region_map,
@@ -160,14 +161,20 @@ MAP_SIZE = (480, 415)
 LISTED = {"consent_directory": True}
 
 
-def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
-    """The listed members of ``region`` and ``kind`` (filtered by the store: in SQL on
-    PostgreSQL), as display-ready rows."""
+#: members shown on one page of the directory (the map and counts cover them all).
+PER_PAGE = 25
+
+
+def directory_entries(form, region: str | None, kind: str | None, page: int = 1) -> list[dict]:
+    """One page of the listed members of ``region`` and ``kind``, by community then name
+    (filtered, sorted and paged by the store: in SQL on PostgreSQL), as display-ready
+    rows."""
     locale = current_locale()
     wanted = {**LISTED, **{k: v for k, v in (("region", region), ("kind", kind)) if v}}
     rows = []
-    for response in current_store().matching(FORM_ID, review_status=APPROVED,
-                                             answers=wanted):
+    for response in current_store().matching(
+            FORM_ID, review_status=APPROVED, answers=wanted, order_by=("community", "name"),
+            limit=PER_PAGE, offset=(page - 1) * PER_PAGE):
         answers = response.answers
         rows.append({
             "name": answers.get("name", ""),
@@ -178,7 +185,7 @@ def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
             "description": answers.get("directory_description", ""),
             "website": answers.get("website", ""),
         })
-    return sorted(rows, key=lambda r: (r["community"].lower(), r["name"].lower()))
+    return rows
 
 
 def region_counts() -> dict[str, dict[str, int]]:
@@ -230,11 +237,19 @@ def directory():
     if kind and kind not in dict(kinds):
         notices.append(t.gettext("That type is not in the list; showing every type."))
         kind = None
-    entries = directory_entries(form, region, kind)
-    ontario = directory_map(regions, kinds, region_counts(), region, kind)
+    counts = region_counts()
+    # the filtered list's size, from the map's counts (the same filter): no second query
+    total = sum(n for key, by_kind in counts.items() if region in (None, key)
+                for kind_key, n in by_kind.items() if kind in (None, kind_key))
+    pages = max(1, -(-total // PER_PAGE))
+    page = page_number(request.args, last=pages)
+    entries = directory_entries(form, region, kind, page)
+    ontario = directory_map(regions, kinds, counts, region, kind)
+    filters = {k: v for k, v in (("region", region), ("kind", kind)) if v}
     return t.render_template("membership/directory.html", form=form, entries=entries,
-                           regions=regions, kinds=kinds, region=region, kind=kind,
-                           notices=notices, map=ontario)
+                             regions=regions, kinds=kinds, region=region, kind=kind,
+                             notices=notices, map=ontario, total=total, page=page,
+                             pages=pages, filters=filters)
 
 
 # -- members keep their own entry (one-time links, no password) ------------------------

@@ -98,6 +98,20 @@ def test_the_store_filters_and_counts_matching_responses(store_url):
                                  answers={"ok": True}) == {
             ("east", "p"): 2, ("east", "h"): 1, ("west", None): 1}
         assert db.count_matching("f", (), review_status="pending", answers={}) == {(): 1}
+        assert db.count_matching("f", (), review_status="nobody", answers={}) == {}
+        # sorted by answer text ignoring case (missing first), ties oldest first; paged
+        for index, (k, name) in enumerate([("b", "x"), ("B", "a"), (None, "z"), ("a", "y")]):
+            answers = {"r": "north", **({"k": k} if k else {}), "n": name}
+            submitted, _ = db.submit(db.create_draft("f", "1", "en", f"o{index}", answers))
+            db.update(submitted.id, review_status="listed")
+        ordered = [[r.answers["n"] for r in db.matching(
+            "f", review_status="listed", answers={"r": "north"}, order_by=order)]
+            for order in (("k",), ("k", "n"))]
+        assert ordered == [["z", "y", "x", "a"], ["z", "y", "a", "x"]]
+        pages = [[r.answers["n"] for r in db.matching(
+            "f", review_status="listed", answers={"r": "north"}, order_by=("k", "n"),
+            limit=3, offset=offset)] for offset in (0, 3, 6)]
+        assert pages == [["z", "y", "a"], ["x"], []]
     finally:
         db.close()
 
@@ -439,3 +453,34 @@ def test_concurrent_entry_changes_and_review_decisions_are_all_kept(store_url):
         assert db.change_answers("missing", {"a": 1}, {"by": "x"}) is None
     finally:
         db.close()
+
+
+def test_the_directory_list_is_paged_on_the_server(directory_app, monkeypatch):
+    """Pages of the list (by community, then name) with links that keep the filters;
+    the count, the map and the table still cover every matching member."""
+    plugin = directory_app.extensions["formkit"].registry.pm.get_plugin("membership")
+    monkeypatch.setattr(plugin, "PER_PAGE", 2)
+    client = directory_app.test_client()
+
+    def names(page):
+        return re.findall(r"<h2>(\w+) Org</h2>", page.text)
+
+    shown = [client.get(f"/membership/directory?page={n}&lang=en") for n in (1, 2, 3)]
+    assert [names(p) for p in shown] == [["Alpha", "Bravo"], ["Charlie", "Delta"],
+                                         ["Echo", "Foxtrot"]]
+    for page in shown:
+        assert "6 members listed" in text_of(page)
+        assert svg_counts(page.text) == table_counts(page.text) == EXPECTED
+    assert "Page 2 of 3" in text_of(shown[1])
+    assert 'href="/membership/directory?page=1" rel="prev"' in shown[1].text
+    assert 'href="/membership/directory?page=3" rel="next"' in shown[1].text
+    # a filter is kept by the page links; odd page numbers show the first or last page
+    east = client.get("/membership/directory?region=east&lang=fr")
+    assert names(east) == ["Alpha", "Bravo"] and "Page 1 de 2" in text_of(east)
+    [following] = re.findall(r'href="([^"]+)" rel="next"', east.text)
+    assert "region=east" in following and "page=2" in following
+    assert names(client.get(following.replace("&amp;", "&"))) == ["Charlie"]
+    for odd, expected in (("99", ["Echo", "Foxtrot"]), ("0", ["Alpha", "Bravo"]),
+                          ("x", ["Alpha", "Bravo"]), ("²", ["Alpha", "Bravo"])):
+        page = client.get(f"/membership/directory?page={odd}")
+        assert page.status_code == 200 and names(page) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import copy
+import json
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -14,6 +15,13 @@ from formkit import clock
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+
+
+def answer_text(value: Any) -> str:
+    """An answer as the text a list sorts by (as PostgreSQL's ``answers->>key``)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def utcnow() -> str:
@@ -386,14 +394,21 @@ class Store(abc.ABC):
         """Responses of a form where any of ``field_ids`` was answered ``value`` (case
         insensitive): a person's responses, by their email address."""
 
-    def matching(self, form_id: str, *, review_status: str,
-                 answers: dict[str, Any]) -> list[Response]:
+    def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
+                 order_by: tuple[str, ...] = (), limit: int | None = None,
+                 offset: int = 0) -> list[Response]:
         """Submitted responses of a form with ``review_status`` whose answers hold every
-        item of ``answers`` (equal values), oldest first (a public list such as a
-        directory). PostgreSQL filters in SQL; this default reads the form's responses."""
-        return [r for r in self.iter_responses(form_id, SUBMITTED)
-                if r.review_status == review_status
-                and all(r.answers.get(key) == value for key, value in answers.items())]
+        item of ``answers`` (equal values) (a public list such as a directory), sorted by
+        the text of the answers ``order_by`` ignoring case (missing ones first), then
+        oldest first; ``limit`` of them from ``offset`` (one page). PostgreSQL filters,
+        sorts and pages in SQL; this default reads the form's responses."""
+        found = [r for r in self.iter_responses(form_id, SUBMITTED)
+                 if r.review_status == review_status
+                 and all(r.answers.get(key) == value for key, value in answers.items())]
+        if order_by:  # a stable sort: ties stay oldest first
+            found.sort(key=lambda r: tuple(answer_text(r.answers.get(key)).lower()
+                                           for key in order_by))
+        return found[offset:None if limit is None else offset + limit]
 
     def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
                        answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:

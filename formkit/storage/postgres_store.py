@@ -293,25 +293,29 @@ class PostgresStore(PostgresTeams, Store):
         return [Response.from_dict(r) for r in self._all(
             f"{_SELECT} WHERE form_id = %s AND ({tests}) ORDER BY seq", params)]
 
-    def matching(self, form_id: str, *, review_status: str,
-                 answers: dict[str, Any]) -> list[Response]:
+    def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
+                 order_by: tuple[str, ...] = (), limit: int | None = None,
+                 offset: int = 0) -> list[Response]:
+        # lower() then COLLATE "C": code point order, as Python sorts the TinyDB list.
+        order = "".join("lower(coalesce(answers->>%s, '')) COLLATE \"C\", "
+                        for _key in order_by)
         return [Response.from_dict(r) for r in self._all(
             f"{_SELECT} WHERE form_id = %s AND status = %s AND review_status = %s "
-            "AND answers @> %s ORDER BY seq",
-            (form_id, SUBMITTED, review_status, Jsonb(without_nul(answers))))]
+            f"AND answers @> %s ORDER BY {order}seq LIMIT %s OFFSET %s",
+            (form_id, SUBMITTED, review_status, Jsonb(without_nul(answers)), *order_by,
+             limit, max(offset, 0)))]
 
     def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
                        answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
-        if not group_by:
-            return {(): len(self.matching(form_id, review_status=review_status,
-                                          answers=answers))}
-        groups = ", ".join(f"answers->%s AS g{i}" for i in range(len(group_by)))
+        groups = "".join(f"answers->%s AS g{i}, " for i in range(len(group_by)))
         names = ", ".join(f"g{i}" for i in range(len(group_by)))
         rows = self._all(
-            f"SELECT {groups}, count(*) AS n FROM responses WHERE form_id = %s "
-            f"AND status = %s AND review_status = %s AND answers @> %s GROUP BY {names}",
+            f"SELECT {groups}count(*) AS n FROM responses WHERE form_id = %s "
+            f"AND status = %s AND review_status = %s AND answers @> %s"
+            f"{f' GROUP BY {names}' if group_by else ''}",
             (*group_by, form_id, SUBMITTED, review_status, Jsonb(without_nul(answers))))
-        return {tuple(row[f"g{i}"] for i in range(len(group_by))): row["n"] for row in rows}
+        return {tuple(row[f"g{i}"] for i in range(len(group_by))): row["n"] for row in rows
+                if row["n"]}
 
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
