@@ -136,7 +136,7 @@ def formkit_summary_html(form, summary):
 
 #: The kinds the seed document's map colours (projects blue, visiting hospices green,
 #: hospice residences orange), and individual members in grey; each also has its own
-#: symbol. Colours keep 3:1 against the map's fills (tests/test_region_map.py).
+#: symbol. Colours keep 3:1 against the map's fills (tests/test_membership_directory.py).
 KIND_STYLE = {
     "project": ("#1d4f91", "circle"),
     "visiting_hospice": ("#00703c", "square"),
