@@ -392,6 +392,12 @@ def test_the_coordinator_reads_the_member_s_changes_in_their_own_language(entry_
     assert f"Fiche du répertoire mise à jour par le membre : {community.get('fr')}" in french
     assert "Retiré du répertoire par le membre" in french
     assert "by the member" not in french
+    from formkit.rest.serialize import response_data  # the API gives the codes as stored
+
+    with app.test_request_context("/"):
+        history = response_data(form, store.get(alpha))["history"]
+    assert [(h["event"], "community" in h["fields"]) for h in history] == [
+        ("directory_entry_update", True), ("directory_entry_withdraw", False)]
     # a code no plugin owns still says which answers changed
     from formkit.field_edit import record_change
 

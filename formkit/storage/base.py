@@ -394,31 +394,22 @@ class Store(abc.ABC):
         """Responses of a form where any of ``field_ids`` was answered ``value`` (case
         insensitive): a person's responses, by their email address."""
 
+    @abc.abstractmethod
     def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
                  order_by: tuple[str, ...] = (), limit: int | None = None,
                  offset: int = 0) -> list[Response]:
         """Submitted responses of a form with ``review_status`` whose answers hold every
         item of ``answers`` (equal values) (a public list such as a directory), sorted by
-        the text of the answers ``order_by`` ignoring case (missing ones first), then
-        oldest first; ``limit`` of them from ``offset`` (one page). PostgreSQL filters,
-        sorts and pages in SQL; this default reads the form's responses."""
-        found = [r for r in self.iter_responses(form_id, SUBMITTED)
-                 if r.review_status == review_status
-                 and all(r.answers.get(key) == value for key, value in answers.items())]
-        if order_by:  # a stable sort: ties stay oldest first
-            found.sort(key=lambda r: tuple(answer_text(r.answers.get(key)).lower()
-                                           for key in order_by))
-        return found[offset:None if limit is None else offset + limit]
+        the text of the answers ``order_by`` (:func:`answer_text`) ignoring case
+        (missing ones first), then oldest first; ``limit`` of them from ``offset`` (one
+        page). PostgreSQL filters, sorts and pages in SQL."""
 
+    @abc.abstractmethod
     def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
                        answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
         """How many :meth:`matching` responses have each combination of answers to the
-        fields ``group_by`` (an unanswered field counts under ``None``)."""
-        counts: dict[tuple[Any, ...], int] = {}
-        for response in self.matching(form_id, review_status=review_status, answers=answers):
-            key = tuple(response.answers.get(field_id) for field_id in group_by)
-            counts[key] = counts.get(key, 0) + 1
-        return counts
+        fields ``group_by`` (an unanswered field counts under ``None``; no match, no
+        key)."""
 
     @abc.abstractmethod
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
