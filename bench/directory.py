@@ -1,6 +1,5 @@
 """Member directory render time (the map of Ontario's regions, its table and the list's
-first page)
-at many membership applications, on both stores.
+first page) at many membership applications, on both stores.
 
 Each store gets ``--sizes`` submitted applications (a third approved and listed, spread
 over the six regions and four kinds, the rest pending, declined or unlisted); then
