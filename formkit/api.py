@@ -7,12 +7,13 @@ the modules behind it, so the core can reorganise without breaking them.
 import functools
 import inspect
 
-from formkit import hookimpl
+from formkit import clock, hookimpl
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
 from formkit.exporters import Exporter, ExportJob
 from formkit.exporters.columns import export_columns
+from formkit.field_edit import edit_form, fields_section, read_fields, record_change
 from formkit.fields.base import FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import format_cad, xlsx_currency_format
@@ -28,8 +29,16 @@ from formkit.formatting import (
     or_empty,
 )
 from formkit.i18n import current_locale
+from formkit.onetime import LINK_HOURS, address_over_limit, email_over_limit
+from formkit.onetime import claim as claim_link
+from formkit.onetime import issue as issue_link
 from formkit.outbox import send_email
-from formkit.review import Column
+from formkit.outbox.email import with_language
+from formkit.outbox.notifications import absolute_url
+from formkit.paging import page_number
+from formkit.region_map import MapKind, MapRegion, region_map
+from formkit.region_map import legend as map_legend
+from formkit.review import Column, field_label
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
 from formkit.state import current_registry, current_store
@@ -73,6 +82,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 __all__ = [
     "Catalog",
     "Column",
+    "LINK_HOURS",
     "DRAFT",
     "EMPTY",
     "Exporter",
@@ -82,11 +92,21 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "Form",
+    "MapKind",
+    "MapRegion",
     "Response",
     "Section",
     "Store",
     "Text",
+    "absolute_url",
+    "address_over_limit",
     "babel_locale",
+    "claim_link",
+    "clock",
+    "edit_form",
+    "email_over_limit",
+    "field_label",
+    "fields_section",
     "bar_chart",
     "compute_scores",
     "send_email",
@@ -109,4 +129,11 @@ __all__ = [
     "hookimpl",
     "is_answered",
     "xlsx_currency_format",
+    "issue_link",
+    "map_legend",
+    "page_number",
+    "read_fields",
+    "record_change",
+    "region_map",
+    "with_language",
 ]

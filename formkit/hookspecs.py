@@ -196,6 +196,22 @@ def formkit_review_refusal(form, response, status):
     """
 
 
+@hookspec(firstresult=True)
+def formkit_history_note(form, entry):
+    """Say, in the current language, what a response history entry with an ``event``
+    code means (the plugin's own codes, e.g. a member updating their entry).
+
+    Entries are stored with a code, not a sentence, so coordinators read them in their
+    own language (:func:`formkit.api.record_change` writes them).
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param entry: the history entry: ``{"at", "by", "event": code, "fields": [field
+        ids]}``.
+    :return: the translated text (``t.gettext``), or ``None`` for a code it does not
+        own (formkit then lists the changed fields).
+    """
+
+
 @hookspec
 def formkit_emails(form, response):
     """Emails to send when a response is submitted, through formkit's outbox.

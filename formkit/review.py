@@ -83,6 +83,35 @@ def review_refusal(form: Form, response: Response, status: str) -> str | None:
         form=form, response=response, status=status)
 
 
+def field_label(form: Form, field_id: str, locale: str) -> str:
+    """A field's label in ``locale`` (its id when it has none or left the form)."""
+    spec = form.field(field_id) if form.has_field(field_id) else None
+    return spec.label.get(locale) if spec is not None and spec.label else field_id
+
+
+def history_rows(form: Form, response: Response, locale: str) -> list[dict[str, Any]]:
+    """The response's history, newest first, for the coordinator's page: a status change
+    shows ``from → to``; an entry with an ``event`` code (answers changed outside the
+    review, see :func:`formkit.field_edit.record_change`) shows the plugins' translation
+    of it (``formkit_history_note``), or which answers changed."""
+    labels = dict(review_statuses(form, locale))
+    rows = []
+    for entry in reversed(response.history):
+        event = entry.get("event")
+        if event:
+            change = current_registry().hook.formkit_history_note(form=form, entry=entry)
+            if change is None:
+                labels = [field_label(form, f, locale) for f in entry.get("fields") or []]
+                fields = ", ".join(labels)
+                change = _("Answers changed: %(fields)s", fields=fields)
+        else:
+            change = (f"{labels.get(entry.get('from'), entry.get('from'))} → "
+                      f"{labels.get(entry.get('to'), entry.get('to'))}")
+        rows.append({"at": entry.get("at"), "by": entry.get("by"), "change": change,
+                     "comment": entry.get("comment") or ""})
+    return rows
+
+
 def review_status(form: Form, response: Response) -> str:
     """A response's review status; new responses have the form's first status."""
     keys = status_keys(form)

@@ -37,6 +37,7 @@ PUBLIC_ENDPOINTS = frozenset({
     "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
     "api.openapi", "signin.request_link", "signin.confirm", "signin.signout",
     "stories.stories",
+    "membership.request_entry_link", "membership.confirm_entry_link",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
@@ -183,7 +184,10 @@ def sweep(app, client, token: str, expect, user_id: str, skip=frozenset(),
         where = f"{method} {url} {body}: {answer.status_code}"
         if wanted == "sign-in":
             # team pages send to the members' sign-in, the workspace to coordinators'
-            page = "/signin" if is_team_url(url) else "/admin/login"
+            # (a member's directory entry, to asking for a link)
+            page = ("/signin" if is_team_url(url) else
+                    "/membership/directory/update"
+                    if endpoint.startswith("membership_entry.") else "/admin/login")
             assert answer.status_code == 302, where
             assert answer.headers["Location"].startswith(page), where
         else:
@@ -220,6 +224,8 @@ def test_coordinator_of_another_form_is_refused(app, forms):
 
     def expect(endpoint, url):
         # a team whose forms one may not see: as if it did not exist
+        if endpoint.startswith("membership_entry."):
+            return "sign-in"  # a coordinator's session is no member's link
         return 404 if "/responses/" in url or is_team_url(url) else 403
 
     sweep(app, client, token, expect, coordinator.id, skip=SIGNED_IN_ENDPOINTS)
@@ -298,6 +304,28 @@ def test_a_removed_or_signed_out_member_is_refused(app, how):
           cookie=cookie, minimum=2)
 
 
+def test_a_member_with_a_link_to_their_own_directory_entry_is_refused_elsewhere(app):
+    """A browser that used an approved member's directory link (their own entry): every
+    entry route aimed at another response is a 404, as if it did not exist."""
+    import re
+
+    mine = next(r for r in store_of(app).iter_responses(OTHER) if r.is_submitted)
+    store_of(app).update(mine.id, review_status="approved")
+    client = app.test_client()
+    token = csrf(client, "/membership/directory/update")
+    client.post("/membership/directory/update",
+                data={"csrf_token": token, "email": mine.answers["email"]})
+    [path] = [found for m in store_of(app).list_messages(recipient=mine.answers["email"].lower())
+              if (found := re.search(r"(/membership/directory/update/[\w-]+)",
+                                     m.payload["text"]))]
+    assert client.post(path.group(1), data={"csrf_token": token}).status_code == 302
+    assert client.get(f"/membership/entry/{mine.id}").status_code == 200
+    entry_routes = frozenset(rule.endpoint for rule in app.url_map.iter_rules()
+                             if not rule.endpoint.startswith("membership_entry."))
+    sweep(app, client, token, lambda endpoint, url: 404, "nobody",
+          skip=entry_routes | {"membership_entry.mine"}, minimum=2)
+
+
 def test_public_endpoints_are_exactly_these(app):
     """Each endpoint of the list exists and opens without an account; the sweeps above
     refuse every other one, so the list is exactly what is public."""
@@ -327,6 +355,8 @@ def test_public_endpoints_are_exactly_these(app):
             "invite.stop_confirmed": "/i/x/stop", "api.openapi": "/api/v1/openapi.json",
             "signin.request_link": "/signin", "signin.confirm": "/signin/x",
             "signin.signout": "/signout", "stories.stories": "/stories",
+            "membership.request_entry_link": "/membership/directory/update",
+            "membership.confirm_entry_link": "/membership/directory/update/x",
         }
     assert set(urls) == PUBLIC_ENDPOINTS
     for endpoint, url in urls.items():

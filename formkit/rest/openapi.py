@@ -58,7 +58,11 @@ _RESPONSE = {
                    "description": "Answers as shown to people (with ?labels=1)."},
         "history": {"type": "array", "items": {"type": "object", "properties": {
             "at": _NULLABLE_TEXT, "from": _NULLABLE_TEXT, "to": _NULLABLE_TEXT,
-            "comment": {"type": "string"}}}},
+            "comment": {"type": "string"},
+            "event": {**_NULLABLE_TEXT, "description": "A code for a change made outside "
+                      "the review (e.g. a member editing their entry); null for a decision."},
+            "fields": {"type": "array", "items": {"type": "string"},
+                       "description": "The ids of the answers that change changed."}}}},
     },
 }
 

@@ -61,7 +61,8 @@ def response_data(form: Form, response: Response, *, labels: bool = False,
         "review_status": review_status(form, response) if response.is_submitted else None,
         "answers": response.answers, "score": response.score,
         "history": [{"at": h.get("at"), "from": h.get("from"), "to": h.get("to"),
-                     "comment": h.get("comment") or ""} for h in response.history],
+                     "comment": h.get("comment") or "", "event": h.get("event"),
+                     "fields": h.get("fields") or []} for h in response.history],
     }
     if labels:
         shown = {}

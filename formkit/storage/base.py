@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import copy
+import json
 import marshal
 import secrets
 from collections.abc import Iterable, Iterator
@@ -16,6 +17,13 @@ from formkit.storage.cycles_contract import CycleStore
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+
+
+def answer_text(value: Any) -> str:
+    """An answer as the text a list sorts by (as PostgreSQL's ``answers->>key``)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def utcnow() -> str:
@@ -466,6 +474,23 @@ class Store(CycleStore, abc.ABC):
         insensitive): a person's responses, by their email address."""
 
     @abc.abstractmethod
+    def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
+                 order_by: tuple[str, ...] = (), limit: int | None = None,
+                 offset: int = 0) -> list[Response]:
+        """Submitted responses of a form with ``review_status`` whose answers hold every
+        item of ``answers`` (equal values) (a public list such as a directory), sorted by
+        the text of the answers ``order_by`` (:func:`answer_text`) ignoring case
+        (missing ones first), then oldest first; ``limit`` of them from ``offset`` (one
+        page). PostgreSQL filters, sorts and pages in SQL."""
+
+    @abc.abstractmethod
+    def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
+                       answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
+        """How many :meth:`matching` responses have each combination of answers to the
+        fields ``group_by`` (an unanswered field counts under ``None``; no match, no
+        key)."""
+
+    @abc.abstractmethod
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         """How many responses of a form were submitted at or after ``since`` and before
         ``until`` (ISO 8601 UTC)."""
@@ -491,6 +516,15 @@ class Store(CycleStore, abc.ABC):
         """Set ``review_status`` and append ``entry`` to the history, in one atomic step:
         the store fills the entry's ``from`` (the status before, or ``default``) and
         ``to``, so concurrent changes each keep their entry. ``None`` if no record."""
+
+    @abc.abstractmethod
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        """Set only the answers named in ``changes`` (the others stay as they are now)
+        and append ``entry`` to the history, in one atomic step: the store fills the
+        entry's ``from`` and ``to`` with the review status (unchanged; ``default`` when
+        none), so a concurrent change of other answers or of the status is kept.
+        ``None`` if no record."""
 
     @abc.abstractmethod
     def expire_responses(self, form_id: str, status: str, before: str,

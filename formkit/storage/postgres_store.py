@@ -308,6 +308,30 @@ class PostgresStore(PostgresTeams, PostgresCycles, Store):
         return [Response.from_dict(r) for r in self._all(
             f"{_SELECT} WHERE form_id = %s AND ({tests}) ORDER BY seq", params)]
 
+    def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
+                 order_by: tuple[str, ...] = (), limit: int | None = None,
+                 offset: int = 0) -> list[Response]:
+        # lower() then COLLATE "C": code point order, as Python sorts the TinyDB list.
+        order = "".join("lower(coalesce(answers->>%s, '')) COLLATE \"C\", "
+                        for _key in order_by)
+        return [Response.from_dict(r) for r in self._all(
+            f"{_SELECT} WHERE form_id = %s AND status = %s AND review_status = %s "
+            f"AND answers @> %s ORDER BY {order}seq LIMIT %s OFFSET %s",
+            (form_id, SUBMITTED, review_status, Jsonb(without_nul(answers)), *order_by,
+             limit, max(offset, 0)))]
+
+    def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
+                       answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
+        groups = "".join(f"answers->%s AS g{i}, " for i in range(len(group_by)))
+        names = ", ".join(f"g{i}" for i in range(len(group_by)))
+        rows = self._all(
+            f"SELECT {groups}count(*) AS n FROM responses WHERE form_id = %s "
+            f"AND status = %s AND review_status = %s AND answers @> %s"
+            f"{f' GROUP BY {names}' if group_by else ''}",
+            (*group_by, form_id, SUBMITTED, review_status, Jsonb(without_nul(answers))))
+        return {tuple(row[f"g{i}"] for i in range(len(group_by))): row["n"] for row in rows
+                if row["n"]}
+
     def count_submitted(self, form_id: str, since: str, until: str) -> int:
         return self._one("SELECT count(*) AS n FROM responses WHERE form_id = %s AND "
                          "status = %s AND submitted >= %s AND submitted < %s",
@@ -352,6 +376,18 @@ class PostgresStore(PostgresTeams, PostgresCycles, Store):
             "review_status = %s, updated = %s "
             f"WHERE id = %s RETURNING {', '.join(COLUMNS)}",
             (Jsonb(entry), default, status, status, utcnow(), response_id or ""))
+        return _response(row)
+
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        # One UPDATE: ``||`` merges the named keys into the row as it is when the lock
+        # is taken, and the history grows from it, so a concurrent change is kept.
+        row = self._one(
+            "UPDATE responses SET answers = coalesce(answers, '{}'::jsonb) || %s::jsonb, "
+            "history = history || jsonb_build_array(%s::jsonb || jsonb_build_object("
+            "'from', coalesce(review_status, %s), 'to', coalesce(review_status, %s))), "
+            f"updated = %s WHERE id = %s RETURNING {', '.join(COLUMNS)}",
+            (Jsonb(changes), Jsonb(entry), default, default, utcnow(), response_id or ""))
         return _response(row)
 
     def expire_responses(self, form_id: str, status: str, before: str,

@@ -50,6 +50,7 @@ from formkit.storage.base import (
     StoreError,
     User,
     Webhook,
+    answer_text,
     new_token,
     utcnow,
 )
@@ -541,6 +542,32 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
         keep = None if status is None else (lambda r: r["status"] == status)
         return self._responses(form_id).count(keep)
 
+    def _matching_records(self, form_id: str, review_status: str,
+                          answers: dict[str, Any]) -> list[dict]:
+        # Filtered as stored records: a Response is made only for what is returned.
+        items = answers.items()
+        return [r for r in self._responses(form_id)
+                if r["status"] == SUBMITTED and r.get("review_status") == review_status
+                and all((r.get("answers") or {}).get(k) == v for k, v in items)]
+
+    def matching(self, form_id: str, *, review_status: str, answers: dict[str, Any],
+                 order_by: tuple[str, ...] = (), limit: int | None = None,
+                 offset: int = 0) -> list[Response]:
+        found = self._matching_records(form_id, review_status, answers)
+        if order_by:  # stable: ties stay oldest first
+            found.sort(key=lambda r: tuple(answer_text(r["answers"].get(key)).lower()
+                                           for key in order_by))
+        return [Response.from_dict(r)
+                for r in found[offset:None if limit is None else offset + limit]]
+
+    def count_matching(self, form_id: str, group_by: tuple[str, ...], *, review_status: str,
+                       answers: dict[str, Any]) -> dict[tuple[Any, ...], int]:
+        counts: dict[tuple[Any, ...], int] = {}
+        for record in self._matching_records(form_id, review_status, answers):
+            key = tuple(record["answers"].get(field_id) for field_id in group_by)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
     def find_by_answer(self, form_id: str, field_ids: Iterable[str],
                        value: str) -> list[Response]:
         wanted, keys = value.strip().lower(), list(field_ids)
@@ -587,6 +614,19 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
             record.update(review_status=status, updated=utcnow(),
                           history=[*record.get("history", []),
                                    {**entry, "from": previous, "to": status}])
+            return record
+
+        stored = self._modify(response_id, change)
+        return Response.from_dict(stored) if stored else None
+
+    def change_answers(self, response_id: str, changes: dict[str, Any], entry: dict[str, Any],
+                       default: str | None = None) -> Response | None:
+        def change(record: dict) -> dict:
+            # Merged into the answers as they are under the store lock: nothing lost.
+            status = record.get("review_status") or default
+            record.update(answers={**record.get("answers", {}), **changes}, updated=utcnow(),
+                          history=[*record.get("history", []),
+                                   {**entry, "from": status, "to": status}])
             return record
 
         stored = self._modify(response_id, change)

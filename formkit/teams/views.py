@@ -4,13 +4,11 @@ password (blueprint ``signin``: ``/signin``, ``/signin/<token>``, ``/signout``).
 
 from __future__ import annotations
 
-import hashlib
-
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from formkit.auth import client_address
+from formkit import onetime
 from formkit.i18n import current_locale
 from formkit.state import current_store
 from formkit.storage import LEAD, MEMBER, MEMBER_ROLES, StoreError
@@ -72,11 +70,6 @@ def space(slug: str):
 
 
 # -- signing in without a password -----------------------------------------------------
-def _limited(key: str, setting: str) -> bool:
-    count, seconds = current_app.config[setting]
-    return current_store().hit(key, seconds) > count
-
-
 @signin_bp.route("/signin", methods=["GET", "POST"])
 def request_link():
     """Ask for a new sign-in link. The answer is the same whether or not the address
@@ -89,12 +82,11 @@ def request_link():
     except EmailNotValidError:
         return render_template("teams/signin.html", email=email,
                                error=_("Enter a valid email address.")), 422
-    if _limited(f"signin-link-address:{client_address()}", "SIGNIN_LINKS_PER_ADDRESS"):
+    if onetime.address_over_limit():
         return render_error(429, _("Too many links were asked for from this network. "
                                    "Please wait an hour and try again."))
-    digest = hashlib.sha256(email.encode()).hexdigest()
     # Over the per-address limit of one email: nothing more is sent, and nothing says so.
-    if not _limited(f"signin-link-email:{digest}", "SIGNIN_LINKS_PER_EMAIL"):
+    if not onetime.email_over_limit(email):
         memberships = current_store().memberships(email)
         if memberships:
             links.send(email, memberships[0].name, None, current_locale(), "signin_link")

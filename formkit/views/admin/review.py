@@ -17,6 +17,7 @@ from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
     change_status,
+    history_rows,
     list_columns,
     matching,
     plugin_columns,
@@ -129,7 +130,8 @@ def response_view(response_id: str):
     return render_template(
         "admin/response.html", form=form, response=response,
         sections=answer_sections(form, response, locale), result=result, statuses=statuses,
-        status=review_status(form, response), status_labels=dict(statuses),
+        status=review_status(form, response), history=history_rows(form, response, locale),
+        status_labels=dict(statuses),
         # a team's living response: its revisions, told like the team sees them
         revisions=living.history(form, response.id, locale)
         if current_store().get_team_response(response.id) else None,
