@@ -9,6 +9,7 @@ from flask import Flask, render_template
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
+from formkit.i18n import current_locale
 from formkit.schema import FieldSpec
 from formkit.state import state
 
@@ -27,6 +28,12 @@ def render_field(spec: FieldSpec, wtform: Any, errors: dict[str, list[str]],
         condition=conditions.get(spec.id),
         settings=state().settings,
     ))
+
+
+def error_links(spec: FieldSpec, wtform: Any, messages: list[str]) -> list[tuple[str, str]]:
+    """The error summary's entries for one field: (id to link to, text), from its type."""
+    field = wtform[spec.name] if spec.stores_value and spec.name in wtform else None
+    return spec.kind.error_links(spec, field, messages, current_locale())
 
 
 def when(timestamp: str | None, style: str = "medium") -> str:
@@ -58,3 +65,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["render_field"] = render_field
+    app.jinja_env.globals["error_links"] = error_links

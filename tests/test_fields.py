@@ -136,7 +136,7 @@ def test_required_multichoice_and_table_rows(app, form):
                                   "q_actions-0-q_what": "", "q_actions-0-q_cost": "12"},
                    answers={"consent": True})
     # a row with a cost but no "what" (required column) is an error in that row
-    assert outcome.errors["actions"] == ["This field is required."]
+    assert outcome.errors["actions"] == ["Enter an answer for “What”."]
     outcome = read(app, form, 2, {"q_grid-r_x": "1", "q_grid-r_y": "1",
                                   "q_actions-0-q_what": "", "q_actions-5-q_what": "Later"},
                    answers={"consent": True})

@@ -92,8 +92,8 @@ def test_pages_show_progress_and_validate_on_next(browser):
     assert response.status_code == 422
     text = text_of(response)
     assert "Please correct the following" in text
-    assert "This field is required." in text and "Invalid email address." in text
-    assert 'href="#field-name"' in response.text  # the summary links to the field
+    assert "Enter an answer for “Name”." in text and "Invalid email address." in text
+    assert 'href="#q_name"' in response.text  # the summary links to the input
 
 
 def test_errors_are_in_the_page_language(browser):
@@ -102,7 +102,7 @@ def test_errors_are_in_the_page_language(browser):
                                              "q_postal": "12345"})
     text = text_of(response)
     assert "Veuillez corriger ce qui suit" in text
-    assert "Ce champ est requis." in text  # WTForms' own message, in French
+    assert "Entrez une réponse à « Nom »." in text  # named, in French
     assert "Entrez un code postal canadien" in text
 
 

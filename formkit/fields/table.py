@@ -17,7 +17,7 @@ from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
-from formkit.i18n import pair
+from formkit.i18n import N_, pair, translate
 from formkit.paging import ascii_int
 from formkit.versions import shown_html, shown_text
 
@@ -99,6 +99,30 @@ class Table(FieldType):
             validators=[_RowCount(spec.options["min_rows"], self.max_rows(spec, settings))],
             min_entries=spec.options["min_rows"],
         )
+
+    def first_input_id(self, spec, field) -> str:
+        if not field.entries:
+            return f"field-{spec.id}"
+        column = spec.options["columns"][0]
+        return column.kind.first_input_id(column, field.entries[0].form[column.name])
+
+    def error_links(self, spec, field, messages, locale) -> list[tuple[str, str]]:
+        """One entry per cell at fault, naming table, row and column, leading to the cell's
+        input; the table's own messages (too few rows, a plugin's check) follow."""
+        table = label_text(spec.label, locale, spec.id)
+        where = translate(N_("%(table)s, row %(num)d, %(column)s"), locale)
+        links, seen = [], set()
+        for number, entry in enumerate(field.entries, 1):
+            for column in spec.options["columns"]:
+                cell = entry.form[column.name]
+                place = where % {"table": table, "num": number,
+                                 "column": label_text(column.label, locale, column.id)}
+                for message in cell.errors:
+                    seen.add(str(message))
+                    links.append((column.kind.first_input_id(column, cell),
+                                  pair(place, message, locale)))
+        own = [m for m in messages if str(m) not in seen]
+        return links + super().error_links(spec, field, own, locale)
 
     def prepare_display(self, spec, field) -> None:
         if not field.entries:
