@@ -48,13 +48,17 @@ class Required(validators.InputRequired):
     ``novalidate`` form it only made browsers expose every untouched field as invalid.
     Templates say ``aria-required`` where the role allows it."""
 
-    field_flags: ClassVar[dict] = {}
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
 
 
 class RequiredChoice(validators.DataRequired):
     """``DataRequired`` (a checkbox group sends nothing) without the native attribute."""
 
-    field_flags: ClassVar[dict] = {}
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
 
 
 def named_message(message: str, text: Text | None, fallback: str, **more: Any) -> LazyString:
@@ -139,6 +143,12 @@ class FieldType:
         ``action`` is the button pressed (e.g. ``add:<field id>``); types with
         actions of their own (repeating tables) apply them here.
         """
+
+    def after_action(self, spec: FieldSpec, action: str,
+                     formdata) -> tuple[str, str] | None:
+        """Where the page returns after this type's own ``action`` (the id of the input to
+        focus) and what to announce, from the kept ``formdata``; ``None``: no action."""
+        return None
 
     def prepare_display(self, spec: FieldSpec, field) -> None:
         """Adjust a bound field just before it is shown (e.g. an empty table gets a row)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -17,7 +18,7 @@ from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
-from formkit.i18n import N_, pair, translate
+from formkit.i18n import N_, current_locale, pair, translate
 from formkit.paging import ascii_int
 from formkit.versions import shown_html, shown_text
 
@@ -166,6 +167,21 @@ class Table(FieldType):
         for index, cells in enumerate(ordered):
             for name, value in cells:
                 formdata.add(f"{spec.name}-{index}-{name}", value)
+
+    def after_action(self, spec, action, formdata) -> tuple[str, str] | None:
+        """After "Add a row": the new row's first input; after "Remove row": the row that
+        took its place (or the one above), so focus stays in the table."""
+        rows = len(self._rows(spec, formdata)) or 1
+        first = spec.options["columns"][0]
+        table = label_text(spec.label, current_locale(), spec.id)
+        if action == f"add:{spec.id}":
+            return (f"{spec.name}-{rows - 1}-{first.name}",
+                    _("Row %(num)d added to “%(table)s”.", num=rows, table=table))
+        if action.startswith(f"remove:{spec.id}:"):
+            index = ascii_int(action.rsplit(":", 1)[1]) or 0
+            return (f"{spec.name}-{min(index, rows - 1)}-{first.name}",
+                    _("Row %(num)d removed from “%(table)s”.", num=index + 1, table=table))
+        return None
 
     def sample_formdata(self, spec):
         rows = max(spec.options["min_rows"], 2)

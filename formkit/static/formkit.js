@@ -54,5 +54,34 @@
   }
 
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // A summary link focuses its input (the row's first radio, the table cell) and
+    // keeps its label in view.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest('a[href^="#"]');
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus({ preventScroll: true });
+      (target.closest(".field") || target).scrollIntoView();
+    });
+  } else if (location.hash.length > 1) {
+    // Back from "Add a row" / "Remove row": focus the input the address names.
+    var named = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (named && form.contains(named) && named.matches("input, select, textarea")) {
+      named.focus();
+    }
+  }
+
+  // Say what the last action changed: a live region filled after load is read out,
+  // text already there at load is not.
+  var change = document.querySelector(".notice--announce");
+  if (change) {
+    var region = document.createElement("div");
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.appendChild(region);
+    setTimeout(function () { region.textContent = change.textContent; }, 300);
+  }
 })();

@@ -339,11 +339,17 @@ def _navigate(form: Form, page: int, draft: Response, action: str):
     if action.startswith("lang:") and action[5:] in current_app.config["LANGUAGES"]:
         return redirect(page_url(form, page, lang=action[5:]))
     if action.startswith(("add:", "remove:")):
-        # Back to the table's rows; only a field of this page names the anchor (the
-        # action is input: CR/LF in it would split the Location header).
+        # Back to the input the field's type names, with what changed announced; only a
+        # field of this page names the anchor (the action is input: CR/LF in it would
+        # split the Location header).
+        section = form.sections[page]
         field_id = action.split(":")[1]
-        if any(spec.id == field_id for spec in form.sections[page].fields):
-            return redirect(page_url(form, page) + f"#field-{field_id}")
+        for spec in section.fields:
+            after = spec.id == field_id and spec.kind.after_action(
+                spec, action, MultiDict(draft.pending.get(section.id) or {}))
+            if after:
+                flash(after[1], "announce")
+                return redirect(page_url(form, page) + f"#{after[0]}")
     return redirect(page_url(form, page))
 
 
