@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from flask import Flask, render_template
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_number
 from markupsafe import Markup
 
 from formkit.i18n import current_locale
@@ -58,6 +58,7 @@ def css_string(text: str) -> Markup:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.filters["long_date"] = lambda day: format_date(day, "long")
     app.jinja_env.globals["now_local"] = now_local

@@ -119,6 +119,11 @@ class FieldType:
             return [validators.Optional()]
         return [Required(message=named_message(self.required_message, spec.label, spec.id))]
 
+    def count_limit(self, spec: FieldSpec, settings: FieldSettings) -> int | None:
+        """The most characters an answer may have, shown as a character count under the
+        field (long text), or ``None`` for no count."""
+        return None
+
     def unit(self, spec: FieldSpec, locale: str) -> str:
         """The unit shown after the input (``%``, ``$``), or ``""``."""
         return ""

@@ -53,6 +53,25 @@
     update();
   }
 
+  // Character counts: the hint "up to N characters" becomes a live count; the text is
+  // never cut (the server says by how much it is over).
+  form.querySelectorAll(".char-count[data-for]").forEach(function (hint) {
+    var input = document.getElementById(hint.getAttribute("data-for"));
+    if (!input) { return; }
+    var limit = parseInt(hint.getAttribute("data-limit"), 10), timer = null;
+    var status = document.createElement("p");
+    status.className = "hint char-count__status";
+    status.setAttribute("role", "status");
+    hint.after(status);
+    function show() {
+      var left = limit - input.value.length;
+      var words = hint.getAttribute(left < 0 ? "data-over" : "data-left");
+      status.textContent = words.replace("{n}", Math.abs(left).toLocaleString(document.documentElement.lang));
+      status.classList.toggle("error-message", left < 0);
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(show, 400); });
+  });
+
   var summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
