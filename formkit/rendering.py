@@ -15,7 +15,10 @@ from formkit.state import state
 
 
 def render_field(spec: FieldSpec, wtform: Any, errors: dict[str, list[str]],
-                 states: dict[str, str], conditions: dict[str, str]) -> Markup:
+                 states: dict[str, str], conditions: dict[str, str],
+                 applies: dict[str, str] | None = None) -> Markup:
+    """One field with its type's template; ``applies``: for a question shown or hidden by
+    an answer on the same page, when it applies in words (read without script too)."""
     field = wtform[spec.name] if spec.stores_value and spec.name in wtform else None
     if field is not None:
         spec.kind.prepare_display(spec, field)
@@ -26,6 +29,7 @@ def render_field(spec: FieldSpec, wtform: Any, errors: dict[str, list[str]],
         errors=errors.get(spec.id, []),
         live=states.get(spec.id) == "live",
         condition=conditions.get(spec.id),
+        applies=(applies or {}).get(spec.id),
         settings=state().settings,
     ))
 

@@ -268,3 +268,13 @@ def test_result_page_needs_its_signed_link(browser, client):
     assert client.get(done_url).status_code == 200
     forged = done_url.rsplit("/", 1)[0] + "/not-a-valid-token"
     assert client.get(forged).status_code == 404
+
+
+def test_dependent_question_says_when_it_applies_in_both_languages(browser):
+    """Without script every question of the page is shown: it says when it applies."""
+    for lang, words in (("en", "If you answered “Other” to “Role”:"),
+                        ("fr", "Si vous avez répondu « Autre » à « Rôle » :")):
+        page = browser.get(f"/f/all_types/?lang={lang}")
+        assert words in text_of(page)
+        match = re.search(r'<input[^>]*id="q_role_other"[^>]*>', page.text)
+        assert 'aria-describedby="q_role_other-applies"' in match.group(0)
