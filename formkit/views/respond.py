@@ -101,6 +101,18 @@ def current_draft(form: Form) -> Response | None:
     return response
 
 
+def sent_since(form: Form):
+    """"This response was already sent on …" when the draft this browser was filling has
+    been submitted since (on another device, after resuming it there); it is forgotten
+    here, so the link on that page starts a new response. ``None`` otherwise."""
+    response_id = session.get("drafts", {}).get(form.id)
+    response = current_store().get(response_id) if response_id else None
+    if response is None or response.form_id != form.id or not response.is_submitted:
+        return None
+    forget_draft(form.id)
+    return render_template("already_sent.html", form=form, sent=response)
+
+
 def _result_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="formkit-result")
 
@@ -231,6 +243,9 @@ def start(form_id: str):
             form, 0, None, mint_key(form.id), answers=prefill,
             prefill=sign_prefill(form, prefill),
             prefilled=prefill_note(form, prefill, sources, current_locale()))
+    sent = sent_since(form)
+    if sent is not None:
+        return sent
     draft = current_draft(form)
     if draft is not None and not draft.is_submitted:
         return refuse_draft(form, draft) or redirect(page_url(form, draft.page))
@@ -242,10 +257,9 @@ def start(form_id: str):
 @bp.route("/f/<form_id>/page/<int:page>", methods=["GET", "POST"])
 def page(form_id: str, page: int):
     form = get_form(form_id)
-    draft = current_draft(form)
     if request.method == "GET":
-        return _show(form, page, draft)
-    return _post(form, page, draft)
+        return sent_since(form) or _show(form, page, current_draft(form))
+    return _post(form, page, current_draft(form))
 
 
 def _show(form: Form, page: int, draft: Response | None):
