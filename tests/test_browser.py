@@ -204,7 +204,7 @@ def answer_by_keyboard(page, answers: dict) -> list[str]:
         if not (focus["outline"] and focus["onScreen"]):
             unseen.append(focus["label"])
         name, kind = focus["name"], focus["type"]
-        if focus["action"] in ("next", "submit"):
+        if focus["action"] in ("next", "submit", "confirm"):
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return unseen
@@ -496,3 +496,39 @@ def test_add_row_without_javascript_returns_to_the_new_row(chromium, server, for
     page.get_by_role("button", name="Remove row 2").click()
     assert page.url.endswith("#q_actions_1-0-q_action")
     context.close()
+
+
+CHECK_WORDS = {"en": ("Check your answers", "Change answers on the page “{}”", "Send my answers"),
+               "fr": ("Vérifiez vos réponses", "Modifier les réponses de la page «\u00a0{}\u00a0»",
+                      "Envoyer mes réponses")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_check_your_answers_page_by_its_accessibility_tree(chromium, server, forms, lang):
+    heading, change, send = CHECK_WORDS[lang]
+    form = forms["membership"]
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang={lang}")
+    titles = []
+    while not page.url.endswith("/check"):
+        index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
+                              .get_attribute("action")).group(1))
+        titles.append(form.sections[index].title.get(lang))
+        fill_page(page, form.sections[index])
+        forward(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert page.title().startswith(heading)
+    for title in titles:  # one change link per page, named by its page
+        expect(page.get_by_role("link", name=change.format(title), exact=True)).to_have_count(1)
+        expect(page.get_by_role("region", name=title, exact=True)).to_have_count(1)
+    assert not serious(page)
+    # Change the first page: its Next comes back here.
+    page.get_by_role("link", name=change.format(titles[0]), exact=True).click()
+    page.wait_for_load_state()
+    page.fill("#q_community", "Perth")
+    forward(page)
+    assert page.url.endswith("/check") and "Perth" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name=send).click()
+    assert "/done/" in page.url
+    page.close()
