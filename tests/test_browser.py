@@ -532,3 +532,23 @@ def test_check_your_answers_page_by_its_accessibility_tree(chromium, server, for
         page.get_by_role("button", name=send).click()
     assert "/done/" in page.url
     page.close()
+
+
+def test_saved_code_directory_and_check_pages_fit_320_px(chromium, server, forms):
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+
+    def fits(where):
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 320px"
+
+    for url in ("/membership/directory?lang=fr", "/resume?lang=fr"):
+        page.goto(f"{server.url}{url}")
+        fits(url)
+    page.goto(f"{server.url}/f/membership/?lang=fr")
+    fill_page(page, forms["membership"].sections[0])
+    with page.expect_navigation():
+        page.locator('button[value="save"]').click()
+    assert page.locator(".resume-code").is_visible()
+    fits("saved page")
+    page.close()
