@@ -552,3 +552,30 @@ def test_saved_code_directory_and_check_pages_fit_320_px(chromium, server, forms
     assert page.locator(".resume-code").is_visible()
     fits("saved page")
     page.close()
+
+
+def test_idle_warning_lets_a_coordinator_stay_signed_in(chromium, server, tmp_path):
+    from conftest import add_user
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    add_user(app, "idle@example.ca", password="a long enough secret")
+    page = chromium.new_page()
+    page.clock.install()
+    page.goto(f"{server.url}/admin/login?lang=fr")
+    page.fill("#email", "idle@example.ca")
+    page.fill("#password", "a long enough secret")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    warning = page.get_by_role("alert").filter(has_text="2 minutes")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("27:59")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("00:02")  # two minutes before the 30-minute timeout
+    stay = page.get_by_role("button", name="Rester connecté")
+    expect(stay).to_be_focused()
+    with page.expect_response(lambda r: r.url.endswith("/admin/session/keep-alive")) as kept:
+        stay.click()
+    assert kept.value.status == 204
+    expect(warning).to_be_hidden()
+    page.close()
