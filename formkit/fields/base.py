@@ -87,6 +87,9 @@ class FieldType:
     template: ClassVar[str] = "fields/input.html"
     #: type-specific schema keys this type accepts.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: whether ``display_html`` is a grid that may be wider than a phone (pages that
+    #: list answers put it in a scroll box of its own).
+    wide_display: ClassVar[bool] = False
 
     # -- schema ------------------------------------------------------------------------
     def configure(self, spec: FieldSpec, options: Mapping[str, Any], ctx: SchemaContext) -> None:

@@ -47,6 +47,7 @@ class Table(FieldType):
     name = "table"
     options = frozenset({"columns", "min_rows", "max_rows"})
     template = "fields/table.html"
+    wide_display = True
 
     def accepts(self, spec, value) -> bool:
         return isinstance(value, list) and all(isinstance(row, dict) for row in value)
