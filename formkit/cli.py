@@ -14,6 +14,7 @@ from formkit.app import create_app
 from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
+from formkit.translating.cli import i18n
 
 
 def _create_app():
@@ -27,6 +28,22 @@ def _create_app():
 @click.version_option(__version__, prog_name="formkit")
 def main() -> None:
     """formkit: bilingual forms from YAML schemas and plugins."""
+
+
+#: what `formkit serve` and `formkit forms` say when no form is loaded
+NO_FORMS_HINT = """no forms loaded. Add one:
+  formkit new-form NAME                  a bilingual YAML form in {forms_dir}
+  formkit import-xlsform FILE.xlsx       an XLSForm converted into {forms_dir}
+  pip install formkit-PLUGIN             a plugin package (`formkit new-plugin NAME` makes one)
+then start formkit again."""
+
+
+def no_forms_hint(app) -> str | None:
+    """How to add a form, when ``app`` has none (an empty list tells a newcomer nothing)."""
+    with app.app_context():
+        if current_registry().forms:
+            return None
+        return NO_FORMS_HINT.format(forms_dir=app.config["FORMS_DIR"])
 
 
 def default_workers() -> int:
@@ -48,6 +65,9 @@ def serve(host: str, port: int, workers: int, dev: bool, no_worker: bool) -> Non
     """Run the web server (gunicorn; --dev for the reloading development server) and the
     outbox worker that sends emails."""
     app = _create_app()  # fail here, loudly, before any worker starts
+    hint = no_forms_hint(app)
+    if hint:
+        click.echo(hint, err=True)
     outbox_worker = None
     if not no_worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         outbox_worker = _start_outbox_worker()
@@ -137,7 +157,7 @@ def list_forms() -> None:
     """List the loaded forms with their plugin and version."""
     forms = current_registry().forms.values()
     if not forms:
-        click.echo("no forms loaded")
+        click.echo(no_forms_hint(current_app))
     for form in sorted(forms, key=lambda f: f.id):
         pages = len(form.sections)
         click.echo(f"{form.id:<20} v{form.version:<8} {form.plugin:<32} {pages} page(s)  "
@@ -600,7 +620,7 @@ def store_vacuum(days: int | None) -> None:
                f"{report.temp_files} orphaned temporary files")
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, i18n):
     main.add_command(_command)
 
 
