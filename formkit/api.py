@@ -14,7 +14,7 @@ from formkit.conditions import is_answered
 from formkit.exporters import Exporter, ExportJob
 from formkit.exporters.columns import export_columns
 from formkit.field_edit import edit_form, fields_section, read_fields, record_change
-from formkit.fields.base import FieldSettings, FieldType
+from formkit.fields.base import CellError, FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import format_cad, xlsx_currency_format
 from formkit.formatting import (
@@ -36,6 +36,7 @@ from formkit.outbox import send_email
 from formkit.outbox.email import with_language
 from formkit.outbox.notifications import absolute_url
 from formkit.paging import page_number
+from formkit.prefill import Prefill
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
@@ -80,6 +81,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "CellError",
     "Catalog",
     "Column",
     "LINK_HOURS",
@@ -94,6 +96,7 @@ __all__ = [
     "Form",
     "MapKind",
     "MapRegion",
+    "Prefill",
     "Response",
     "Section",
     "Store",

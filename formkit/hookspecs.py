@@ -77,6 +77,23 @@ def formkit_prefill(form, args, store, team, cycle, previous):
         Results of all plugins are merged in pluggy's call order: the plugin registered
         last (the plugins folder after installed packages, in file-name order) is called
         first and wins on the same field; ``@hookimpl(tryfirst=True)`` puts one first.
+        Return a :class:`formkit.prefill.Prefill` to say where the answers come from,
+        in words (the first page then tells the respondent what was brought over).
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_page_heading(form, section, answers, locale):
+    """The heading of a page when its title alone does not say what it is about
+    (e.g. the page of one priority: "Actions — Transportation").
+
+    ``firstresult``. Used for the page's ``<h1>`` and its ``<title>``.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param section: the :class:`formkit.schema.Section` shown.
+    :param answers: the answers so far, ``{field_id: value}``.
+    :param locale: the page's language.
+    :return: the heading text, or ``None`` for the section's title.
     """
 
 

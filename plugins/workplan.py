@@ -21,7 +21,9 @@ from markupsafe import Markup
 from formkit.api import (
     SUBMITTED,
     Catalog,
+    CellError,
     Column,
+    Prefill,
     bar_chart,
     current_locale,
     current_store,
@@ -54,18 +56,20 @@ def _date(value) -> datetime.date | None:
 
 
 def row_errors(rows: list[dict]) -> list[str]:
-    """Row-level problems of one action table, as translated messages."""
+    """Problems of one action table, each on the cell to change (the page names the
+    row and the column)."""
     errors = []
-    for number, row in enumerate(rows or [], start=1):
+    for index, row in enumerate(rows or []):
         start, due = _date(row.get("start")), _date(row.get("due"))
         if start and due and due < start:
-            errors.append(t.gettext("Row %(num)d: the due date is before the start date.",
-                                    num=number))
+            errors.append(CellError(t.gettext("Enter a due date on or after the start date."),
+                                    row=index, column="due"))
         if row.get("funding") == "other" and not row.get("funding_other"):
-            errors.append(t.gettext("Row %(num)d: name the other funding source.", num=number))
+            errors.append(CellError(t.gettext("Name the other funding source."),
+                                    row=index, column="funding_other"))
         if row.get("status") == "done" and row.get("progress") not in (None, 100):
-            errors.append(t.gettext("Row %(num)d: an action that is done is 100%% complete.",
-                                    num=number))
+            errors.append(CellError(t.gettext("Enter 100 for an action that is done."),
+                                    row=index, column="progress"))
     return errors
 
 
@@ -244,7 +248,24 @@ def formkit_prefill(form, args):
     for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
                                                   strict=False):
         answers[name_field] = labels.get(key, key)
-    return {k: v for k, v in answers.items() if v}
+    source = t.gettext("your Wellbeing Guide (%(team)s, reference %(reference)s)",
+               team=guide.answers.get("team_name") or "", reference=guide.id)
+    return Prefill({k: v for k, v in answers.items() if v}, source=source)
+
+
+#: the page of each priority, and the answer that names the priority.
+PRIORITY_PAGES = {"priority_one": "priority_1", "priority_two": "priority_2",
+                  "priority_three": "priority_3"}
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_page_heading(form, section, answers):
+    """A priority's page is headed by the priority it plans ("… — Transportation")."""
+    priority = answers.get(PRIORITY_PAGES.get(section.id, ""))
+    if not priority:
+        return None
+    return t.gettext("Outcome and actions — %(priority)s", priority=priority)
 
 
 @bp.get("/workplan/from-wellbeing")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT, form_of, make_app, page_input
 
@@ -75,7 +75,7 @@ def walk(page, base: str, form_id: str, form, lang: str, visit) -> None:
     while "/done/" not in page.url:
         index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
                               .get_attribute("action")).group(1))
-        visit(page, index)
+        visit(page, None if page.url.endswith("/check") else index)  # None: check page
         fill_page(page, form.sections[index])
         page.locator("form#response-form .actions button.button").first.click()
         page.wait_for_load_state()
@@ -105,7 +105,8 @@ def test_every_page_passes_axe_and_fits_a_phone(chromium, server, forms, lang):
     page.set_viewport_size({"width": 375, "height": 812})
 
     def check(page, index):
-        name = f"{page.url.split('/f/')[1].split('/')[0]}-{index + 1}-{lang}"
+        step = "check" if index is None else index + 1
+        name = f"{page.url.split('/f/')[1].split('/')[0]}-{step}-{lang}"
         assert page.locator("html").get_attribute("lang") == lang
         problems.extend(f"{name}: {p}" for p in serious(page))
         ungrouped = page.evaluate("""() => [...document.querySelectorAll(
@@ -216,7 +217,7 @@ def answer_by_keyboard(page, answers: dict) -> list[str]:
         if not (focus["outline"] and focus["onScreen"]):
             unseen.append(focus["label"])
         name, kind = focus["name"], focus["type"]
-        if focus["action"] in ("next", "submit"):
+        if focus["action"] in ("next", "submit", "confirm"):
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return unseen
@@ -274,19 +275,20 @@ def test_errors_are_announced_and_lead_to_their_field(chromium, server):
     links = summary.locator("a")
     assert links.count() >= 2  # the missing name and the wrong email at least
     for i in range(links.count()):
-        target = links.nth(i).get_attribute("href")
-        field = page.locator(target)
-        control = field.locator("[aria-invalid=true], fieldset[aria-describedby]").first
+        target = links.nth(i).get_attribute("href")  # the input itself (a group's first)
+        control = page.locator(target)
+        if control.get_attribute("type") in ("radio", "checkbox"):
+            control = control.locator("xpath=ancestor::fieldset[1]")
+        assert control.get_attribute("aria-invalid") in ("true", None)
         message_id = control.get_attribute("aria-describedby").split()[-1]
         message = page.locator(f"#{message_id}").inner_text()
         said, text = message.split(":", 1)  # "Erreur : …" read out before the message
         assert said.strip() == "Erreur"
         assert text.strip() in links.nth(i).inner_text()
-    # Following a link by keyboard, the next Tab lands inside that field.
-    email_link = summary.locator('a[href="#field-email"]')
+    # Following a link by keyboard puts the focus in that field.
+    email_link = summary.locator('a[href="#q_email"]')
     email_link.focus()
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q_email"
     assert page.input_value("#q_email") == "pas une adresse"
     page.close()
@@ -357,7 +359,8 @@ def test_desktop_screenshots_of_every_form(chromium, server, forms):
 
     def shot(page, index):
         name = page.url.split("/f/")[1].split("/")[0]
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{index + 1}-desktop.png"), full_page=True)
+        step = "check" if index is None else index + 1
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{step}-desktop.png"), full_page=True)
 
     for form_id in SEEDS:
         walk(page, server.url, form_id, forms[form_id], "en", shot)
@@ -480,3 +483,205 @@ def test_stories_pages_pass_axe_and_fit_320px(chromium, server, tmp_path, lang):
     assert "A" * 90 in page.content()  # the team's own story page was reached
     context.close()
     assert not problems, "\n".join(problems)
+
+
+# -- the accessibility tree: what a screen reader is told ---------------------------------
+def forward(page) -> None:
+    with page.expect_navigation():
+        page.locator("form#response-form .actions button.button").first.click()
+
+
+MATRIX_WORDS = {
+    "en": ("Transportation and getting around", "1 – Very weak",
+           ": choose a rating for “Current strength of each area”."),
+    "fr": ("Transport et déplacements", "1 – Très faible",
+           "\u00a0: choisissez une note pour «\u00a0Force actuelle de chaque domaine\u00a0»."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_matrix_names_each_empty_row_and_leads_to_it(chromium, server, forms, lang):
+    row, point, what = MATRIX_WORDS[lang]
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/wellbeing/?lang={lang}")
+    # Nothing is exposed as invalid before the person has done anything.
+    assert page.evaluate("document.querySelectorAll(':invalid, [aria-invalid=true]').length") == 0
+    assert page.locator("[required]").count() == 0
+    fill_page(page, forms["wellbeing"].sections[0])
+    forward(page)
+    assert page.evaluate("document.querySelectorAll(':invalid, [aria-invalid=true]').length") == 0
+    answers = page_input(forms["wellbeing"].sections[1])
+    answers.pop("q_strength-r_transportation")
+    for name, value in answers.items():
+        page.locator(f'[name="{name}"][value="{value}"]').check()
+    forward(page)
+    links = page.locator("#error-summary a")
+    assert links.count() == 1  # one row missing: that row, named once
+    assert links.first.inner_text() == f"{row}{what}"
+    links.first.click()
+    radio = page.locator(":focus")
+    assert radio.get_attribute("id") == "q_strength-r_transportation-0"
+    expect(radio).to_have_accessible_name(f"{row} {point}")  # no error text in the name
+    expect(radio).to_have_accessible_description(re.compile(re.escape(what)))
+    assert radio.get_attribute("aria-invalid") == "true"
+    answered = page.locator("#q_strength-r_housing-0")
+    assert answered.get_attribute("aria-invalid") is None
+    expect(answered).to_have_accessible_description("")
+    # The fieldset's description is not every row's error again.
+    expect(page.get_by_role("group", name=re.compile("^" + ("Current" if lang == "en"
+                                                              else "Force"))).first
+           ).to_have_accessible_description("")
+    assert page.get_by_role("table", name=re.compile("Current|Force")).count() == 1
+    page.close()
+
+
+TABLE_WORDS = {
+    "en": ("Actions, row 2, Progress", "Progress – row 2", "Row 2 added to “Actions”."),
+    "fr": ("Actions, ligne 2, Avancement", "Avancement – ligne 2",
+           "Ligne 2 ajoutée à «\u00a0Actions\u00a0»."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_table_cell_error_named_by_row_and_column_and_add_row_focus(chromium, server, forms,
+                                                                    lang):
+    where, cell_name, added = TABLE_WORDS[lang]
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{server.url}/f/workplan/?lang={lang}")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    page.fill("#q_outcome_1", "Fewer people alone")
+    page.fill("#q_actions_1-0-q_action", "Visit neighbours")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Add a row|Ajouter une ligne")).click()
+    # Focus is in the new row's first input, and the change is announced.
+    assert page.evaluate("document.activeElement.id") == "q_actions_1-1-q_action"
+    expect(page.locator('[role="status"]').last).to_have_text(added)
+    page.fill("#q_actions_1-1-q_action", "Call the town")
+    page.fill("#q_actions_1-1-q_progress", "150")
+    # On a phone, the cell still shows its unit.
+    assert page.locator("#q_actions_1-1-q_progress + .unit").is_visible()
+    forward(page)
+    links = page.locator("#error-summary a")
+    assert links.count() == 1
+    assert links.first.inner_text().startswith(where)
+    links.first.click()
+    cell = page.locator(":focus")
+    assert cell.get_attribute("id") == "q_actions_1-1-q_progress"
+    expect(cell).to_have_accessible_name(cell_name)
+    expect(cell).to_have_accessible_description(re.compile("100"))
+    assert cell.get_attribute("aria-invalid") == "true"
+    assert page.locator("#q_actions_1-0-q_progress").get_attribute("aria-invalid") is None
+    expect(page.get_by_role("region", name="Actions")).to_be_visible()
+    page.close()
+
+
+def test_workplan_table_page_never_scrolls_sideways(chromium, server, forms):
+    page = chromium.new_page(viewport={"width": 320, "height": 800})
+    page.goto(f"{server.url}/f/workplan/")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    for width in (320, 375, 768, 1024, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, f"scrolls sideways by {overflow}px at {width}px"
+    page.close()
+
+
+def test_add_row_without_javascript_returns_to_the_new_row(chromium, server, forms):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/f/workplan/")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    page.fill("#q_actions_1-0-q_action", "First action")
+    page.get_by_role("button", name="Add a row").click()
+    assert page.url.endswith("#q_actions_1-1-q_action")
+    assert page.evaluate("document.activeElement.id") == "q_actions_1-1-q_action"
+    page.get_by_role("button", name="Remove row 2").click()
+    assert page.url.endswith("#q_actions_1-0-q_action")
+    context.close()
+
+
+CHECK_WORDS = {"en": ("Check your answers", "Change answers on the page “{}”", "Send my answers"),
+               "fr": ("Vérifiez vos réponses", "Modifier les réponses de la page «\u00a0{}\u00a0»",
+                      "Envoyer mes réponses")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_check_your_answers_page_by_its_accessibility_tree(chromium, server, forms, lang):
+    heading, change, send = CHECK_WORDS[lang]
+    form = forms["membership"]
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang={lang}")
+    titles = []
+    while not page.url.endswith("/check"):
+        index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
+                              .get_attribute("action")).group(1))
+        titles.append(form.sections[index].title.get(lang))
+        fill_page(page, form.sections[index])
+        forward(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert page.title().startswith(heading)
+    for title in titles:  # one change link per page, named by its page
+        expect(page.get_by_role("link", name=change.format(title), exact=True)).to_have_count(1)
+        expect(page.get_by_role("region", name=title, exact=True)).to_have_count(1)
+    assert not serious(page)
+    # Change the first page: its Next comes back here.
+    page.get_by_role("link", name=change.format(titles[0]), exact=True).click()
+    page.wait_for_load_state()
+    page.fill("#q_community", "Perth")
+    forward(page)
+    assert page.url.endswith("/check") and "Perth" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name=send).click()
+    assert "/done/" in page.url
+    page.close()
+
+
+def test_saved_code_directory_and_check_pages_fit_320_px(chromium, server, forms):
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+
+    def fits(where):
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 320px"
+
+    for url in ("/membership/directory?lang=fr", "/resume?lang=fr"):
+        page.goto(f"{server.url}{url}")
+        fits(url)
+    page.goto(f"{server.url}/f/membership/?lang=fr")
+    fill_page(page, forms["membership"].sections[0])
+    with page.expect_navigation():
+        page.locator('button[value="save"]').click()
+    assert page.locator(".resume-code").is_visible()
+    fits("saved page")
+    page.close()
+
+
+def test_idle_warning_lets_a_coordinator_stay_signed_in(chromium, server, tmp_path):
+    from conftest import add_user
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    add_user(app, "idle@example.ca", password="a long enough secret")
+    page = chromium.new_page()
+    page.clock.install()
+    page.goto(f"{server.url}/admin/login?lang=fr")
+    page.fill("#email", "idle@example.ca")
+    page.fill("#password", "a long enough secret")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    warning = page.get_by_role("alert").filter(has_text="2 minutes")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("27:59")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("00:02")  # two minutes before the 30-minute timeout
+    stay = page.get_by_role("button", name="Rester connecté")
+    expect(stay).to_be_focused()
+    with page.expect_response(lambda r: r.url.endswith("/admin/session/keep-alive")) as kept:
+        stay.click()
+    assert kept.value.status == 204
+    expect(warning).to_be_hidden()
+    page.close()

@@ -219,8 +219,15 @@ def test_workplan_rejects_due_before_start(seed_app, seed_browser):
     response = seed_browser.post("/f/workplan/page/1", {"q_outcome_1": "Less isolation", **rows})
     assert response.status_code == 422
     text = text_of(response)
-    assert "Ligne 1 : l’échéance précède la date de début." in text
-    assert "Ligne 1 : précisez l’autre source de financement." in text
+    # Each on its cell: the summary names table, row and column and leads to the input.
+    assert ("Actions, ligne 1, Échéance : Entrez une échéance égale ou postérieure à la "
+            "date de début.") in text
+    assert ("Actions, ligne 1, Si autre, quelle source? : Précisez l’autre source de "
+            "financement.") in text
+    assert 'href="#q_actions_1-0-q_due"' in response.text
+    assert re.search(r'<input[^>]*aria-describedby="q_actions_1-0-q_due-error"[^>]*'
+                     r'aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*'
+                     r'aria-describedby="q_actions_1-0-q_due-error"', response.text)
 
 
 def test_workplan_result_shows_costs_in_the_locale(seed_app, seed_browser):
@@ -299,6 +306,11 @@ def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
     assert 'value="Liens sociaux (moins d’isolement et de solitude)"' in page.text
     assert 'value="Soutien aux proches aidants"' in page.text
     assert 'value="Santé mentale et bien-être"' in page.text
+    # The page says, in words, what was brought over and from where.
+    said = text_of(page)
+    assert re.search(r"Repris de votre Guide du bien-être \(.+, référence " + re.escape(reference)
+                     + r"\) : « .+ », « Nom de l’équipe », .*« Première priorité »", said)
+    assert "/workplan/from-wellbeing" not in said
 
     # Or by typing the reference.
     typed = seed_app.test_client().get(f"/workplan/from-wellbeing?reference={reference}")
@@ -316,6 +328,19 @@ def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
     evaluation = Browser(seed_app.test_client())
     page = evaluation.follow(evaluation.get(evaluation_link))
     assert "Fewer isolated seniors" in page.text
+    assert "Brought over from your Workplan (" in text_of(page)
+
+    # A priority's page, and an outcome's, is headed by what it is about.
+    workplan = Browser(seed_app.test_client())
+    workplan.get("/f/workplan/")
+    second = workplan.follow(workplan.post("/f/workplan/page/0", keep[0]))
+    assert "<h1>Outcome and actions — Social connection</h1>" in second.text
+    assert "<title>Outcome and actions — Social connection –" in second.text
+    evaluation_form = form_of(seed_app, "evaluation")
+    second = evaluation.follow(evaluation.post("/f/evaluation/page/0", {
+        **page_input(evaluation_form.sections[0]), "q_outcome_1": "Fewer isolated seniors",
+        "q_outcome_2": "", "q_outcome_3": ""}))
+    assert "<h1>Evaluation plan — Fewer isolated seniors</h1>" in second.text
 
 
 def test_check_passes_on_the_seed_forms(seed_app):

@@ -11,6 +11,7 @@ from wtforms import DateField, validators
 from formkit.conditions import is_answered
 from formkit.fields.base import CellColumn, FieldType, label_text, typed
 from formkit.formatting import format_day
+from formkit.i18n import N_
 
 XLSX_DATE = "yyyy-mm-dd"
 
@@ -36,6 +37,7 @@ class Date(FieldType):
     name = "date"
     cell = True
     options = frozenset({"min", "max"})
+    required_message = N_("Enter a date for “%(label)s”.")
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)

@@ -21,6 +21,7 @@ from formkit.fields.base import (
     typed,
 )
 from formkit.formatting import babel_locale, format_money, format_number
+from formkit.i18n import N_
 
 #: XLSX number formats (the spreadsheet shows its reader's separators).
 XLSX_FORMATS = {"integer": "#,##0", "decimal": "#,##0.##", "percent": "0%",
@@ -120,6 +121,11 @@ class Integer(FieldType):
     integer = True
     options = frozenset({"min", "max", "unit"})
     template = "fields/input.html"
+    required_message = N_("Enter a number for “%(label)s”.")
+
+    def unit(self, spec, locale) -> str:
+        unit = spec.options.get("unit")
+        return unit.get(locale) if unit else ""
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)
@@ -222,6 +228,10 @@ class Currency(Decimal):
 
     name = "currency"
     options = frozenset({"min", "max"})
+    required_message = N_("Enter an amount for “%(label)s”.")
+
+    def unit(self, spec, locale) -> str:
+        return "$"
 
     def value_from(self, spec, field) -> Any:
         data = field.data
