@@ -258,7 +258,7 @@ def _summary(app, form_id: str, count: int, locale: str):
     from submit import seed
 
     from formkit.review import Filters
-    from formkit.views.admin.exports import summary_pdf_html
+    from formkit.exporters.pdf_export import summary_pdf_html
 
     with app.test_request_context("/"):
         form = app.extensions["formkit"].registry.forms[form_id]
