@@ -9,7 +9,7 @@ import jinja2
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from formkit import assets, i18n, rendering, security
+from formkit import assets, compression, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.outbox import email as outbox_email
@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
                 instance_relative_config=True)
     app.request_class = FormkitRequest  # malformed bodies are a 400; no control characters
     load_config(app, config, environment=environment)
+    compression.init_app(app)  # first: its after_request handler then runs last
     i18n.init_app(app)
     rendering.init_app(app)
     assets.init_app(app)

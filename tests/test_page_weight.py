@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
+import brotli
 import pytest
 
 from conftest import ROOT, Browser, fill, form_of, make_app, page_input
 
 LIMIT = 50 * 1024
+#: issue 14: the largest seed-form page, first visit, HTML + CSS as sent
+FIRST_VISIT_SENT = 10 * 1024
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +31,14 @@ def page_weight(client, html: str) -> tuple[int, int]:
 
 
 def every_form_page(app):
-    """(form id, page index, HTML) for every page of every seed form."""
+    """(form id, page index, HTML, the client that filled the earlier pages) for every
+    page of every seed form."""
     for form_id in ("membership", "wellbeing", "workplan", "evaluation", "competency"):
         form = form_of(app, form_id)
         browser = Browser(app.test_client())
         page = browser.follow(browser.get(f"/f/{form_id}/?lang=fr"))
         for index in range(len(form.sections)):
-            yield form_id, index, page.get_data(as_text=True)
+            yield form_id, index, page.get_data(as_text=True), browser.client
             if index < len(form.sections) - 1:
                 page = browser.follow(browser.post(f"/f/{form_id}/page/{index}",
                                                    page_input(form.sections[index])))
@@ -43,7 +48,7 @@ def test_every_form_page_is_light_and_self_contained(weight_app):
     client = weight_app.test_client()
     pages = list(every_form_page(weight_app))
     assert len(pages) >= 20
-    for form_id, index, html in pages:
+    for form_id, index, html, _client in pages:
         size, requests = page_weight(client, html)
         assert size < LIMIT, (form_id, index, size)
         assert requests == 3
@@ -70,3 +75,51 @@ def test_result_pages_stay_light(weight_app):
         done = fill(Browser(weight_app.test_client()), weight_app, form_id, "fr")
         size, _requests = page_weight(client, done.get_data(as_text=True))
         assert size < LIMIT, (form_id, size)
+
+
+def sent(client, url: str, encoding: str = "br") -> tuple[bytes, str | None]:
+    response = client.get(url, headers={"Accept-Encoding": encoding})
+    assert response.status_code == 200, url
+    assert "Accept-Encoding" in response.headers["Vary"], url
+    return response.data, response.headers.get("Content-Encoding")
+
+
+DECODE = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda data: data}
+
+
+def test_pages_and_static_files_go_out_compressed(weight_app):
+    """Brotli or gzip, as the browser accepts; the content is the same once decoded; the
+    largest page of every seed form, first visit, is at most 10 KB of HTML + CSS."""
+    largest = {}
+    for form_id, index, html, client in every_form_page(weight_app):
+        if len(html) > len(largest.get(form_id, ("", 0, ""))[2]):
+            largest[form_id] = (form_id, index, html, client)
+    for form_id, index, html, client in largest.values():
+        url = f"/f/{form_id}/page/{index}"
+        stylesheets = re.findall(r'href="(/assets/[^"]+\.css)"', html)
+        assert stylesheets, form_id
+        total = 0
+        for address in [url, *stylesheets]:
+            plain, identity = sent(client, address, "")
+            assert identity is None
+            for encoding in ("br", "gzip"):
+                data, used = sent(client, address, encoding)
+                assert used == encoding, (address, encoding)
+                if address != url:  # a page has a new CSRF token each time
+                    assert DECODE[used](data) == plain
+                else:
+                    assert DECODE[used](data).decode().startswith("<!doctype html>")
+            total += len(sent(client, address, "br, gzip")[0])
+        assert total <= FIRST_VISIT_SENT, (form_id, index, total)
+
+
+def test_favicon_is_served_and_cached(weight_app):
+    client = weight_app.test_client()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an icon file
+    assert "max-age=604800" in response.headers["Cache-Control"]
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]}
+                      ).status_code == 304
