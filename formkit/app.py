@@ -9,7 +9,7 @@ import jinja2
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from formkit import assets, compression, i18n, rendering, security
+from formkit import assets, compression, first_paint, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.outbox import email as outbox_email
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
     i18n.init_app(app)
     rendering.init_app(app)
     assets.init_app(app)
+    first_paint.init_app(app)
     csrf.init_app(app)
     outbox_email.init_app(app)
 

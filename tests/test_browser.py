@@ -378,3 +378,33 @@ def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, fo
             problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_first_visit_is_styled_inline_under_the_csp_and_compressed(chromium, server):
+    """Chromium applies the inline first-visit stylesheet under our CSP (no violation),
+    receives pages and static files compressed, and prefetches the stylesheet so the
+    next page takes it from the cache."""
+    context = chromium.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" else None)
+    encodings = {}
+    page.on("response", lambda response: encodings.__setitem__(
+        response.url.split("/")[-1].split(".")[-1],
+        response.headers.get("content-encoding")))
+    page.goto(f"{server.url}/f/wellbeing/?lang=en")
+    assert page.locator("style").count() == 1
+    header = page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(11, 58, 111)"  # the stylesheet applies
+    page.wait_for_load_state("networkidle")
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    assert encodings.get("css") == "br" and encodings.get("js") == "br"
+    page.goto(f"{server.url}/resume")
+    assert page.locator("style").count() == 0
+    assert page.eval_on_selector(".site-header",
+                                 "e => getComputedStyle(e).backgroundColor") == header
+    css = page.evaluate("performance.getEntriesByType('resource')"
+                        ".filter(e => e.name.endsWith('.css')).map(e => e.transferSize)")
+    assert css == [0], css  # from the browser's cache
+    context.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import re
 
 import brotli
@@ -123,3 +125,34 @@ def test_favicon_is_served_and_cached(weight_app):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert client.get("/favicon.ico", headers={"If-None-Match": response.headers["ETag"]}
                       ).status_code == 304
+
+
+def inline_style(html: str) -> str | None:
+    match = re.search(r"<style>(.*?)</style>", html, re.S)
+    return match.group(1) if match else None
+
+
+def test_first_visit_paints_without_waiting_for_the_stylesheet(weight_app):
+    """A first visit gets the stylesheet inline (allowed by its hash in the CSP) and a
+    prefetch of the file; once the browser has it, pages link the cached file."""
+    client = weight_app.test_client()
+    first = client.get("/f/wellbeing/")
+    html = first.get_data(as_text=True)
+    css = inline_style(html)
+    stylesheet = re.search(r'<link rel="prefetch" href="(/assets/formkit\.\w+\.css)">',
+                           html).group(1)
+    assert css == client.get(stylesheet).get_data(as_text=True).strip()
+    assert 'rel="stylesheet"' not in html  # nothing blocks the first paint
+    source = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    policy = first.headers["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{source}';" in policy
+    version = stylesheet.split(".")[1]
+    assert client.get_cookie("formkit_css").value == version
+
+    later = client.get("/f/wellbeing/").get_data(as_text=True)
+    assert inline_style(later) is None and "prefetch" not in later
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in later
+    # a browser that was sent an older stylesheet gets the new one inline again
+    client.set_cookie("formkit_css", "0123456789")
+    assert inline_style(client.get("/f/wellbeing/").get_data(as_text=True)) == css
+    assert client.get_cookie("formkit_css").value == version
