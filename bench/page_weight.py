@@ -2,7 +2,7 @@
 
 1. Every page of every seed form through the WSGI test client, as a browser asking for
    ``br, gzip`` gets it: requests, HTML size raw and as sent, and a first visit as sent
-   (HTML plus every stylesheet and script it loads or prefetches).
+   (HTML plus every stylesheet and script it loads).
 2. Each seed form's largest page opened in Chromium (``/usr/bin/chromium``, Playwright)
    from a real ``formkit serve`` on loopback, first visit (empty cache, no cookie but the
    draft's), under Chrome DevTools' "Slow 3G" conditions as issue 14 states them (2 s
@@ -100,8 +100,8 @@ def browser_table(base: str, inputs) -> None:
                                              "application/x-www-form-urlencoded"})
                 return response.headers["location"]
 
-            pages = {url: len(text) for url, text in walk(get, post, form_id,
-                                                           inputs[form_id])}
+            pages = {url: len(re.sub(r"<style>.*?</style>", "", text, flags=re.S))
+                     for url, text in walk(get, post, form_id, inputs[form_id])}
             largest = max(pages, key=pages.get)
             later = next(url for url in pages if url != largest)
             # a first visit: only the draft's cookies, nothing cached
@@ -114,28 +114,32 @@ def browser_table(base: str, inputs) -> None:
             cdp.send("Network.clearBrowserCache")
             cdp.send("Network.emulateNetworkConditions", SLOW_3G)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-            # requests that went on the wire: not data: URLs, not served from the cache
-            seen: dict = {"bytes": 0, "requests": set()}
+            # requests that went on the wire: not data: URLs, not served from a cache
+            seen: dict = {"bytes": {}, "requests": set(), "cached": set()}
 
-            def sent(event, seen=seen):
-                if event["request"]["url"].startswith("http"):
+            def received(event, seen=seen):
+                response = event["response"]
+                if response["url"].startswith("http") and not (
+                        response.get("fromDiskCache") or response.get("fromPrefetchCache")):
                     seen["requests"].add(event["requestId"])
                     if VERBOSE:
-                        print(event["request"]["url"], file=sys.stderr)
+                        print(response["url"], file=sys.stderr)
 
-            cdp.on("Network.requestWillBeSent", sent)
+            cdp.on("Network.responseReceived", received)
             cdp.on("Network.requestServedFromCache",
-                   lambda event, seen=seen: seen["requests"].discard(event["requestId"]))
-            cdp.on("Network.loadingFinished", lambda event, seen=seen: seen.__setitem__(
-                "bytes", seen["bytes"] + event["encodedDataLength"]))
+                   lambda event, seen=seen: seen["cached"].add(event["requestId"]))
+            cdp.on("Network.loadingFinished", lambda event, seen=seen: seen["bytes"].__setitem__(
+                event["requestId"], event["encodedDataLength"]))
             figures = []
             for url in (largest, later):
-                seen.update(bytes=0, requests=set())
+                seen.update(bytes={}, requests=set(), cached=set())
                 page.goto(base + url, wait_until="load")
-                page.wait_for_timeout(500)  # late requests (favicon) count too
+                page.wait_for_timeout(2500)  # late requests (favicon) count too
                 paint = page.evaluate("performance.getEntriesByName("
                                       "'first-contentful-paint')[0].startTime")
-                figures.append((seen["bytes"] / 1024, len(seen["requests"]), paint / 1000))
+                wire = seen["requests"] - seen["cached"]
+                sent = sum(seen["bytes"].get(r, 0) for r in wire)
+                figures.append((sent / 1024, len(wire), paint / 1000))
             (kb, requests, paint), (kb2, requests2, paint2) = figures
             number = int(largest.rsplit("/", 1)[1]) + 1
             print(f"| {form_id} | {number} | {kb:.1f} | {requests} | {paint:.2f} "

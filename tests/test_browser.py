@@ -382,8 +382,8 @@ def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, fo
 
 def test_first_visit_is_styled_inline_under_the_csp_and_compressed(chromium, server):
     """Chromium applies the inline first-visit stylesheet under our CSP (no violation),
-    receives pages and static files compressed, and prefetches the stylesheet so the
-    next page takes it from the cache."""
+    receives pages and static files compressed, and caches the stylesheet linked at the
+    end of the first page, so the next page takes it from the cache."""
     context = chromium.new_context()
     page = context.new_page()
     problems = []
