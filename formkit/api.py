@@ -16,6 +16,7 @@ from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
 from formkit.outbox import send_email
+from formkit.prefill import Prefill
 from formkit.review import Column
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
@@ -66,6 +67,7 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "Form",
+    "Prefill",
     "Response",
     "Section",
     "Store",

@@ -51,7 +51,24 @@ def formkit_prefill(form, args, store):
         ``?from=REF`` to carry answers over from another response.
     :param store: the response store, to read another response.
     :return: a mapping ``{field_id: value}`` with stored-form values, or ``None``.
-        Results of all plugins are merged; later plugins win on the same field.
+        Results of all plugins are merged; later plugins win on the same field. Return a
+        :class:`formkit.prefill.Prefill` to say where the answers come from, in words
+        (the first page then tells the respondent what was brought over, and from where).
+    """
+
+
+@hookspec(firstresult=True)
+def formkit_page_heading(form, section, answers, locale):
+    """The heading of a page when its title alone does not say what it is about
+    (e.g. the page of one priority: "Actions — Transportation").
+
+    ``firstresult``. Used for the page's ``<h1>`` and its ``<title>``.
+
+    :param form: the :class:`formkit.schema.Form`.
+    :param section: the :class:`formkit.schema.Section` shown.
+    :param answers: the answers so far, ``{field_id: value}``.
+    :param locale: the page's language.
+    :return: the heading text, or ``None`` for the section's title.
     """
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from formkit.api import (
     Column,
+    Prefill,
     bar_chart,
     current_locale,
     current_store,
@@ -123,4 +124,24 @@ def formkit_prefill(form, args):
     answers = {"workplan_reference": plan.id, "team_name": plan.answers.get("team_name")}
     for n in OUTCOMES:
         answers[f"outcome_{n}"] = plan.answers.get(f"outcome_{n}")
-    return {k: v for k, v in answers.items() if v}
+    source = _("your Workplan (%(team)s, reference %(reference)s)",
+               team=plan.answers.get("team_name") or "", reference=plan.id)
+    return Prefill({k: v for k, v in answers.items() if v}, source=source)
+
+
+#: the page of each outcome, and the answer that states the outcome.
+OUTCOME_PAGES = {f"outcome_{word}": f"outcome_{n}"
+                 for n, word in zip(OUTCOMES, ("one", "two", "three"), strict=True)}
+HEADING_LENGTH = 80
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_page_heading(form, section, answers):
+    """An outcome's page is headed by the outcome it evaluates (shortened when long)."""
+    outcome = " ".join(str(answers.get(OUTCOME_PAGES.get(section.id, "")) or "").split())
+    if not outcome:
+        return None
+    if len(outcome) > HEADING_LENGTH:
+        outcome = outcome[:HEADING_LENGTH].rsplit(" ", 1)[0] + "…"
+    return _("Evaluation plan — %(outcome)s", outcome=outcome)

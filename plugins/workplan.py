@@ -20,6 +20,7 @@ from markupsafe import Markup
 from formkit.api import (
     SUBMITTED,
     Column,
+    Prefill,
     bar_chart,
     current_locale,
     current_store,
@@ -227,7 +228,24 @@ def formkit_prefill(form, args):
     for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
                                                   strict=False):
         answers[name_field] = labels.get(key, key)
-    return {k: v for k, v in answers.items() if v}
+    source = _("your Wellbeing Guide (%(team)s, reference %(reference)s)",
+               team=guide.answers.get("team_name") or "", reference=guide.id)
+    return Prefill({k: v for k, v in answers.items() if v}, source=source)
+
+
+#: the page of each priority, and the answer that names the priority.
+PRIORITY_PAGES = {"priority_one": "priority_1", "priority_two": "priority_2",
+                  "priority_three": "priority_3"}
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_page_heading(form, section, answers):
+    """A priority's page is headed by the priority it plans ("… — Transportation")."""
+    priority = answers.get(PRIORITY_PAGES.get(section.id, ""))
+    if not priority:
+        return None
+    return _("Outcome and actions — %(priority)s", priority=priority)
 
 
 @bp.get("/workplan/from-wellbeing")

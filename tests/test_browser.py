@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from conftest import ROOT, form_of, make_app, page_input
 
@@ -378,6 +378,123 @@ def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, fo
             problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+# -- the accessibility tree: what a screen reader is told ---------------------------------
+def forward(page) -> None:
+    with page.expect_navigation():
+        page.locator("form#response-form .actions button.button").first.click()
+
+
+MATRIX_WORDS = {
+    "en": ("Transportation and getting around", "1 – Very weak",
+           ": choose a rating for “Current strength of each area”."),
+    "fr": ("Transport et déplacements", "1 – Très faible",
+           "\u00a0: choisissez une note pour «\u00a0Force actuelle de chaque domaine\u00a0»."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_matrix_names_each_empty_row_and_leads_to_it(chromium, server, forms, lang):
+    row, point, what = MATRIX_WORDS[lang]
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/wellbeing/?lang={lang}")
+    # Nothing is exposed as invalid before the person has done anything.
+    assert page.evaluate("document.querySelectorAll(':invalid, [aria-invalid=true]').length") == 0
+    assert page.locator("[required]").count() == 0
+    fill_page(page, forms["wellbeing"].sections[0])
+    forward(page)
+    assert page.evaluate("document.querySelectorAll(':invalid, [aria-invalid=true]').length") == 0
+    answers = page_input(forms["wellbeing"].sections[1])
+    answers.pop("q_strength-r_transportation")
+    for name, value in answers.items():
+        page.locator(f'[name="{name}"][value="{value}"]').check()
+    forward(page)
+    links = page.locator("#error-summary a")
+    assert links.count() == 1  # one row missing: that row, named once
+    assert links.first.inner_text() == f"{row}{what}"
+    links.first.click()
+    radio = page.locator(":focus")
+    assert radio.get_attribute("id") == "q_strength-r_transportation-0"
+    expect(radio).to_have_accessible_name(f"{row} {point}")  # no error text in the name
+    expect(radio).to_have_accessible_description(re.compile(re.escape(what)))
+    assert radio.get_attribute("aria-invalid") == "true"
+    answered = page.locator("#q_strength-r_housing-0")
+    assert answered.get_attribute("aria-invalid") is None
+    expect(answered).to_have_accessible_description("")
+    # The fieldset's description is not every row's error again.
+    expect(page.get_by_role("group", name=re.compile("^" + ("Current" if lang == "en"
+                                                              else "Force"))).first
+           ).to_have_accessible_description("")
+    assert page.get_by_role("table", name=re.compile("Current|Force")).count() == 1
+    page.close()
+
+
+TABLE_WORDS = {
+    "en": ("Actions, row 2, Progress", "Progress – row 2", "Row 2 added to “Actions”."),
+    "fr": ("Actions, ligne 2, Avancement", "Avancement – ligne 2",
+           "Ligne 2 ajoutée à «\u00a0Actions\u00a0»."),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_table_cell_error_named_by_row_and_column_and_add_row_focus(chromium, server, forms,
+                                                                    lang):
+    where, cell_name, added = TABLE_WORDS[lang]
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{server.url}/f/workplan/?lang={lang}")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    page.fill("#q_outcome_1", "Fewer people alone")
+    page.fill("#q_actions_1-0-q_action", "Visit neighbours")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Add a row|Ajouter une ligne")).click()
+    # Focus is in the new row's first input, and the change is announced.
+    assert page.evaluate("document.activeElement.id") == "q_actions_1-1-q_action"
+    expect(page.locator('[role="status"]').last).to_have_text(added)
+    page.fill("#q_actions_1-1-q_action", "Call the town")
+    page.fill("#q_actions_1-1-q_progress", "150")
+    # On a phone, the cell still shows its unit.
+    assert page.locator("#q_actions_1-1-q_progress + .unit").is_visible()
+    forward(page)
+    links = page.locator("#error-summary a")
+    assert links.count() == 1
+    assert links.first.inner_text().startswith(where)
+    links.first.click()
+    cell = page.locator(":focus")
+    assert cell.get_attribute("id") == "q_actions_1-1-q_progress"
+    expect(cell).to_have_accessible_name(cell_name)
+    expect(cell).to_have_accessible_description(re.compile("100"))
+    assert cell.get_attribute("aria-invalid") == "true"
+    assert page.locator("#q_actions_1-0-q_progress").get_attribute("aria-invalid") is None
+    expect(page.get_by_role("region", name="Actions")).to_be_visible()
+    page.close()
+
+
+@pytest.mark.parametrize("width", [320, 768, 1024, 1280])
+def test_workplan_table_page_never_scrolls_sideways(chromium, server, forms, width):
+    page = chromium.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{server.url}/f/workplan/")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - "
+                             "document.documentElement.clientWidth")
+    assert overflow <= 0, f"scrolls sideways by {overflow}px at {width}px"
+    page.close()
+
+
+def test_add_row_without_javascript_returns_to_the_new_row(chromium, server, forms):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/f/workplan/")
+    fill_page(page, forms["workplan"].sections[0])
+    forward(page)
+    page.fill("#q_actions_1-0-q_action", "First action")
+    page.get_by_role("button", name="Add a row").click()
+    assert page.url.endswith("#q_actions_1-1-q_action")
+    assert page.evaluate("document.activeElement.id") == "q_actions_1-1-q_action"
+    page.get_by_role("button", name="Remove row 2").click()
+    assert page.url.endswith("#q_actions_1-0-q_action")
 
 
 def test_first_visit_is_styled_inline_under_the_csp_and_compressed(chromium, server):

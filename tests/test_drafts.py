@@ -406,3 +406,24 @@ def test_copy_keeps_the_browser_binding_and_exports_leave_it_out(app, store, tmp
     from formkit.exports import json_lines
 
     assert '"browser"' not in "".join(json_lines([draft]))
+
+
+def test_a_draft_sent_from_another_device_says_so_here(app, store):
+    """The saving browser, back after the other device sent the response: not an empty
+    first page, but when it was sent and a link to start again (both languages)."""
+    owner, code = save_with_code(app)
+    helper, _response = resume(app, code)
+    helper.get(PAGE.format(1))
+    helper.follow(helper.post(PAGE.format(1), PAGE1))
+    assert "/done/" in helper.post(PAGE.format(2), PAGE2, action="submit").headers["Location"]
+
+    sent = owner.client.get(PAGE.format(1) + "?lang=fr")
+    said = text_of(sent)
+    assert sent.status_code == 200 and "Cette réponse a déjà été envoyée" in said
+    assert "2027" in said  # the day it was sent, in words
+    assert 'href="/f/all_types/"' in sent.text
+    assert 'name="_key"' not in sent.text  # not a form page
+    # Told once: the link starts a new, empty response.
+    again = owner.client.get("/f/all_types/")
+    assert again.status_code == 200 and 'name="_key"' in again.text
+    assert "already sent" not in text_of(again) and "Zoë" not in again.text

@@ -136,9 +136,36 @@ def test_required_multichoice_and_table_rows(app, form):
                                   "q_actions-0-q_what": "", "q_actions-0-q_cost": "12"},
                    answers={"consent": True})
     # a row with a cost but no "what" (required column) is an error in that row
-    assert outcome.errors["actions"] == ["This field is required."]
+    assert outcome.errors["actions"] == ["Enter an answer for “What”."]
     outcome = read(app, form, 2, {"q_grid-r_x": "1", "q_grid-r_y": "1",
                                   "q_actions-0-q_what": "", "q_actions-5-q_what": "Later"},
                    answers={"consent": True})
     assert outcome.ok and outcome.values["actions"] == [
         {"what": "Later", "due": None, "cost": None, "status": None}]
+
+
+def test_long_text_is_counted_not_cut(app, form):
+    """No ``maxlength`` (the browser would cut pasted text silently): a hint says the
+    limit, and the server says by how much an answer is over, in the page's language."""
+    from flask_babel import force_locale
+
+    from formkit.flow import page_form
+    from formkit.rendering import render_field
+
+    spec = form.field("notes")
+    page = next(i for i, s in enumerate(form.sections) if spec in s.fields)
+    for locale, expected in (("en", "“Notes” can have up to 5,000 characters; you have "
+                              "entered 5,003."),
+                             ("fr", "«\u00a0Notes\u00a0» peut compter jusqu’à 5\u202f000 "
+                              "caractères\u00a0; vous en avez saisi 5\u202f003.")):
+        with app.test_request_context("/", method="POST"), force_locale(locale):
+            outcome = read_page(form, form.sections[page], locale,
+                                MultiDict({"q_notes": "x" * 5003}), {"consent": True},
+                                validate=True)
+            assert outcome.errors["notes"] == [expected]
+    with app.test_request_context("/"):
+        section = form.sections[page]
+        html = render_field(spec, page_form(form, section, "en", {}), {}, {}, {})
+    assert "maxlength" not in html
+    assert 'aria-describedby="q_notes-count"' in html
+    assert "You can enter up to 5,000 characters." in html

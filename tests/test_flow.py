@@ -92,8 +92,8 @@ def test_pages_show_progress_and_validate_on_next(browser):
     assert response.status_code == 422
     text = text_of(response)
     assert "Please correct the following" in text
-    assert "This field is required." in text and "Invalid email address." in text
-    assert 'href="#field-name"' in response.text  # the summary links to the field
+    assert "Enter an answer for “Name”." in text and "Invalid email address." in text
+    assert 'href="#q_name"' in response.text  # the summary links to the input
 
 
 def test_errors_are_in_the_page_language(browser):
@@ -102,7 +102,7 @@ def test_errors_are_in_the_page_language(browser):
                                              "q_postal": "12345"})
     text = text_of(response)
     assert "Veuillez corriger ce qui suit" in text
-    assert "Ce champ est requis." in text  # WTForms' own message, in French
+    assert "Entrez une réponse à « Nom »." in text  # named, in French
     assert "Entrez un code postal canadien" in text
 
 
@@ -268,3 +268,13 @@ def test_result_page_needs_its_signed_link(browser, client):
     assert client.get(done_url).status_code == 200
     forged = done_url.rsplit("/", 1)[0] + "/not-a-valid-token"
     assert client.get(forged).status_code == 404
+
+
+def test_dependent_question_says_when_it_applies_in_both_languages(browser):
+    """Without script every question of the page is shown: it says when it applies."""
+    for lang, words in (("en", "If you answered “Other” to “Role”:"),
+                        ("fr", "Si vous avez répondu « Autre » à « Rôle » :")):
+        page = browser.get(f"/f/all_types/?lang={lang}")
+        assert words in text_of(page)
+        match = re.search(r'<input[^>]*id="q_role_other"[^>]*>', page.text)
+        assert 'aria-describedby="q_role_other-applies"' in match.group(0)

@@ -159,3 +159,31 @@ def test_choices_need_unique_keys_and_both_languages(tmp_path):
     errors = errors_of(tmp_path, body)
     assert any("duplicate choices key 'a'" in e for e in errors)
     assert any("'label' has no 'fr' text" in e for e in errors)
+
+
+def test_autocomplete_is_checked_against_the_html_token_list(tmp_path):
+    def body(token):
+        return GOOD.replace("type: text", f"type: text\n        autocomplete: {token}")
+
+    def errors_for(token):
+        return errors_of(tmp_path, body(token))
+
+    for good in ("name", "email", "work email", "section-a shipping postal-code", '"off"'):
+        load_form(write(tmp_path, body(good)), TYPES)
+    [typo] = errors_for("emial")
+    assert "unknown autocomplete token 'emial'" in typo and "did you mean 'email'?" in typo
+    [misplaced] = errors_for("work name")
+    assert "'work' cannot come before 'name'" in misplaced
+
+
+def test_seed_forms_name_the_purpose_of_personal_data(tmp_path):
+    from conftest import ROOT, form_of, make_app
+
+    app = make_app(tmp_path, FORMS_DIR=str(ROOT / "forms"), PLUGINS_DIR=str(ROOT / "plugins"))
+    purposes = {(form_id, field_id): form_of(app, form_id).field(field_id).options.get(
+        "autocomplete") for form_id, field_id in [
+            ("membership", "name"), ("membership", "email"), ("membership", "phone"),
+            ("membership", "organization"), ("membership", "website"),
+            ("wellbeing", "contact_name"), ("wellbeing", "contact_email"),
+            ("competency", "name")]}
+    assert all(purposes.values()), purposes

@@ -299,6 +299,11 @@ def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
     assert 'value="Liens sociaux (moins d’isolement et de solitude)"' in page.text
     assert 'value="Soutien aux proches aidants"' in page.text
     assert 'value="Santé mentale et bien-être"' in page.text
+    # The page says, in words, what was brought over and from where.
+    said = text_of(page)
+    assert re.search(r"Repris de votre Guide du bien-être \(.+, référence " + re.escape(reference)
+                     + r"\) : « .+ », « Nom de l’équipe », .*« Première priorité »", said)
+    assert "/workplan/from-wellbeing" not in said
 
     # Or by typing the reference.
     typed = seed_app.test_client().get(f"/workplan/from-wellbeing?reference={reference}")
@@ -316,6 +321,19 @@ def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
     evaluation = Browser(seed_app.test_client())
     page = evaluation.follow(evaluation.get(evaluation_link))
     assert "Fewer isolated seniors" in page.text
+    assert "Brought over from your Workplan (" in text_of(page)
+
+    # A priority's page, and an outcome's, is headed by what it is about.
+    workplan = Browser(seed_app.test_client())
+    workplan.get("/f/workplan/")
+    second = workplan.follow(workplan.post("/f/workplan/page/0", keep[0]))
+    assert "<h1>Outcome and actions — Social connection</h1>" in second.text
+    assert "<title>Outcome and actions — Social connection –" in second.text
+    evaluation_form = form_of(seed_app, "evaluation")
+    second = evaluation.follow(evaluation.post("/f/evaluation/page/0", {
+        **page_input(evaluation_form.sections[0]), "q_outcome_1": "Fewer isolated seniors",
+        "q_outcome_2": "", "q_outcome_3": ""}))
+    assert "<h1>Evaluation plan — Fewer isolated seniors</h1>" in second.text
 
 
 def test_check_passes_on_the_seed_forms(seed_app):

@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from flask_babel import LazyString, gettext
 from flask_wtf.i18n import translations
 from markupsafe import Markup, escape
 from wtforms import Form, validators
 from wtforms.fields.choices import SelectChoice
 
 from formkit.conditions import is_answered
+from formkit.i18n import N_, pair
 from formkit.suggest import FIELD_KEYS, closest
 
 if TYPE_CHECKING:
@@ -39,6 +41,35 @@ class SubForm(Form):
     class Meta:
         def get_translations(self, form):
             return translations
+
+
+class Required(validators.InputRequired):
+    """``InputRequired`` without the native ``required`` attribute: inside our
+    ``novalidate`` form it only made browsers expose every untouched field as invalid.
+    Templates say ``aria-required`` where the role allows it."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+class RequiredChoice(validators.DataRequired):
+    """``DataRequired`` (a checkbox group sends nothing) without the native attribute."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
+def named_message(message: str, text: Text | None, fallback: str, **more: Any) -> LazyString:
+    """``message`` translated when shown, with ``%(label)s`` the field's label in the
+    language of the request (the WTForms class is shared, the message is not)."""
+    from formkit.i18n import current_locale
+
+    def build() -> str:
+        return gettext(message, label=label_text(text, current_locale(), fallback), **more)
+
+    return LazyString(build)
 
 
 class FieldType:
@@ -78,9 +109,37 @@ class FieldType:
         """An unbound WTForms field for ``spec`` with labels in ``locale``."""
         raise NotImplementedError
 
+    #: the message when a required field is left empty (``%(label)s``: its label);
+    #: GOV.UK style: says what to do, names the question.
+    required_message: ClassVar[str] = N_("Enter an answer for “%(label)s”.")
+
     def required_validators(self, spec: FieldSpec) -> list:
-        """``InputRequired`` when required (its message is translated by WTForms)."""
-        return [validators.InputRequired()] if spec.required else [validators.Optional()]
+        """``Required`` with this type's message when required, else ``Optional``."""
+        if not spec.required:
+            return [validators.Optional()]
+        return [Required(message=named_message(self.required_message, spec.label, spec.id))]
+
+    def count_limit(self, spec: FieldSpec, settings: FieldSettings) -> int | None:
+        """The most characters an answer may have, shown as a character count under the
+        field (long text), or ``None`` for no count."""
+        return None
+
+    def unit(self, spec: FieldSpec, locale: str) -> str:
+        """The unit shown after the input (``%``, ``$``), or ``""``."""
+        return ""
+
+    def first_input_id(self, spec: FieldSpec, field) -> str:
+        """The id of the input an error link leads to (a group's first radio)."""
+        return field.id
+
+    def error_links(self, spec: FieldSpec, field, messages: list[str],
+                    locale: str) -> list[tuple[str, str]]:
+        """The error summary's entries for this field: (id of the input the link leads
+        to, text naming the question). Types made of several inputs (matrix, table)
+        name the row or cell at fault."""
+        target = self.first_input_id(spec, field) if field is not None else f"field-{spec.id}"
+        label = label_text(spec.label, locale, spec.id)
+        return [(target, pair(label, message, locale)) for message in messages]
 
     def normalize_formdata(self, spec: FieldSpec, formdata, settings: FieldSettings,
                            action: str = "") -> None:
@@ -89,6 +148,12 @@ class FieldType:
         ``action`` is the button pressed (e.g. ``add:<field id>``); types with
         actions of their own (repeating tables) apply them here.
         """
+
+    def after_action(self, spec: FieldSpec, action: str,
+                     formdata) -> tuple[str, str] | None:
+        """Where the page returns after this type's own ``action`` (the id of the input to
+        focus) and what to announce, from the kept ``formdata``; ``None``: no action."""
+        return None
 
     def prepare_display(self, spec: FieldSpec, field) -> None:
         """Adjust a bound field just before it is shown (e.g. an empty table gets a row)."""

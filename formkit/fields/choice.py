@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms import RadioField, SelectField, SelectMultipleField, validators
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -13,8 +12,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
+    RequiredChoice,
     count_summary,
     label_text,
+    named_message,
     number_option,
     parse_keyed_texts,
     select_choices,
@@ -26,6 +27,11 @@ def yes_no_label(value: bool, locale: str) -> str:
     return translate(N_("Yes"), locale) if value else translate(N_("No"), locale)
 
 
+def first_option_id(field) -> str:
+    """The first radio or checkbox of a group (the group itself has no element)."""
+    return next((option.id for option in field), field.id)
+
+
 class YesNo(FieldType):
     """``type: yesno`` — stored as ``true``/``false``."""
 
@@ -33,6 +39,10 @@ class YesNo(FieldType):
     stored_as = (bool,)
     cell = True
     template = "fields/choices.html"
+    required_message = N_("Choose yes or no for “%(label)s”.")
+
+    def first_input_id(self, spec, field) -> str:
+        return first_option_id(field)
 
     def wtforms_field(self, spec, locale, settings):
         return RadioField(
@@ -77,6 +87,10 @@ class Choice(FieldType):
     cell = True
     options = frozenset({"choices", "widget"})
     template = "fields/choices.html"
+    required_message = N_("Choose an answer for “%(label)s”.")
+
+    def first_input_id(self, spec, field) -> str:
+        return field.id if spec.options["widget"] == "select" else first_option_id(field)
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)
@@ -170,10 +184,13 @@ class MultiChoice(Choice):
         for key in ("min", "max"):
             number_option(spec, options, key, ctx, integer=True)
 
+    required_message = N_("Choose at least one option for “%(label)s”.")
+
     def required_validators(self, spec) -> list:
         # A checkbox group sends nothing when none is ticked: DataRequired, not InputRequired.
         if spec.required:
-            return [validators.DataRequired(message=_l("Choose at least one option."))]
+            return [RequiredChoice(
+                message=named_message(self.required_message, spec.label, spec.id))]
         return [validators.Optional()]
 
     def wtforms_field(self, spec, locale, settings):

@@ -12,6 +12,7 @@ from wtforms import DateField, validators
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, label_text
 from formkit.fields.number import babel_locale
+from formkit.i18n import N_
 
 
 class _DateRange:
@@ -35,6 +36,7 @@ class Date(FieldType):
     name = "date"
     cell = True
     options = frozenset({"min", "max"})
+    required_message = N_("Enter a date for “%(label)s”.")
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)

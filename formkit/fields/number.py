@@ -14,6 +14,7 @@ from wtforms.widgets import TextInput
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, check_bounds, label_text, number_option
+from formkit.i18n import N_
 
 BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 #: beyond this a number is a typing accident (and floats lose cents).
@@ -117,6 +118,11 @@ class Integer(FieldType):
     integer = True
     options = frozenset({"min", "max", "unit"})
     template = "fields/input.html"
+    required_message = N_("Enter a number for “%(label)s”.")
+
+    def unit(self, spec, locale) -> str:
+        unit = spec.options.get("unit")
+        return unit.get(locale) if unit else ""
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)
@@ -193,6 +199,10 @@ class Currency(Decimal):
 
     name = "currency"
     options = frozenset({"min", "max"})
+    required_message = N_("Enter an amount for “%(label)s”.")
+
+    def unit(self, spec, locale) -> str:
+        return "$"
 
     def value_from(self, spec, field) -> Any:
         data = field.data

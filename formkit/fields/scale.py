@@ -7,17 +7,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
-from wtforms import FormField, RadioField
+from wtforms import FormField, RadioField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
+    Required,
     SubForm,
     count_summary,
     label_text,
+    named_message,
     parse_keyed_texts,
     select_choices,
 )
+from formkit.fields.choice import first_option_id
 from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
@@ -34,6 +37,10 @@ class Scale(FieldType):
     name = "scale"
     options = frozenset({"points", "anchors", "not_applicable"})
     template = "fields/scale.html"
+    required_message = N_("Choose a rating for “%(label)s”.")
+
+    def first_input_id(self, spec, field) -> str:
+        return first_option_id(field)
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)
@@ -73,12 +80,13 @@ class Scale(FieldType):
             result.append((NOT_APPLICABLE, not_applicable_label(locale)))
         return result
 
-    def radio(self, spec, locale, label: str, required: bool) -> RadioField:
+    def radio(self, spec, locale, label: str, validators: list) -> RadioField:
         return RadioField(label, choices=select_choices(self.choices(spec, locale)),
-                          validators=self.required_validators(spec) if required else [])
+                          validators=validators)
 
     def wtforms_field(self, spec, locale, settings):
-        return self.radio(spec, locale, label_text(spec.label, locale, spec.id), True)
+        return self.radio(spec, locale, label_text(spec.label, locale, spec.id),
+                          self.required_validators(spec))
 
     def sample_formdata(self, spec):
         return {spec.name: str(spec.options["points"])}
@@ -128,6 +136,8 @@ class Matrix(Scale):
     name = "matrix"
     options = Scale.options | {"rows"}
     template = "fields/matrix.html"
+    #: a row left empty: names the row and the question (``%(row)s``, ``%(label)s``).
+    row_message = N_("%(row)s: choose a rating for “%(label)s”.")
 
     def configure(self, spec, options, ctx) -> None:
         super().configure(spec, options, ctx)
@@ -135,11 +145,30 @@ class Matrix(Scale):
 
     def wtforms_field(self, spec, locale, settings):
         attrs = {
-            f"r_{key}": self.radio(spec, locale, text.get(locale), True)
+            f"r_{key}": self.radio(spec, locale, text.get(locale), self.row_validators(
+                spec, text.get(locale)))
             for key, text in spec.options["rows"]
         }
         rows_form = type(f"Matrix_{spec.id}", (SubForm,), attrs)
         return FormField(rows_form, label_text(spec.label, locale, spec.id))
+
+    def row_validators(self, spec, row: str) -> list:
+        """A required matrix needs every row; its message names the row."""
+        if not spec.required:
+            return [validators.Optional()]
+        return [Required(message=named_message(self.row_message, spec.label, spec.id, row=row))]
+
+    def first_input_id(self, spec, field) -> str:
+        return first_option_id(field[f"r_{spec.options['rows'][0][0]}"])
+
+    def error_links(self, spec, field, messages, locale) -> list[tuple[str, str]]:
+        """One entry per row at fault, leading to its first radio; the row messages
+        name the row and the question already."""
+        links = [(first_option_id(field[f"r_{key}"]), str(message))
+                 for key, _text in spec.options["rows"]
+                 for message in field[f"r_{key}"].errors]
+        own = [m for m in messages if m not in {text for _id, text in links}]
+        return links + super().error_links(spec, field, own, locale)
 
     def sample_formdata(self, spec):
         points = spec.options["points"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -17,7 +18,7 @@ from wtforms import FieldList, FormField, validators
 
 from formkit.conditions import is_answered
 from formkit.fields.base import FieldType, SubForm, label_text, number_option
-from formkit.i18n import pair
+from formkit.i18n import N_, current_locale, pair, translate
 from formkit.paging import ascii_int
 from formkit.versions import shown_html, shown_text
 
@@ -100,6 +101,30 @@ class Table(FieldType):
             min_entries=spec.options["min_rows"],
         )
 
+    def first_input_id(self, spec, field) -> str:
+        if not field.entries:
+            return f"field-{spec.id}"
+        column = spec.options["columns"][0]
+        return column.kind.first_input_id(column, field.entries[0].form[column.name])
+
+    def error_links(self, spec, field, messages, locale) -> list[tuple[str, str]]:
+        """One entry per cell at fault, naming table, row and column, leading to the cell's
+        input; the table's own messages (too few rows, a plugin's check) follow."""
+        table = label_text(spec.label, locale, spec.id)
+        where = translate(N_("%(table)s, row %(num)d, %(column)s"), locale)
+        links, seen = [], set()
+        for number, entry in enumerate(field.entries, 1):
+            for column in spec.options["columns"]:
+                cell = entry.form[column.name]
+                place = where % {"table": table, "num": number,
+                                 "column": label_text(column.label, locale, column.id)}
+                for message in cell.errors:
+                    seen.add(str(message))
+                    links.append((column.kind.first_input_id(column, cell),
+                                  pair(place, message, locale)))
+        own = [m for m in messages if str(m) not in seen]
+        return links + super().error_links(spec, field, own, locale)
+
     def prepare_display(self, spec, field) -> None:
         if not field.entries:
             field.append_entry()
@@ -142,6 +167,21 @@ class Table(FieldType):
         for index, cells in enumerate(ordered):
             for name, value in cells:
                 formdata.add(f"{spec.name}-{index}-{name}", value)
+
+    def after_action(self, spec, action, formdata) -> tuple[str, str] | None:
+        """After "Add a row": the new row's first input; after "Remove row": the row that
+        took its place (or the one above), so focus stays in the table."""
+        rows = len(self._rows(spec, formdata)) or 1
+        first = spec.options["columns"][0]
+        table = label_text(spec.label, current_locale(), spec.id)
+        if action == f"add:{spec.id}":
+            return (f"{spec.name}-{rows - 1}-{first.name}",
+                    _("Row %(num)d added to “%(table)s”.", num=rows, table=table))
+        if action.startswith(f"remove:{spec.id}:"):
+            index = ascii_int(action.rsplit(":", 1)[1]) or 0
+            return (f"{spec.name}-{min(index, rows - 1)}-{first.name}",
+                    _("Row %(num)d removed from “%(table)s”.", num=index + 1, table=table))
+        return None
 
     def sample_formdata(self, spec):
         rows = max(spec.options["min_rows"], 2)

@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 import phonenumbers
+from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField, validators
 
 from formkit.conditions import is_answered
+from formkit.fields.autofill import CONTACT_NAMES, FIELD_NAMES, autofill_problem
 from formkit.fields.base import (
     FieldSettings,
     FieldType,
@@ -17,6 +19,8 @@ from formkit.fields.base import (
     label_text,
     number_option,
 )
+from formkit.i18n import current_locale
+from formkit.suggest import closest
 
 POSTAL_CODE = re.compile(  # ASCII digits: \d would take "٣" as well
     r"^([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])\s*(\d[ABCEGHJ-NPRSTV-Z]\d)$", re.ASCII)
@@ -97,6 +101,12 @@ class ShortText(FieldType):
             ctx.error(options, f"field '{spec.id}': unknown format {fmt!r} "
                       f"(known: {', '.join(_FORMATS)})", spec.line)
         number_option(spec, options, "max_length", ctx, integer=True)
+        if "autocomplete" in options:
+            problem = autofill_problem(options["autocomplete"])
+            if problem:
+                ctx.error(options, f"field '{spec.id}': {problem}", spec.line,
+                          suggestion=closest((str(options["autocomplete"]).split() or [""])[-1],
+                                             FIELD_NAMES | CONTACT_NAMES))
 
     def holds_email(self, spec) -> bool:
         return spec.options.get("format") == "email"
@@ -145,21 +155,42 @@ class ShortText(FieldType):
         return str(value)
 
 
+class _TextLimit:
+    """At most ``limit`` characters, saying by how much the text is over. Not
+    ``Length``: its ``maxlength`` attribute makes browsers cut pasted text silently."""
+
+    def __init__(self, spec, limit: int):
+        self.spec, self.limit = spec, limit
+
+    def __call__(self, form, field) -> None:
+        count = len((field.data or "").replace("\r\n", "\n"))
+        if count > self.limit:
+            raise validators.ValidationError(gettext(
+                "“%(label)s” can have up to %(max)s characters; you have entered %(count)s.",
+                label=label_text(self.spec.label, current_locale(), self.spec.id),
+                max=format_number(self.limit), count=format_number(count)))
+
+
 class LongText(ShortText):
-    """``type: textarea`` — several lines of free text."""
+    """``type: textarea`` — several lines of free text, with a character count."""
 
     name = "textarea"
-    options = frozenset({"max_length", "rows"})
+    options = frozenset({"max_length", "rows", "autocomplete"})
     template = "fields/input.html"
+
+    def count_limit(self, spec, settings) -> int | None:
+        return self._max_length(spec, settings)
 
     def wtforms_field(self, spec, locale, settings):
         render_kw: dict[str, Any] = {"rows": spec.options.get("rows", 5)}
+        if spec.options.get("autocomplete"):
+            render_kw["autocomplete"] = spec.options["autocomplete"]
         if spec.placeholder:
             render_kw["placeholder"] = spec.placeholder.get(locale)
         return TextAreaField(
             label_text(spec.label, locale, spec.id),
             validators=[*self.required_validators(spec),
-                        validators.Length(max=self._max_length(spec, settings))],
+                        _TextLimit(spec, self._max_length(spec, settings))],
             render_kw=render_kw,
         )
 

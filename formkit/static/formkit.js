@@ -53,6 +53,54 @@
     update();
   }
 
+  // Character counts: the hint "up to N characters" becomes a live count; the text is
+  // never cut (the server says by how much it is over).
+  form.querySelectorAll(".char-count[data-for]").forEach(function (hint) {
+    var input = document.getElementById(hint.getAttribute("data-for"));
+    if (!input) { return; }
+    var limit = parseInt(hint.getAttribute("data-limit"), 10), timer = null;
+    var status = document.createElement("p");
+    status.className = "hint char-count__status";
+    status.setAttribute("role", "status");
+    hint.after(status);
+    function show() {
+      var left = limit - input.value.length;
+      var words = hint.getAttribute(left < 0 ? "data-over" : "data-left");
+      status.textContent = words.replace("{n}", Math.abs(left).toLocaleString(document.documentElement.lang));
+      status.classList.toggle("error-message", left < 0);
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(show, 400); });
+  });
+
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.focus();
+    // A summary link focuses its input (the row's first radio, the table cell) and
+    // keeps its label in view.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest('a[href^="#"]');
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus({ preventScroll: true });
+      (target.closest(".field") || target).scrollIntoView();
+    });
+  } else if (location.hash.length > 1) {
+    // Back from "Add a row" / "Remove row": focus the input the address names.
+    var named = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (named && form.contains(named) && named.matches("input, select, textarea")) {
+      named.focus();
+    }
+  }
+
+  // Say what the last action changed: a live region filled after load is read out,
+  // text already there at load is not.
+  var change = document.querySelector(".notice--announce");
+  if (change) {
+    var region = document.createElement("div");
+    region.className = "visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.appendChild(region);
+    setTimeout(function () { region.textContent = change.textContent; }, 300);
+  }
 })();

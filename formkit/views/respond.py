@@ -24,6 +24,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.datastructures import MultiDict
 
 from formkit import submission
+from formkit.applies import applies_when
 from formkit.flow import (
     apply_values,
     expected_pages,
@@ -36,6 +37,7 @@ from formkit.flow import (
 )
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
+from formkit.prefill import prefill_note
 from formkit.schema import Form
 from formkit.security import (
     give_back_resume_attempt,
@@ -99,6 +101,18 @@ def current_draft(form: Form) -> Response | None:
     return response
 
 
+def sent_since(form: Form):
+    """"This response was already sent on …" when the draft this browser was filling has
+    been submitted since (on another device, after resuming it there); it is forgotten
+    here, so the link on that page starts a new response. ``None`` otherwise."""
+    response_id = session.get("drafts", {}).get(form.id)
+    response = current_store().get(response_id) if response_id else None
+    if response is None or response.form_id != form.id or not response.is_submitted:
+        return None
+    forget_draft(form.id)
+    return render_template("already_sent.html", form=form, sent=response)
+
+
 def _result_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="formkit-result")
 
@@ -150,12 +164,16 @@ def field_states(form: Form, page: int, answers: dict[str, Any]) -> dict[str, st
 
 def render_page(form: Form, page: int, draft: Response | None, key: str,
                 wtform=None, errors: dict[str, list[str]] | None = None, status: int = 200,
-                answers: dict[str, Any] | None = None, prefill: str | None = None):
-    """A form page; without a draft, ``answers`` (prefilled, not stored) and the signed
-    ``prefill`` the first POST stores with the new draft."""
+                answers: dict[str, Any] | None = None, prefill: str | None = None,
+                prefilled: str = ""):
+    """A form page; without a draft, ``answers`` (prefilled, not stored), the signed
+    ``prefill`` the first POST stores with the new draft, and ``prefilled``, the sentence
+    saying what was brought over."""
     answers = draft.answers if draft else (answers or {})
     section = form.sections[page]
     locale = current_locale()
+    heading = current_registry().hook.formkit_page_heading(
+        form=form, section=section, answers=answers, locale=locale)
     if wtform is None:
         pending = draft.pending.get(section.id) if draft else None
         wtform = page_form(form, section, locale, answers, pending)
@@ -163,20 +181,22 @@ def render_page(form: Form, page: int, draft: Response | None, key: str,
     if page not in pages:
         pages = sorted({*pages, page})
     states = field_states(form, page, answers)
-    conditions = {
-        spec.id: json.dumps(spec.show_if.to_json())
-        for spec in section.fields if states.get(spec.id) == "live"
-    }
+    live = [spec for spec in section.fields if states.get(spec.id) == "live"]
+    conditions = {spec.id: json.dumps(spec.show_if.to_json()) for spec in live}
+    applies = {spec.id: applies_when(form, spec.show_if, locale) for spec in live}
     body = render_template(
         "page.html",
         preview=result_preview(form, answers, locale) if section.show_result else None,
         form=form,
         section=section,
+        heading=heading or section.title.get(locale),
+        prefilled=prefilled,
         page=page,
         wtform=wtform,
         errors=errors or {},
         states=states,
         conditions=conditions,
+        applies=applies,
         position=pages.index(page) + 1,
         total=len(pages),
         sections=[form.sections[i] for i in pages],
@@ -211,15 +231,21 @@ def start(form_id: str):
     (later pages' too), signed, to the first POST, which creates the draft."""
     form = get_form(form_id)
     prefill: dict[str, Any] = {}
+    sources = []
     for result in current_registry().hook.formkit_prefill(
         form=form, args=request.args, store=current_store()
     ):
         prefill.update(result or {})
+        sources.append(getattr(result, "source", ""))
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     if prefill:
         return refuse_new_response(form) or render_page(
             form, 0, None, mint_key(form.id), answers=prefill,
-            prefill=sign_prefill(form, prefill))
+            prefill=sign_prefill(form, prefill),
+            prefilled=prefill_note(form, prefill, sources, current_locale()))
+    sent = sent_since(form)
+    if sent is not None:
+        return sent
     draft = current_draft(form)
     if draft is not None and not draft.is_submitted:
         return refuse_draft(form, draft) or redirect(page_url(form, draft.page))
@@ -231,10 +257,9 @@ def start(form_id: str):
 @bp.route("/f/<form_id>/page/<int:page>", methods=["GET", "POST"])
 def page(form_id: str, page: int):
     form = get_form(form_id)
-    draft = current_draft(form)
     if request.method == "GET":
-        return _show(form, page, draft)
-    return _post(form, page, draft)
+        return sent_since(form) or _show(form, page, current_draft(form))
+    return _post(form, page, current_draft(form))
 
 
 def _show(form: Form, page: int, draft: Response | None):
@@ -339,11 +364,17 @@ def _navigate(form: Form, page: int, draft: Response, action: str):
     if action.startswith("lang:") and action[5:] in current_app.config["LANGUAGES"]:
         return redirect(page_url(form, page, lang=action[5:]))
     if action.startswith(("add:", "remove:")):
-        # Back to the table's rows; only a field of this page names the anchor (the
-        # action is input: CR/LF in it would split the Location header).
+        # Back to the input the field's type names, with what changed announced; only a
+        # field of this page names the anchor (the action is input: CR/LF in it would
+        # split the Location header).
+        section = form.sections[page]
         field_id = action.split(":")[1]
-        if any(spec.id == field_id for spec in form.sections[page].fields):
-            return redirect(page_url(form, page) + f"#field-{field_id}")
+        for spec in section.fields:
+            after = spec.id == field_id and spec.kind.after_action(
+                spec, action, MultiDict(draft.pending.get(section.id) or {}))
+            if after:
+                flash(after[1], "announce")
+                return redirect(page_url(form, page) + f"#{after[0]}")
     return redirect(page_url(form, page))
 
 
