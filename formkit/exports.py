@@ -20,17 +20,19 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from formkit.conditions import is_answered
 from formkit.review import Column, review_status, review_statuses
 from formkit.schema import FieldSpec, Form
 from formkit.storage import Response
 from formkit.versions import shown_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META = (("id", _l("Reference")), ("status", _l("State")), ("review", _l("Review status")),
@@ -182,6 +184,8 @@ def xlsx_file(form: Form, responses: Iterable[Response], columns: list[Column],
     returned open and already unlinked: its space is freed when the caller closes it,
     even if the process dies first. On an error (a full temporary folder) no temporary
     file is left behind."""
+    from openpyxl import Workbook  # on the first XLSX, not when a worker starts
+
     cols = export_columns(form, columns, labels, locale)
     book = Workbook(write_only=True)
     path = None

@@ -23,6 +23,7 @@ removes those a crash left.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import importlib.metadata
 import inspect
@@ -35,11 +36,9 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 
-import weasyprint
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from weasyprint.urls import URLFetcher
 
 from formkit import __version__
 from formkit.rendering import css_string
@@ -49,11 +48,23 @@ CACHE_LIMIT = 500
 log = logging.getLogger(__name__)
 
 
-class RefusingFetcher(URLFetcher):
-    """Loads nothing: our PDFs are self-contained."""
+def refusing_fetcher():
+    """A WeasyPrint URL fetcher that loads nothing: our PDFs are self-contained.
 
-    def fetch(self, url, headers=None):
-        raise ValueError(f"PDFs load no external resource ({url[:80]})")
+    WeasyPrint (with Pillow, fontTools, lxml: about 25 MiB) is imported on the first
+    PDF, not when a worker starts: most workers only serve form pages."""
+    return _refusing_fetcher_class()()
+
+
+@functools.cache
+def _refusing_fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher
+
+    class _RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"PDFs load no external resource ({url[:80]})")
+
+    return _RefusingFetcher
 
 
 def page_counter_css() -> Markup:
@@ -126,6 +137,8 @@ def renderer_fingerprint() -> str:
     application: templates and plugins change with a deploy, which starts new ones."""
     extensions = current_app.extensions
     if "formkit_pdf_fingerprint" not in extensions:
+        import weasyprint
+
         digest = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n".encode())
         env = current_app.jinja_env
         for name in sorted(env.list_templates()):
@@ -201,5 +214,7 @@ def render(key_parts: Iterable[object], build_html: Callable[[], str], folder: P
 
 def render_uncached(html: str) -> bytes:
     """WeasyPrint alone: what the cache saves, and what benchmarks compare against."""
-    document = weasyprint.HTML(string=html, url_fetcher=RefusingFetcher(), base_url=None)
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, url_fetcher=refusing_fetcher(), base_url=None)
     return document.write_pdf(pdf_variant="pdf/ua-1")
