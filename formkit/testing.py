@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from formkit.app import create_app
-from formkit.flow import visible_pages
 
 
 def make_app(tmp_path: Path, **config):
@@ -95,21 +94,20 @@ def page_input(section, overrides: dict[str, Any] | None = None) -> dict[str, An
 
 def fill(browser: Browser, app, form_id: str, lang: str = "en",
          overrides: dict[int, dict[str, Any]] | None = None, start_args: str = ""):
-    """Fill every visible page with valid sample input, then submit; returns the result
-    page. ``overrides`` maps page index to field input replacing the samples."""
+    """Fill every visible page with valid sample input, then send them from "Check your
+    answers"; returns the result page. ``overrides`` maps page index to field input
+    replacing the samples."""
     form = form_of(app, form_id)
     page = browser.follow(browser.get(f"/f/{form_id}/?lang={lang}{start_args}"))
     while True:
         match = re.search(r'action="/f/\w+/page/(\d+)"', page.text)
         assert match, f"not a form page: {text_of(page)[:2000]}"
         index = int(match.group(1))
-        data = page_input(form.sections[index], (overrides or {}).get(index))
-        with app.test_request_context("/"):
-            drafts = [r for r in store_of(app).iter_responses(form_id) if not r.is_submitted]
-        answers = drafts[-1].answers if drafts else {}
-        last = index == visible_pages(form, answers)[-1] and 'value="submit"' in page.text
-        response = browser.post(f"/f/{form_id}/page/{index}", data,
-                                action="submit" if last else "next")
+        if 'value="confirm"' in page.text:  # "Check your answers": send them
+            response = browser.post(f"/f/{form_id}/page/{index}", {}, action="confirm")
+        else:
+            data = page_input(form.sections[index], (overrides or {}).get(index))
+            response = browser.post(f"/f/{form_id}/page/{index}", data)
         assert response.status_code == 302, text_of(response)[:2000]
         page = browser.follow(response)
         if "/done/" in page.request.path:

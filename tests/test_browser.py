@@ -204,7 +204,7 @@ def answer_by_keyboard(page, answers: dict) -> list[str]:
         if not (focus["outline"] and focus["onScreen"]):
             unseen.append(focus["label"])
         name, kind = focus["name"], focus["type"]
-        if focus["action"] in ("next", "submit"):
+        if focus["action"] in ("next", "submit", "confirm"):
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             return unseen
@@ -525,3 +525,86 @@ def test_first_visit_is_styled_inline_under_the_csp_and_compressed(chromium, ser
                         ".filter(e => e.name.endsWith('.css')).map(e => e.transferSize)")
     assert css == [0], css  # from the browser's cache
     context.close()
+
+
+CHECK_WORDS = {"en": ("Check your answers", "Change answers on the page “{}”", "Send my answers"),
+               "fr": ("Vérifiez vos réponses", "Modifier les réponses de la page «\u00a0{}\u00a0»",
+                      "Envoyer mes réponses")}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_check_your_answers_page_by_its_accessibility_tree(chromium, server, forms, lang):
+    heading, change, send = CHECK_WORDS[lang]
+    form = forms["membership"]
+    page = chromium.new_page()
+    page.goto(f"{server.url}/f/membership/?lang={lang}")
+    titles = []
+    while not page.url.endswith("/check"):
+        index = int(re.search(r"/page/(\d+)", page.locator("form#response-form")
+                              .get_attribute("action")).group(1))
+        titles.append(form.sections[index].title.get(lang))
+        fill_page(page, form.sections[index])
+        forward(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert page.title().startswith(heading)
+    for title in titles:  # one change link per page, named by its page
+        expect(page.get_by_role("link", name=change.format(title), exact=True)).to_have_count(1)
+        expect(page.get_by_role("region", name=title, exact=True)).to_have_count(1)
+    assert not serious(page)
+    # Change the first page: its Next comes back here.
+    page.get_by_role("link", name=change.format(titles[0]), exact=True).click()
+    page.wait_for_load_state()
+    page.fill("#q_community", "Perth")
+    forward(page)
+    assert page.url.endswith("/check") and "Perth" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name=send).click()
+    assert "/done/" in page.url
+    page.close()
+
+
+def test_saved_code_directory_and_check_pages_fit_320_px(chromium, server, forms):
+    page = chromium.new_page(viewport={"width": 320, "height": 640})
+
+    def fits(where):
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 320px"
+
+    for url in ("/membership/directory?lang=fr", "/resume?lang=fr"):
+        page.goto(f"{server.url}{url}")
+        fits(url)
+    page.goto(f"{server.url}/f/membership/?lang=fr")
+    fill_page(page, forms["membership"].sections[0])
+    with page.expect_navigation():
+        page.locator('button[value="save"]').click()
+    assert page.locator(".resume-code").is_visible()
+    fits("saved page")
+    page.close()
+
+
+def test_idle_warning_lets_a_coordinator_stay_signed_in(chromium, server, tmp_path):
+    from conftest import add_user
+
+    app = make_app(tmp_path, INSTANCE_PATH=str(server.instance), FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    add_user(app, "idle@example.ca", password="a long enough secret")
+    page = chromium.new_page()
+    page.clock.install()
+    page.goto(f"{server.url}/admin/login?lang=fr")
+    page.fill("#email", "idle@example.ca")
+    page.fill("#password", "a long enough secret")
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    warning = page.get_by_role("alert").filter(has_text="2 minutes")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("27:59")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("00:02")  # two minutes before the 30-minute timeout
+    stay = page.get_by_role("button", name="Rester connecté")
+    expect(stay).to_be_focused()
+    with page.expect_response(lambda r: r.url.endswith("/admin/session/keep-alive")) as kept:
+        stay.click()
+    assert kept.value.status == 204
+    expect(warning).to_be_hidden()
+    page.close()

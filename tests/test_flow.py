@@ -140,6 +140,10 @@ def test_show_if_hides_and_skips(browser, store):
     assert response.status_code == 302
     # consent = no hides the whole ratings section: page 2 is the last.
     response = browser.post(PAGE.format(1), {**PAGE1, "q_consent": "no"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/check")
+    checked = browser.follow(response)
+    assert "Ratings" not in text_of(checked)  # the hidden page is not listed
+    response = browser.post(PAGE.format(1), {}, action="confirm")
     assert response.status_code == 302 and "/done/" in response.headers["Location"]
     [record] = list(store.iter_responses("all_types"))
     assert "role_other" not in record.answers  # hidden: not stored
@@ -278,3 +282,44 @@ def test_dependent_question_says_when_it_applies_in_both_languages(browser):
         assert words in text_of(page)
         match = re.search(r'<input[^>]*id="q_role_other"[^>]*>', page.text)
         assert 'aria-describedby="q_role_other-applies"' in match.group(0)
+
+
+def test_check_your_answers_before_sending(browser, store):
+    """The last page leads to "Check your answers": each page listed with a change link;
+    a change returns to the check page; only its button sends, once."""
+    browser.get("/f/all_types/?lang=fr")
+    browser.follow(browser.post(PAGE.format(0), PAGE0))
+    browser.follow(browser.post(PAGE.format(1), PAGE1))
+    response = browser.post(PAGE.format(2), PAGE2)
+    assert response.headers["Location"].endswith("/f/all_types/check")
+    assert store.count("all_types", "submitted") == 0  # nothing sent yet
+    check = browser.follow(response)
+    said = text_of(check)
+    assert "Vérifiez vos réponses" in said and "Zoë" in said
+    changes = re.findall(r'<a href="(/f/all_types/page/\d\?then=check)">', check.text)
+    assert changes == [f"/f/all_types/page/{n}?then=check" for n in range(3)]
+    assert "Modifier les réponses de la page « Détails »" in said
+
+    # Change a page: its Next goes back to the check page, showing the new answer.
+    page = browser.get(changes[1])
+    assert 'action="/f/all_types/page/1?then=check"' in page.text
+    back = browser.post("/f/all_types/page/1?then=check", {**PAGE1, "q_age": "71"})
+    assert back.headers["Location"].endswith("/f/all_types/check")
+    assert "71" in text_of(browser.follow(back))
+
+    sent = browser.post(PAGE.format(2), {}, action="confirm")
+    assert "/done/" in sent.headers["Location"]
+    again = browser.post(PAGE.format(2), {}, action="confirm")  # a double click
+    assert again.headers["Location"] == sent.headers["Location"]
+    assert store.count("all_types", "submitted") == 1
+    # Afterwards the check page is not a way back in.
+    assert browser.client.get("/f/all_types/check").status_code == 302
+
+
+def test_check_page_sends_back_to_an_unanswered_page(browser):
+    browser.get("/f/all_types/")
+    browser.follow(browser.post(PAGE.format(0), PAGE0))
+    # Leaving page 1 with Back keeps its input unchecked: the check page sends there.
+    browser.post(PAGE.format(1), {"q_age": "33"}, action="back")
+    response = browser.client.get("/f/all_types/check")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/page/1")

@@ -487,7 +487,7 @@ def test_the_fuzz_reaches_every_route_and_method(target):
     assert len(target.rules) >= 25
 
 
-BUTTONS = ["next", "back", "save", "submit", "lang:fr", "lang:xx", "remove:x:-1", "",
+BUTTONS = ["next", "back", "save", "submit", "confirm", "lang:fr", "lang:xx", "remove:x:-1", "",
            "add:x\r\nSet-Cookie: a=b"]
 
 
@@ -504,7 +504,7 @@ def test_random_answers_never_fail(target, form_id, page, data):
     while True:
         index = int(re.search(r'action="/f/\w+/page/(\d+)"', shown.text).group(1))
         section = form.sections[index]
-        if index >= page or 'value="submit"' in shown.text:
+        if index >= page or 'value="confirm"' in shown.text:
             break
         response = browser.post(f"/f/{form_id}/page/{index}", page_input(section))
         TALLY[target.store_name, "sent"] += 1

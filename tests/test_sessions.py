@@ -299,3 +299,23 @@ def test_simultaneous_wrong_resume_codes_check_at_most_the_limit(live):
     print(f"\n{attempts} simultaneous wrong resume codes: {statuses.count(422)} checked, "
           f"{statuses.count(429)} refused")
     assert statuses.count(422) <= 10 and statuses.count(422) + statuses.count(429) == attempts
+
+
+def test_stay_signed_in_restarts_the_idle_timer(app, moment):
+    """The idle warning's button: a CSRF-checked POST that keeps the session going; it
+    cannot bring back a session that has ended."""
+    add_user(app)
+    admin = signed_in(app)
+    page = admin.get("/admin/?lang=fr")
+    assert 'data-idle-seconds="1800"' in page.text and 'data-warn-seconds="120"' in page.text
+    assert "Rester connecté" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    moment.advance(minutes=28)  # the warning shows now, two minutes ahead
+    assert admin.post("/admin/session/keep-alive").status_code == 400  # no CSRF token
+    assert admin.post("/admin/session/keep-alive",
+                      data={"csrf_token": token}).status_code == 204
+    moment.advance(minutes=28)  # 56 minutes after the page was opened
+    assert admin.get("/admin/").status_code == 200
+    moment.advance(minutes=31)
+    late = admin.post("/admin/session/keep-alive", data={"csrf_token": token})
+    assert late.status_code == 302 and "/admin/login" in late.headers["Location"]

@@ -104,3 +104,37 @@
     setTimeout(function () { region.textContent = change.textContent; }, 300);
   }
 })();
+
+
+/* Coordinators: two minutes before the idle timeout, a warning whose button keeps the
+   session (a POST with the page's CSRF token). */
+(function () {
+  "use strict";
+  var warning = document.getElementById("idle-warning");
+  var token = document.querySelector('input[name="csrf_token"]');
+  if (!warning || !token) { return; }
+  var idle = parseInt(warning.getAttribute("data-idle-seconds"), 10);
+  var ahead = parseInt(warning.getAttribute("data-warn-seconds"), 10);
+  var timer = null, before = null;
+  function arm() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      before = document.activeElement;
+      warning.hidden = false;
+      warning.querySelector("[data-stay]").focus();
+    }, Math.max(idle - ahead, 0) * 1000);
+  }
+  warning.querySelector("[data-stay]").addEventListener("click", function () {
+    var body = new FormData();
+    body.append("csrf_token", token.value);
+    fetch(warning.getAttribute("data-keep-alive"), { method: "POST", body: body,
+                                                     credentials: "same-origin" })
+      .then(function (answer) {
+        if (!answer.ok) { return; }
+        warning.hidden = true;
+        if (before && before.focus) { before.focus(); }
+        arm();
+      });
+  });
+  arm();
+})();

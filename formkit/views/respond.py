@@ -46,6 +46,7 @@ from formkit.security import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
+from formkit.versions import shown_html
 from formkit.views.availability import refuse_draft, refuse_new_response
 from formkit.views.binding import (
     bound_here,
@@ -262,6 +263,47 @@ def page(form_id: str, page: int):
     return _post(form, page, current_draft(form))
 
 
+@bp.get("/f/<form_id>/check")
+def check(form_id: str):
+    """"Check your answers": every visible page's answers with a link to change them,
+    and the button that sends them (GOV.UK's pattern). Reached from the last page."""
+    form = get_form(form_id)
+    draft = current_draft(form)
+    if draft is None or draft.is_submitted:
+        return sent_since(form) or redirect(url_for("respond.start", form_id=form.id))
+    refused = refuse_draft(form, draft)
+    if refused:
+        return refused
+    pages = visible_pages(form, draft.answers)
+    unchecked = [p for p in pages if form.sections[p].id in draft.pending]
+    missing = missing_required(form, draft.answers)
+    if unchecked or missing is not None:
+        flash(_("Some answers on this page still need to be checked."), "warning")
+        return redirect(page_url(form, min([*unchecked, *([missing] if missing is not None
+                                                          else [])])))
+    return render_template("check.html", form=form, key=draft.key, last=pages[-1],
+                           pages=check_pages(form, draft.answers, pages, current_locale()))
+
+
+def check_pages(form: Form, answers: dict[str, Any], pages: list[int],
+                locale: str) -> list[dict[str, Any]]:
+    """Each visible page: its heading and (question, answer as HTML) of its questions."""
+    shown = final_answers(form, answers)
+    registry = current_registry()
+    result = []
+    for index in pages:
+        section = form.sections[index]
+        heading = registry.hook.formkit_page_heading(
+            form=form, section=section, answers=answers, locale=locale)
+        rows = [(spec.label.get(locale) if spec.label else spec.id,
+                 shown_html(spec, shown[spec.id], locale) if spec.id in shown else "")
+                for spec in section.fields if spec.stores_value and (
+                    spec.show_if is None or spec.show_if.evaluate(shown))]
+        result.append({"index": index, "title": heading or section.title.get(locale),
+                       "rows": rows})
+    return result
+
+
 def _show(form: Form, page: int, draft: Response | None):
     if draft is None or draft.is_submitted:
         if draft is not None:
@@ -329,8 +371,10 @@ def _post(form: Form, page: int, draft: Response | None):
         flash(_("That page is not available yet; here is where you left off."), "warning")
         return redirect(page_url(form, draft.page))
 
-    section = form.sections[page]
     action = request.form.get("_action", "next")
+    if action == "confirm":  # the check page's button
+        return _finish(form, draft)
+    section = form.sections[page]
     validate = action in ("next", "submit")
     outcome = read_page(form, section, locale, request.form, draft.answers,
                         action=action, validate=validate)
@@ -347,10 +391,13 @@ def _post(form: Form, page: int, draft: Response | None):
     apply_values(section, draft.answers, outcome)
     draft.pending.pop(section.id, None)
     later = [p for p in visible_pages(form, draft.answers) if p > page]
-    if action == "next" and later:
+    if action == "next" and later and request.args.get("then") != "check":
         draft.page = max(draft.page, later[0])
         store.save_draft(draft)
         return redirect(page_url(form, later[0]))
+    if action == "next":  # the last page, or back from a change: check before sending
+        store.save_draft(draft)
+        return redirect(url_for("respond.check", form_id=form.id))
     return _finish(form, draft)
 
 

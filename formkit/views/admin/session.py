@@ -109,6 +109,13 @@ def login():
     return redirect(_safe_next(request.form.get("next")))
 
 
+@bp.post("/session/keep-alive")
+def keep_alive():
+    """The idle warning's "Stay signed in" (a script's POST, CSRF-checked like any): the
+    checkpoint that let it through has restarted the session's idle timer."""
+    return "", 204
+
+
 @bp.post("/logout")
 def logout():
     everywhere = request.form.get("everywhere") == "yes"
