@@ -90,7 +90,7 @@ def respond(visitor: Visitor, form_id: str, inputs: list[dict]) -> int:
     posts = 0
     while True:
         index = int(re.search(r'action="/f/\w+/page/(\d+)"', text).group(1))
-        action = "submit" if 'value="submit"' in text else "next"
+        action = next((a for a in ("submit", "confirm") if f'value="{a}"' in text), "next")
         status, location, _ = visitor.request(
             f"/f/{form_id}/page/{index}", {**inputs[index], **hidden(text), "_action": action})
         posts += 1

@@ -159,3 +159,39 @@ def test_first_visit_paints_without_waiting_for_the_stylesheet(weight_app):
     client.set_cookie("formkit_css", "0123456789")
     assert inline_style(client.get("/f/wellbeing/").get_data(as_text=True)) == css
     assert client.get_cookie("formkit_css").value == version
+
+
+def _comparable(html: str) -> str:
+    """A page without what changes on every request (CSRF token, page key)."""
+    return re.sub(r'(name="(?:csrf_token|_key)" value=")[^"]*"', r'\1"', html)
+
+
+def test_reused_choice_markup_is_exactly_wtforms_own(weight_app, monkeypatch):
+    """Radios and checkboxes come from a memo (formkit/fields/widgets.py): every page of
+    every seed form, in both languages, answered and with errors, is the same markup
+    with the memo as without it."""
+    from formkit.fields import widgets
+
+    pages = [(form_id, index, client)
+             for form_id, index, _html, client in every_form_page(weight_app)]
+    compared, markup = 0, ""
+    for form_id, index, client in pages:
+        url = f"/f/{form_id}/page/{index}"
+        for lang in ("en", "fr"):
+            shown, refused = [], []
+            for limit in (widgets.LIMIT, 0):
+                monkeypatch.setattr(widgets, "LIMIT", limit)
+                page = client.get(f"{url}?lang={lang}", follow_redirects=True).text
+                shown.append(_comparable(page))
+            hidden = dict(re.findall(r'name="(csrf_token|_key)" value="([^"]+)"', page))
+            for limit in (widgets.LIMIT, 0):  # nothing answered: every error shown
+                monkeypatch.setattr(widgets, "LIMIT", limit)
+                refused.append(_comparable(client.post(
+                    url, data={**hidden, "_action": "next"}).text))
+            assert shown[0] == shown[1], (form_id, index, lang)
+            assert refused[0] == refused[1], (form_id, index, lang)
+            compared += 1
+            markup += shown[0] + refused[0]
+    assert compared >= 40
+    assert 'type="radio"' in markup and 'type="checkbox"' in markup and " checked " in markup
+    assert 'aria-invalid="true"' in markup

@@ -21,6 +21,7 @@ from formkit.fields.base import (
     select_choices,
 )
 from formkit.fields.choice import first_option_id
+from formkit.fields.widgets import MemoRadioInput
 from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
@@ -82,7 +83,7 @@ class Scale(FieldType):
 
     def radio(self, spec, locale, label: str, validators: list) -> RadioField:
         return RadioField(label, choices=select_choices(self.choices(spec, locale)),
-                          validators=validators)
+                          validators=validators, option_widget=MemoRadioInput())
 
     def wtforms_field(self, spec, locale, settings):
         return self.radio(spec, locale, label_text(spec.label, locale, spec.id),
