@@ -11,7 +11,7 @@ from formkit import hookimpl
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
-from formkit.fields.base import FieldSettings, FieldType
+from formkit.fields.base import CellError, FieldSettings, FieldType
 from formkit.fields.date import format_iso_date
 from formkit.fields.number import babel_locale, format_cad
 from formkit.i18n import current_locale
@@ -59,6 +59,7 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "CellError",
     "Catalog",
     "Column",
     "DRAFT",

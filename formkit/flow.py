@@ -163,7 +163,11 @@ def read_page(form: Form, section: Section, locale: str, formdata: MultiDict,
     for results in app_state.registry.hook.formkit_validate(form=form, section=section,
                                                            answers=final):
         for field_id, messages in (results or {}).items():
-            outcome.errors.setdefault(field_id, []).extend(str(m) for m in messages)
+            spec = form.field(field_id) if form.has_field(field_id) else None
+            for message in messages:
+                if spec is not None and spec.name in wtform:  # a cell's: shown in it too
+                    spec.kind.attach_error(spec, wtform[spec.name], message)
+                outcome.errors.setdefault(field_id, []).append(str(message))
     return outcome
 
 

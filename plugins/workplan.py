@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    CellError,
     Column,
     Prefill,
     bar_chart,
@@ -46,16 +47,20 @@ def _date(value) -> datetime.date | None:
 
 
 def row_errors(rows: list[dict]) -> list[str]:
-    """Row-level problems of one action table, as translated messages."""
+    """Problems of one action table, each on the cell to change (the page names the
+    row and the column)."""
     errors = []
-    for number, row in enumerate(rows or [], start=1):
+    for index, row in enumerate(rows or []):
         start, due = _date(row.get("start")), _date(row.get("due"))
         if start and due and due < start:
-            errors.append(_("Row %(num)d: the due date is before the start date.", num=number))
+            errors.append(CellError(_("Enter a due date on or after the start date."),
+                                    row=index, column="due"))
         if row.get("funding") == "other" and not row.get("funding_other"):
-            errors.append(_("Row %(num)d: name the other funding source.", num=number))
+            errors.append(CellError(_("Name the other funding source."),
+                                    row=index, column="funding_other"))
         if row.get("status") == "done" and row.get("progress") not in (None, 100):
-            errors.append(_("Row %(num)d: an action that is done is 100%% complete.", num=number))
+            errors.append(CellError(_("Enter 100 for an action that is done."),
+                                    row=index, column="progress"))
     return errors
 
 

@@ -20,16 +20,18 @@ from formkit.storage import DEAD, Webhook, transfer
 #: test_public_endpoints_are_exactly_these checks this list is exactly what is public.
 PUBLIC_ENDPOINTS = frozenset({
     "static", "assets.asset", "assets.favicon", "public.index", "public.healthz",
-    "respond.start", "respond.page", "respond.saved", "respond.done", "respond.resume",
-    "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
+    "respond.start", "respond.page", "respond.check", "respond.saved", "respond.done",
+    "respond.resume", "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
     "admin.login", "admin.set_password",
     "invite.open", "invite.begin", "invite.stop", "invite.stop_confirmed",
     "api.openapi",
 })
 #: endpoints any signed-in account may use: they name no form nor response and show only
 #: what the account may see (checked in test_dashboard_lists_only_visible_forms and, for
-#: one's own email alerts, test_outbox.py::test_alerts_each_when_and_digest).
-SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account"})
+#: one's own email alerts, test_outbox.py::test_alerts_each_when_and_digest; the idle
+#: warning's keep-alive shows nothing, test_sessions.py::test_stay_signed_in_…).
+SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account",
+                                 "admin.keep_alive"})
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"
@@ -230,7 +232,8 @@ def test_public_endpoints_are_exactly_these(app):
             "assets.asset": asset_url("formkit.css"), "assets.favicon": "/favicon.ico",
             "public.index": "/", "public.healthz": "/healthz",
             "respond.start": f"/f/{TARGET}/", "respond.page": f"/f/{TARGET}/page/1",
-            "respond.saved": f"/f/{TARGET}/saved", "respond.done": f"/f/{TARGET}/done/x",
+            "respond.check": f"/f/{TARGET}/check", "respond.saved": f"/f/{TARGET}/saved",
+            "respond.done": f"/f/{TARGET}/done/x",
             "respond.resume": "/resume", "respond.resume_link": "/resume/x",
             "membership.directory": "/membership/directory",
             "workplan.from_wellbeing": "/workplan/from-wellbeing",

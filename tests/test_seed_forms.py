@@ -219,8 +219,15 @@ def test_workplan_rejects_due_before_start(seed_app, seed_browser):
     response = seed_browser.post("/f/workplan/page/1", {"q_outcome_1": "Less isolation", **rows})
     assert response.status_code == 422
     text = text_of(response)
-    assert "Ligne 1 : l’échéance précède la date de début." in text
-    assert "Ligne 1 : précisez l’autre source de financement." in text
+    # Each on its cell: the summary names table, row and column and leads to the input.
+    assert ("Actions, ligne 1, Échéance : Entrez une échéance égale ou postérieure à la "
+            "date de début.") in text
+    assert ("Actions, ligne 1, Si autre, quelle source? : Précisez l’autre source de "
+            "financement.") in text
+    assert 'href="#q_actions_1-0-q_due"' in response.text
+    assert re.search(r'<input[^>]*aria-describedby="q_actions_1-0-q_due-error"[^>]*'
+                     r'aria-invalid="true"|<input[^>]*aria-invalid="true"[^>]*'
+                     r'aria-describedby="q_actions_1-0-q_due-error"', response.text)
 
 
 def test_workplan_result_shows_costs_in_the_locale(seed_app, seed_browser):

@@ -72,6 +72,21 @@ def named_message(message: str, text: Text | None, fallback: str, **more: Any) -
     return LazyString(build)
 
 
+class CellError(str):
+    """A plugin's message about one cell of a repeating table (``formkit_validate``):
+    ``CellError(_("Enter a due date on or after the start date."), row=1, column="due")``
+    (``row`` counts from 0 among the rows kept). It is shown in that cell, tied to its
+    input, and the error summary names table, row and column."""
+
+    row: int
+    column: str
+
+    def __new__(cls, message: str, row: int, column: str) -> CellError:
+        error = super().__new__(cls, message)
+        error.row, error.column = row, column
+        return error
+
+
 class FieldType:
     """Base class of every field type; subclass and register through ``formkit_field_types``."""
 
@@ -87,6 +102,9 @@ class FieldType:
     template: ClassVar[str] = "fields/input.html"
     #: type-specific schema keys this type accepts.
     options: ClassVar[frozenset[str]] = frozenset()
+    #: whether ``display_html`` is a grid that may be wider than a phone (pages that
+    #: list answers put it in a scroll box of its own).
+    wide_display: ClassVar[bool] = False
 
     # -- schema ------------------------------------------------------------------------
     def configure(self, spec: FieldSpec, options: Mapping[str, Any], ctx: SchemaContext) -> None:
@@ -148,6 +166,11 @@ class FieldType:
         ``action`` is the button pressed (e.g. ``add:<field id>``); types with
         actions of their own (repeating tables) apply them here.
         """
+
+    def attach_error(self, spec: FieldSpec, field, message: str) -> bool:
+        """Show a plugin's ``message`` on the part of ``field`` it names (a
+        :class:`CellError`'s cell); ``False`` when it belongs to the whole field."""
+        return False
 
     def after_action(self, spec: FieldSpec, action: str,
                      formdata) -> tuple[str, str] | None:

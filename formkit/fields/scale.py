@@ -137,6 +137,7 @@ class Matrix(Scale):
     name = "matrix"
     options = Scale.options | {"rows"}
     template = "fields/matrix.html"
+    wide_display = True
     #: a row left empty: names the row and the question (``%(row)s``, ``%(label)s``).
     row_message = N_("%(row)s: choose a rating for “%(label)s”.")
 

@@ -47,6 +47,7 @@ class Table(FieldType):
     name = "table"
     options = frozenset({"columns", "min_rows", "max_rows"})
     template = "fields/table.html"
+    wide_display = True
 
     def accepts(self, spec, value) -> bool:
         return isinstance(value, list) and all(isinstance(row, dict) for row in value)
@@ -167,6 +168,15 @@ class Table(FieldType):
         for index, cells in enumerate(ordered):
             for name, value in cells:
                 formdata.add(f"{spec.name}-{index}-{name}", value)
+
+    def attach_error(self, spec, field, message) -> bool:
+        row, column = getattr(message, "row", None), getattr(message, "column", None)
+        names = {c.id: c.name for c in spec.options["columns"]}
+        if not isinstance(row, int) or not 0 <= row < len(field.entries) or column not in names:
+            return False
+        cell = field.entries[row].form[names[column]]
+        cell.errors = [*cell.errors, str(message)]
+        return True
 
     def after_action(self, spec, action, formdata) -> tuple[str, str] | None:
         """After "Add a row": the new row's first input; after "Remove row": the row that

@@ -287,7 +287,8 @@ def check(form_id: str):
 
 def check_pages(form: Form, answers: dict[str, Any], pages: list[int],
                 locale: str) -> list[dict[str, Any]]:
-    """Each visible page: its heading and (question, answer as HTML) of its questions."""
+    """Each visible page: its heading and (field, question, answer as HTML) of its
+    questions."""
     shown = final_answers(form, answers)
     registry = current_registry()
     result = []
@@ -295,7 +296,7 @@ def check_pages(form: Form, answers: dict[str, Any], pages: list[int],
         section = form.sections[index]
         heading = registry.hook.formkit_page_heading(
             form=form, section=section, answers=answers, locale=locale)
-        rows = [(spec.label.get(locale) if spec.label else spec.id,
+        rows = [(spec, spec.label.get(locale) if spec.label else spec.id,
                  shown_html(spec, shown[spec.id], locale) if spec.id in shown else "")
                 for spec in section.fields if spec.stores_value and (
                     spec.show_if is None or spec.show_if.evaluate(shown))]
