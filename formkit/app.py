@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import jinja2
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import Rule
 
 from formkit import assets, compression, first_paint, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.outbox import email as outbox_email
-from formkit.plugins import Registry, build_plugin_manager, call_each
+from formkit.plugins import PluginError, Registry, build_plugin_manager, call_each
 from formkit.request import FormkitRequest
 from formkit.state import Formkit
 from formkit.storage import open_store
@@ -86,7 +88,37 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
 
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    for _plugin, blueprints in call_each(pm, "formkit_blueprints", app=app):
+    core_routes = route_owners(app)
+    for plugin, blueprints in call_each(pm, "formkit_blueprints", app=app):
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
+        refuse_route_collisions(app, core_routes, plugin)
     return app
+
+
+#: ``<int:id>`` and ``<name>`` match the same URLs
+_VARIABLE = re.compile(r"<[^<>]+>")
+_IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def route_owners(app: Flask) -> dict[tuple[str, str], Rule]:
+    """Each (URL pattern, method) the application answers, with its rule."""
+    owners = {}
+    for rule in app.url_map.iter_rules():
+        for method in (rule.methods or set()) - _IGNORED_METHODS:
+            owners.setdefault((_VARIABLE.sub("<>", rule.rule), method), rule)
+    return owners
+
+
+def refuse_route_collisions(app: Flask, core: dict[tuple[str, str], Rule], plugin: str) -> None:
+    """Stop start-up when a plugin's route is one the core already answers: Flask would
+    keep the core's, and the plugin's page would be silently dead."""
+    for rule in app.url_map.iter_rules():
+        for method in (rule.methods or set()) - _IGNORED_METHODS:
+            theirs = core.get((_VARIABLE.sub("<>", rule.rule), method))
+            if theirs is None or theirs.endpoint == rule.endpoint:
+                continue
+            raise PluginError(
+                f"plugin '{plugin}' adds the route {method} {rule.rule} ({rule.endpoint}), "
+                f"which formkit already answers with {theirs.rule} ({theirs.endpoint}); "
+                f"give the plugin's blueprint its own url_prefix, e.g. '/{plugin}'")

@@ -9,14 +9,14 @@ from typing import Any
 from babel.lists import format_list
 from flask_babel import gettext as _
 
-from formkit.conditions import Condition, _same
+from formkit.conditions import Condition, same_answer
 from formkit.schema import Form
 
 
 def _value_label(form: Form, field_id: str, value: Any, locale: str) -> str:
     spec = form.field(field_id)
     for known, label in spec.kind.condition_values(spec, locale):
-        if _same(known, value):
+        if same_answer(known, value):
             return label
     return str(value)
 

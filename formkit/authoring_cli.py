@@ -84,11 +84,10 @@ def preview_command(form_file: Path, host: str, port: int) -> None:
 def import_xlsform_command(xlsx: Path, form_id: str | None, out: Path | None,
                            force: bool) -> None:
     """Convert an XLSForm (ODK, KoboToolbox) into a formkit YAML form. What cannot be
-    carried over is listed, row by row, here and at the top of the file."""
+    carried over is listed, row by row, here and at the top of the file. The file is
+    written only once it loads as a valid form: a failed import leaves nothing behind."""
     import yaml
 
-    from formkit.builtins.field_types import formkit_field_types
-    from formkit.schema import FormLoadError, parse_form
     from formkit.xlsform import XLSFormError, import_xlsform
 
     try:
@@ -103,18 +102,38 @@ def import_xlsform_command(xlsx: Path, form_id: str | None, out: Path | None,
         header.append("# Not carried over (fix by hand, then delete these lines):")
         header += [f"#   {line}" for line in report]
     body = yaml.safe_dump(form, allow_unicode=True, sort_keys=False, width=100)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
     for line in report:
         click.echo(line)
+    _write_checked_form(out, "\n".join(header) + "\n" + body)
     click.echo(f"wrote {out}: {sum(len(s['fields']) for s in form['sections'])} question(s) "
                f"on {len(form['sections'])} page(s); {len(report)} item(s) to review")
+
+
+def _write_checked_form(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` only if it loads as a valid form: it is written to a
+    hidden temporary file beside ``out`` (which no forms folder scan reads), loaded
+    from there exactly as the server will, then renamed over ``out`` in one step."""
+    from formkit.builtins.field_types import formkit_field_types
+    from formkit.schema import FormLoadError, load_form
+
+    created = not out.parent.exists()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    draft = Path(name)
     try:
-        parse_form(form, str(out), {cls.name: cls() for cls in formkit_field_types()})
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        load_form(draft, {cls.name: cls() for cls in formkit_field_types()})
+        os.replace(draft, out)
     except FormLoadError as exc:
         for error in exc.errors:
-            click.echo(str(error), err=True)
-        raise click.ClickException("the imported form needs the fixes above") from exc
+            click.echo(str(error).replace(str(draft), str(out)), err=True)
+        raise click.ClickException(f"the imported form needs the fixes above; nothing was "
+                                   f"written to {out}") from exc
+    finally:
+        draft.unlink(missing_ok=True)
+        if created and not any(out.parent.iterdir()):
+            out.parent.rmdir()
 
 
 @click.command("export-xlsform")

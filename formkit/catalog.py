@@ -12,7 +12,8 @@ interface strings without touching formkit's catalog.
 
 The catalog is the plugin's ``locales/<lang>/LC_MESSAGES/<domain>.po`` files, read with
 Babel and compiled in memory on first use: nothing to compile when building the
-package. Extract the strings with ``pybabel extract -k gettext -k lazy_gettext -k ngettext``.
+package. ``formkit i18n update PATH`` adds new strings of the plugin's code and templates
+to its ``.po`` files, ``formkit i18n check PATH`` lists what is untranslated.
 """
 
 from __future__ import annotations
@@ -23,18 +24,38 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from flask import render_template
 from flask_babel import LazyString
 
 from formkit.i18n import current_locale
+from formkit.translating import PluginCatalog, missing
 
 
 class Catalog:
     """The translations of one plugin domain, per language, in the current locale."""
 
+    #: every catalog made, by domain: templates the core renders for a plugin (its
+    #: emails) reach theirs with ``catalog("<domain>")``
+    _by_domain: dict[str, Catalog] = {}
+
     def __init__(self, directory: str | Path, domain: str):
         self.directory = Path(directory)
         self.domain = domain
         self._loaded: dict[str, NullTranslations] = {}
+        Catalog._by_domain[domain] = self
+
+    @classmethod
+    def named(cls, domain: str) -> Catalog:
+        """The catalog of ``domain`` (the Jinja global ``catalog``)."""
+        try:
+            return cls._by_domain[domain]
+        except KeyError:
+            raise LookupError(f"no plugin catalog named {domain!r} (known: "
+                              f"{', '.join(sorted(cls._by_domain)) or 'none'})") from None
+
+    def render_template(self, name: str, **context) -> str:
+        """Flask's ``render_template`` with this catalog as ``t`` in the template."""
+        return render_template(name, t=self, **context)
 
     def path(self, language: str) -> Path:
         return self.directory / language / "LC_MESSAGES" / f"{self.domain}.po"
@@ -69,12 +90,9 @@ class Catalog:
         return LazyString(self.gettext, message, **variables)
 
     def missing(self, language: str = "fr") -> list[str]:
-        """Messages of the catalog with no (or a fuzzy) translation into ``language``."""
-        po = self.path(language)
-        if not po.is_file():
-            return [f"no catalog {po}"]
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-        return [m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
-                if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple)
-                                                else [m.string]))]
+        """What a page would show untranslated in ``language``: messages the plugin's
+        code and templates use (``t.gettext`` and friends, found as ``formkit i18n
+        check`` finds them) that the ``.po`` lacks, leaves empty or marks fuzzy."""
+        if not self.path(language).is_file():
+            return [f"no catalog {self.path(language)}"]
+        return missing(PluginCatalog(self.directory, self.domain), language)

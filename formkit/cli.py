@@ -14,6 +14,7 @@ from formkit.app import create_app
 from formkit.authoring_cli import COMMANDS
 from formkit.plugins import PluginError, plugin_hooks
 from formkit.state import current_registry
+from formkit.translating.cli import i18n
 
 
 def _create_app():
@@ -27,6 +28,22 @@ def _create_app():
 @click.version_option(__version__, prog_name="formkit")
 def main() -> None:
     """formkit: bilingual forms from YAML schemas and plugins."""
+
+
+#: what `formkit serve` and `formkit forms` say when no form is loaded
+NO_FORMS_HINT = """no forms loaded. Add one:
+  formkit new-form NAME                  a bilingual YAML form in {forms_dir}
+  formkit import-xlsform FILE.xlsx       an XLSForm converted into {forms_dir}
+  pip install formkit-PLUGIN             a plugin package (`formkit new-plugin NAME` makes one)
+then start formkit again."""
+
+
+def no_forms_hint(app) -> str | None:
+    """How to add a form, when ``app`` has none (an empty list tells a newcomer nothing)."""
+    with app.app_context():
+        if current_registry().forms:
+            return None
+        return NO_FORMS_HINT.format(forms_dir=app.config["FORMS_DIR"])
 
 
 def default_workers() -> int:
@@ -49,7 +66,13 @@ def serve(host: str, port: int, workers: int, dev: bool, no_worker: bool) -> Non
     outbox worker that sends emails."""
     # fail here, loudly, before any worker starts; gunicorn's master only supervises, so
     # outside --dev it checks the app in a child and never holds one itself
-    app = _create_app() if dev else _check_app_starts()
+    if dev:
+        app = _create_app()
+        hint = no_forms_hint(app)
+    else:
+        app, hint = None, _check_app_starts()
+    if hint:
+        click.echo(hint, err=True)
     outbox_worker = None
     if not no_worker and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         outbox_worker = _start_outbox_worker()
@@ -61,10 +84,11 @@ def serve(host: str, port: int, workers: int, dev: bool, no_worker: bool) -> Non
             outbox_worker.wait(30)
 
 
-def _check_app_starts() -> None:
+def _check_app_starts() -> str | None:
     """Build the application once in a short-lived child process: a broken schema,
     plugin or store stops ``serve`` with its message, and this process (which becomes
-    gunicorn's master) keeps none of the app's memory (about 45 MiB)."""
+    gunicorn's master) keeps none of the app's memory (about 45 MiB). Returns the
+    how-to-add-a-form hint when there is no form."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -72,24 +96,27 @@ def _check_app_starts() -> None:
 
     def build() -> None:
         try:
-            create_app().extensions["formkit"].store.close()
-            sender.send(None)
+            app = create_app()
+            hint = no_forms_hint(app)
+            app.extensions["formkit"].store.close()
+            sender.send((None, hint))
         except PluginError as exc:
-            sender.send(str(exc))
+            sender.send((str(exc), None))
         except BaseException as exc:
-            sender.send(f"{type(exc).__name__}: {exc}")
+            sender.send((f"{type(exc).__name__}: {exc}", None))
             raise
 
     child = context.Process(target=build)
     child.start()
     sender.close()
     try:
-        problem = receiver.recv()
+        problem, hint = receiver.recv()
     except EOFError:
-        problem = "the application could not be built (see above)"
+        problem, hint = "the application could not be built (see above)", None
     child.join()
     if problem is not None:
         raise click.ClickException(problem)
+    return hint
 
 
 def _start_outbox_worker():
@@ -171,7 +198,7 @@ def list_forms() -> None:
     """List the loaded forms with their plugin and version."""
     forms = current_registry().forms.values()
     if not forms:
-        click.echo("no forms loaded")
+        click.echo(no_forms_hint(current_app))
     for form in sorted(forms, key=lambda f: f.id):
         pages = len(form.sections)
         click.echo(f"{form.id:<20} v{form.version:<8} {form.plugin:<32} {pages} page(s)  "
@@ -634,7 +661,7 @@ def store_vacuum(days: int | None) -> None:
                f"{report.temp_files} orphaned temporary files")
 
 
-for _command in COMMANDS:
+for _command in (*COMMANDS, i18n):
     main.add_command(_command)
 
 

@@ -35,11 +35,21 @@ def is_answered(value: Any) -> bool:
     return True
 
 
-def _same(a: Any, b: Any) -> bool:
-    # Compare as text so `equals: 3` matches a stored 3 and a choice key "3" alike.
+def same_answer(a: Any, b: Any) -> bool:
+    """Whether a condition's value and an answer are the same: compared as text, so
+    ``equals: 3`` matches a stored 3 and a choice key "3" alike."""
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b or str(a).lower() == str(b).lower()
     return str(a) == str(b)
+
+
+def yaml_literal(value: Any) -> str:
+    """``value`` as a form file writes it: ``true``, ``3``, ``'yes'``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return repr(str(value))
 
 
 @dataclass(frozen=True)
@@ -61,11 +71,11 @@ class Condition:
             return is_answered(answer) == bool(self.value)
         values = answer if isinstance(answer, list) else [answer]
         if self.op == "equals":
-            return any(_same(v, self.value) for v in values)
+            return any(same_answer(v, self.value) for v in values)
         if self.op == "not_equals":
-            return not any(_same(v, self.value) for v in values)
+            return not any(same_answer(v, self.value) for v in values)
         if self.op == "one_of":
-            return any(_same(v, w) for v in values for w in self.value)
+            return any(same_answer(v, w) for v in values for w in self.value)
         raise ValueError(f"unknown operator {self.op}")
 
     def fields(self) -> set[str]:
@@ -82,9 +92,10 @@ class Condition:
 
 
 def parse_condition(
-    raw: Any, ctx: SchemaContext, known: list[str], line: int
+    raw: Any, ctx: SchemaContext, known: list[str], line: int, owner: str | None = None
 ) -> Condition | None:
-    """Check and build a condition; ``known`` lists the ids of earlier fields."""
+    """Check and build a condition; ``known`` lists the ids of earlier fields, ``owner``
+    is the id of the field it shows (a field cannot depend on itself)."""
     if not isinstance(raw, Mapping):
         ctx.error(raw, "show_if must be a mapping", line)
         return None
@@ -95,7 +106,7 @@ def parse_condition(
                 ctx.error(raw, f"show_if '{combinator}' takes a non-empty list and nothing else",
                           line)
                 return None
-            parts = [parse_condition(item, ctx, known, line) for item in items]
+            parts = [parse_condition(item, ctx, known, line, owner) for item in items]
             if any(p is None for p in parts):
                 return None
             return Condition(op=combinator, parts=tuple(parts))  # type: ignore[arg-type]
@@ -104,11 +115,18 @@ def parse_condition(
     extra = set(raw) - {"field", *OPERATORS}
     if extra:
         ctx.error(raw, f"show_if: unknown key(s) {', '.join(sorted(extra))}", line,
-                  suggestion=closest(sorted(extra)[0], ["field", *OPERATORS]))
+                  suggestion=" ".join(filter(None, [
+                      closest(sorted(extra)[0], ["field", *OPERATORS, "all", "any"]),
+                      f"the operators are {', '.join(OPERATORS)}, and all/any of a list"])))
         return None
     if len(ops) != 1:
         ctx.error(raw, f"show_if needs exactly one of {', '.join(OPERATORS)}", line,
                   suggestion="e.g. show_if: {field: other_question, equals: yes}")
+        return None
+    if owner is not None and field_id == owner:
+        ctx.error(raw, f"show_if of '{owner}' refers to '{owner}' itself: a question "
+                  "cannot depend on its own answer (it would never show)", line,
+                  suggestion="name the earlier question whose answer decides it")
         return None
     if field_id not in known:
         later = ctx.declared.get(str(field_id))
@@ -126,4 +144,12 @@ def parse_condition(
     if op == "one_of" and (not isinstance(value, list) or not value):
         ctx.error(raw, "show_if one_of takes a non-empty list", line)
         return None
+    spec = ctx.fields.get(field_id)
+    if spec is not None and op != "answered":
+        for item in value if op == "one_of" else [value]:
+            problem = spec.kind.condition_problem(spec, item)
+            if problem:
+                message, suggestion = problem
+                ctx.error(raw, f"show_if {op}: {message}", line, suggestion=suggestion)
+                return None
     return Condition(op=op, field=field_id, value=tuple(value) if op == "one_of" else value)

@@ -12,7 +12,11 @@ from typing import Any
 
 from flask import Flask
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+#: the interface catalog: compiled inside the package when installed from a wheel
+#: (setup.py), else the repository's top-level ``locales/`` (``make translations``).
+PACKAGED_LOCALES = Path(__file__).resolve().parent / "locales"
+LOCALES_DIR = (PACKAGED_LOCALES if PACKAGED_LOCALES.is_dir()
+               else Path(__file__).resolve().parent.parent / "locales")
 
 DEFAULTS: dict[str, Any] = {
     # where things are (relative paths: the store from the instance folder,

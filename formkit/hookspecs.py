@@ -51,9 +51,11 @@ def formkit_prefill(form, args, store):
         ``?from=REF`` to carry answers over from another response.
     :param store: the response store, to read another response.
     :return: a mapping ``{field_id: value}`` with stored-form values, or ``None``.
-        Results of all plugins are merged; later plugins win on the same field. Return a
-        :class:`formkit.prefill.Prefill` to say where the answers come from, in words
-        (the first page then tells the respondent what was brought over, and from where).
+        Results of all plugins are merged in pluggy's call order: the plugin registered
+        last (the plugins folder after installed packages, in file-name order) is called
+        first and wins on the same field; ``@hookimpl(tryfirst=True)`` puts one first.
+        Return a :class:`formkit.prefill.Prefill` to say where the answers come from,
+        in words (the first page then tells the respondent what was brought over).
     """
 
 
@@ -81,9 +83,9 @@ def formkit_validate(form, section, answers):
     :param form: the :class:`formkit.schema.Form`.
     :param section: the :class:`formkit.schema.Section` being left.
     :param answers: all visible answers so far, ``{field_id: value}``.
-    :return: ``{field_id: [message, ...]}`` with messages already translated
-        (use ``flask_babel.gettext``), or ``None``. Errors from all plugins are combined;
-        any error keeps the respondent on the page.
+    :return: ``{field_id: [message, ...]}`` with messages already translated with the
+        plugin's own catalog (``t.gettext``, :class:`formkit.api.Catalog`), or ``None``.
+        Errors from all plugins are combined; any error keeps the respondent on the page.
     """
 
 

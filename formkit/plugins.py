@@ -22,6 +22,7 @@ import pluggy
 from formkit import hookspecs
 from formkit.builtins import BUILTIN_PLUGINS
 from formkit.fields.base import FieldType
+from formkit.hookcheck import contract_problems
 from formkit.schema import Form, FormLoadError, SchemaError, load_form, parse_form
 
 ENTRY_POINT_GROUP = "formkit"
@@ -62,6 +63,9 @@ def build_plugin_manager(plugins_dir: str | Path | None, blocked: Iterable[str] 
         if pm.has_plugin(name):
             raise PluginError(f"two plugins are named '{name}' (the second from {origin}); "
                               "rename one or block it with BLOCKED_PLUGINS")
+        problems = contract_problems(pm, plugin, name)
+        if problems:
+            raise PluginError("\n".join(problems))
         pm.register(plugin, name=name)
 
     for module_name in BUILTIN_PLUGINS:
@@ -89,14 +93,18 @@ def build_plugin_manager(plugins_dir: str | Path | None, blocked: Iterable[str] 
 
 
 def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any):
-    """Call each implementation of a hook in registration order, yielding
-    ``(plugin_name, result)`` so the caller can say which plugin gave what."""
+    """Call each implementation of a hook in pluggy's own order (the plugin registered
+    last first; ``tryfirst``/``trylast`` honoured), each through the hook's wrappers,
+    yielding ``(plugin_name, result)`` so the caller can say which plugin gave what."""
     hook = getattr(pm.hook, hook_name)
-    for impl in hook.get_hookimpls():
-        args = {name: kwargs[name] for name in impl.argnames}
-        result = impl.function(**args)
-        if result is not None:
-            yield impl.plugin_name, result
+    plain = [impl for impl in hook.get_hookimpls() if not (impl.wrapper or impl.hookwrapper)]
+    firstresult = bool(hook.spec and hook.spec.opts.get("firstresult"))
+    for impl in reversed(plain):  # pluggy calls the list from its end
+        others = [other.plugin for other in plain if other is not impl]
+        result = pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
+        for item in ([result] if firstresult else result):
+            if item is not None:
+                yield impl.plugin_name, item
 
 
 def plugin_hooks(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

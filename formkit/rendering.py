@@ -9,6 +9,7 @@ from flask import Flask, render_template
 from flask_babel import format_date, format_datetime, format_number
 from markupsafe import Markup
 
+from formkit.catalog import Catalog
 from formkit.i18n import current_locale
 from formkit.schema import FieldSpec
 from formkit.state import state
@@ -71,3 +72,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["render_field"] = render_field
     app.jinja_env.globals["error_links"] = error_links
+    # a plugin's own catalog in templates the core renders for it (its emails)
+    app.jinja_env.globals["catalog"] = Catalog.named

@@ -161,6 +161,22 @@ class Form:
         return next(i for i, s in enumerate(self.sections) if s.id == section_id)
 
 
+def _rejoined(value: Mapping) -> str:
+    """``{en: Yes, often, fr: Oui}`` as written, with each text quoted whole."""
+    texts: dict[str, list[str]] = {}
+    current = None
+    for k, v in value.items():
+        if k in LANGUAGES:
+            current = k
+            # YAML reads an unquoted Yes/No as true/false
+            texts[k] = [{True: "Yes", False: "No"}.get(v, str(v or "")) if isinstance(v, bool)
+                        else str(v or "")]
+        elif current:
+            texts[current].append(str(k))
+    inner = ", ".join(f'{lang}: "{", ".join(parts)}"' for lang, parts in texts.items())
+    return "{" + inner + "}"
+
+
 class SchemaContext:
     """Collects errors while one form file is read."""
 
@@ -171,6 +187,8 @@ class SchemaContext:
         #: every field id declared anywhere in the file, with its line (for suggestions
         #: about questions referred to before they are asked).
         self.declared: dict[str, int] = {}
+        #: the fields read so far, by id (``show_if`` values are checked against them)
+        self.fields: dict[str, FieldSpec] = {}
 
     def error(self, node: Any, message: str, line: int = 0, key: Any = None,
               suggestion: str = "") -> None:
@@ -199,7 +217,13 @@ class SchemaContext:
             self.error(value, f"'{key}' has no '{lang}' text",
                        suggestion=f"add the {name} of {other[:40]!r} as  {lang}: ..."
                        if other else f"add  {lang}: <the {name} text>")
-        unknown = sorted(set(value) - set(LANGUAGES))
+        unknown = sorted(set(value) - set(LANGUAGES), key=str)
+        if unknown and all(value[k] is None for k in unknown):
+            # {en: Yes, often, fr: Oui, souvent}: each comma ended a text, the rest became keys
+            self.error(value, f"'{key}': a comma inside unquoted text cut it short "
+                       f"(read as {', '.join(map(str, unknown))})",
+                       suggestion=f"quote this text: {key}: {_rejoined(value)}")
+            return None
         if unknown:
             self.error(value, f"'{key}' has unknown language(s): {', '.join(unknown)}",
                        suggestion="texts take exactly two keys, en and fr "
@@ -259,7 +283,8 @@ def parse_field(
         personal=bool(raw.get("personal", False)),
     )
     if "show_if" in raw:
-        spec.show_if = parse_condition(raw["show_if"], ctx, known, line_of(raw))
+        spec.show_if = parse_condition(raw["show_if"], ctx, known,
+                                       line_of(raw, key="show_if"), field_id)
     options = {k: v for k, v in raw.items() if k not in FIELD_KEYS}
     kind.configure(spec, options, ctx)
     return spec
@@ -306,7 +331,8 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                       suggestion=closest(unknown[0], _SECTION_KEYS))
         show_if = None
         if "show_if" in raw_section:
-            show_if = parse_condition(raw_section["show_if"], ctx, known, line_of(raw_section))
+            show_if = parse_condition(raw_section["show_if"], ctx, known,
+                                      line_of(raw_section, key="show_if"))
         fields: list[FieldSpec] = []
         raw_fields = raw_section.get("fields")
         if not isinstance(raw_fields, list) or not raw_fields:
@@ -325,6 +351,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                           "answers, so give this question its own id")
                 continue
             known.append(spec.id)
+            ctx.fields[spec.id] = spec
             fields.append(spec)
         sections.append(
             Section(
@@ -414,6 +441,34 @@ def _review_statuses(data: Mapping, ctx: SchemaContext) -> list[tuple[str, Text]
     return statuses
 
 
+#: PyYAML's words for a line that is not lined up with its neighbours
+_INDENTATION_PROBLEMS = ("mapping values are not allowed here", "did not find expected key",
+                         "expected <block end>", "did not find expected '-' indicator",
+                         "bad indentation")
+
+
+def yaml_problem(source: str, exc: yaml.YAMLError) -> SchemaError:
+    """A YAML syntax error said in the author's terms: tabs and misaligned lines are
+    indentation; anything else is usually text that needs quotes."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else 1
+    problem = getattr(exc, "problem", None) or str(exc)
+    if "'\\t'" in problem or "tab" in problem:
+        return SchemaError(source, line, "indentation: a tab character; YAML indents with "
+                           "spaces only", "replace the tab with spaces (two per level), lined "
+                           "up with the lines around it")
+    if any(words in problem for words in _INDENTATION_PROBLEMS):
+        return SchemaError(source, line, f"indentation: this line is not lined up with the "
+                           f"ones around it (YAML: {problem})",
+                           "keys of one mapping start in the same column; a list item's keys "
+                           "line up under the first one after '- '. If the line holds text "
+                           "with ': ', put the text in quotes")
+    return SchemaError(
+        source, line, f"YAML syntax: {problem}",
+        "put the text in quotes if it contains ': ', ' #', or a ? or ! after a space "
+        '(e.g. fr: "Pourquoi ?"); keep the indentation of the lines around it')
+
+
 def load_form(path: str | Path, types: Mapping[str, FieldType]) -> Form:
     """Read and validate one YAML form file.
 
@@ -423,14 +478,7 @@ def load_form(path: str | Path, types: Mapping[str, FieldType]) -> Form:
     try:
         data = load_yaml(path)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FormLoadError([SchemaError(
-            source, line, f"YAML syntax: {problem}",
-            "put the text in quotes if it contains ': ', ' #', or a ? or ! after a space "
-            '(e.g. fr: "Pourquoi ?"); keep the indentation of the lines around it',
-        )]) from exc
+        raise FormLoadError([yaml_problem(source, exc)]) from exc
     except OSError as exc:
         raise FormLoadError([SchemaError(source, 0, f"cannot read: {exc.strerror}")]) from exc
     return parse_form(data, source, types)

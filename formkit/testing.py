@@ -8,13 +8,16 @@ package's tests use them with no conftest::
         assert "Merci" in text_of(page)
 
 Fixtures: ``formkit_app`` (an application on a temporary instance folder, with every
-installed plugin and no other forms), ``formkit_client``, ``formkit_browser``;
-``formkit_app_factory(**config)`` builds more. Helpers: :class:`Browser`,
-:func:`fill`, :func:`fill_form`, :func:`submit`, :func:`page_input`, :func:`text_of`.
+installed plugin and no other forms), ``formkit_client``, ``formkit_browser``,
+``formkit_coordinator`` and ``formkit_admin`` (test clients signed in to
+``formkit_app``); ``formkit_app_factory(**config)`` builds more. Helpers: :class:`Browser`,
+:func:`fill`, :func:`fill_form`, :func:`submit`, :func:`page_input`, :func:`text_of`,
+:func:`pdf_text`, :func:`add_user`, :func:`sign_in`.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -72,6 +75,54 @@ class Browser:
         if response.status_code not in (301, 302, 303):
             self.page = response
         return response
+
+
+#: the password of the accounts the fixtures make
+PASSWORD = "a long enough secret"
+
+
+def add_user(app, email: str = "admin@example.ca", role: str = "admin", forms=(),
+             password: str | None = PASSWORD, all_forms: bool = False):
+    """An account in ``app``'s store (``role`` "admin" or "coordinator"; a coordinator
+    sees ``forms``, or every form with ``all_forms``), with ``password`` set."""
+    from formkit.auth import new_user, set_password
+    from formkit.state import current_store
+
+    with app.test_request_context("/"):
+        user = current_store().add_user(new_user(email, role, list(forms), all_forms))
+        if password:
+            user = set_password(user, password)
+    return user
+
+
+def csrf(client, url: str = "/admin/login") -> str:
+    """The CSRF token of the page at ``url``, for a hand-made POST."""
+    page = client.get(url)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def sign_in(client, email: str = "admin@example.ca", password: str = PASSWORD, **extra):
+    """Sign ``client`` in through the sign-in page; returns the response (302 when done)."""
+    return client.post("/admin/login", data={"csrf_token": csrf(client), "email": email,
+                                             "password": password, **extra})
+
+
+def signed_in_client(app, email: str, role: str, **account):
+    """A new test client of ``app`` signed in to a new account."""
+    add_user(app, email, role, **account)
+    client = app.test_client()
+    response = sign_in(client, email)
+    assert response.status_code == 302, text_of(response)[:2000]
+    return client
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (e.g. ``client.get("/admin/responses/<id>/pdf").data``), spaces
+    folded, to check a plugin's PDF section or summary."""
+    from pypdf import PdfReader  # in formkit's and the scaffold's test extras
+
+    reader = PdfReader(io.BytesIO(data))
+    return re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
 
 
 def form_of(app, form_id: str):
@@ -149,6 +200,19 @@ def formkit_app_factory(tmp_path):
 def formkit_app(formkit_app_factory):
     """An application with every installed plugin (entry points) and no other forms."""
     return formkit_app_factory()
+
+
+@pytest.fixture
+def formkit_admin(formkit_app):
+    """A test client of ``formkit_app`` signed in as an administrator."""
+    return signed_in_client(formkit_app, "admin@example.ca", "admin")
+
+
+@pytest.fixture
+def formkit_coordinator(formkit_app):
+    """A test client of ``formkit_app`` signed in as a coordinator who sees every form."""
+    return signed_in_client(formkit_app, "coordinator@example.ca", "coordinator",
+                            all_forms=True)
 
 
 @pytest.fixture

@@ -9,12 +9,16 @@ ties going to the order of the form.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel.numbers import format_decimal
-from flask import render_template
-from flask_babel import gettext as _
 from markupsafe import Markup
 
-from formkit.api import Column, babel_locale, bar_chart, current_locale, for_form, hookimpl
+from formkit.api import Catalog, Column, babel_locale, bar_chart, current_locale, for_form, hookimpl
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/competency.po
+t = Catalog(HERE / "locales", "competency")
 
 FORM_ID = "competency"
 KINDS = ("skill", "knowledge", "behaviour")
@@ -75,7 +79,8 @@ def labels(form, locale: str) -> tuple[dict, dict]:
 
 
 def kind_names() -> dict[str, str]:
-    return {"skill": _("Skills"), "knowledge": _("Knowledge"), "behaviour": _("Behaviours")}
+    return {"skill": t.gettext("Skills"), "knowledge": t.gettext("Knowledge"),
+            "behaviour": t.gettext("Behaviours")}
 
 
 @hookimpl
@@ -88,9 +93,9 @@ def formkit_result_html(form, response):
     domain_names, item_names = labels(form, locale)
     rated = [d for d in score["domains"] if d["mean"] is not None]
     chart = bar_chart([(domain_names[d["key"]], d["mean"]) for d in rated],
-                      maximum=score["scale_max"], title=_("Mean rating per domain, 1 to 4"),
+                      maximum=score["scale_max"], title=t.gettext("Mean rating per domain, 1 to 4"),
                       value_label=lambda v: format_decimal(v, locale=babel_locale(locale)))
-    return Markup(render_template(
+    return Markup(t.render_template(
         "competency/result.html", score=score, chart=chart if rated else None, rated=rated,
         domain_names=domain_names, item_names=item_names, kind_names=kind_names(),
     ))
@@ -107,9 +112,9 @@ def formkit_response_columns(form):
         return max(rated, key=lambda d: d["mean"])["key"] if rated else None
 
     return [
-        Column("overall", _("Mean rating"), lambda r: (r.score or {}).get("overall"),
+        Column("overall", t.gettext("Mean rating"), lambda r: (r.score or {}).get("overall"),
                shown=lambda v: format_decimal(v, locale=babel_locale(locale))),
-        Column("strongest", _("Strongest domain"), strongest, shown=names.get),
+        Column("strongest", t.gettext("Strongest domain"), strongest, shown=names.get),
     ]
 
 
@@ -119,11 +124,11 @@ def formkit_summary_html(form, summary):
     locale = current_locale()
     names = labels(form, locale)[0]
     domains = [(names[key], mean) for key, mean in summary["domains"].items()]
-    chart = bar_chart(domains, maximum=4, title=_("Mean rating per domain, 1 to 4"),
+    chart = bar_chart(domains, maximum=4, title=t.gettext("Mean rating per domain, 1 to 4"),
                       value_label=lambda v: format_decimal(v, locale=babel_locale(locale))
                       ) if domains else None
-    return Markup(render_template("competency/summary.html", summary=summary, chart=chart,
-                                  kind_names=kind_names()))
+    return Markup(t.render_template("competency/summary.html", summary=summary, chart=chart,
+                                    kind_names=kind_names()))
 
 
 @hookimpl

@@ -7,11 +7,12 @@ and one method. Who collects, when, data sources and use of results are listed a
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_babel import gettext as _
+from pathlib import Path
+
 from markupsafe import Markup
 
 from formkit.api import (
+    Catalog,
     Column,
     Prefill,
     bar_chart,
@@ -22,6 +23,10 @@ from formkit.api import (
     hookimpl,
     is_answered,
 )
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/evaluation.po
+t = Catalog(HERE / "locales", "evaluation")
 
 FORM_ID = "evaluation"
 WORKPLAN = "workplan"
@@ -68,7 +73,7 @@ def formkit_result_html(form, response):
     locale = current_locale()
     # Names of the parts are the form's own labels, in the reader's language.
     names = {part: form.field(f"{part}_1").label.get(locale) for part in (*REQUIRED, *TO_PLAN)}
-    return Markup(render_template("evaluation/result.html", score=response.score, names=names))
+    return Markup(t.render_template("evaluation/result.html", score=response.score, names=names))
 
 
 @hookimpl
@@ -93,10 +98,10 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     return [
-        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
-        Column("complete", _("Outcomes complete"), lambda r: (r.score or {}).get("complete"),
-               shown=str),
-        Column("outcomes", _("Outcomes"), lambda r: (r.score or {}).get("total")),
+        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
+        Column("complete", t.gettext("Outcomes complete"),
+               lambda r: (r.score or {}).get("complete"), shown=str),
+        Column("outcomes", t.gettext("Outcomes"), lambda r: (r.score or {}).get("total")),
     ]
 
 
@@ -108,8 +113,8 @@ def formkit_summary_html(form, summary):
     methods = [(methods_field.kind.display(methods_field, [key], locale), count)
                for key, count in summary["methods"].items()]
     chart = bar_chart(methods, maximum=max([c for _k, c in methods] or [1]),
-                      title=_("Methods planned, across outcomes")) if methods else None
-    return Markup(render_template("evaluation/summary.html", summary=summary, chart=chart))
+                      title=t.gettext("Methods planned, across outcomes")) if methods else None
+    return Markup(t.render_template("evaluation/summary.html", summary=summary, chart=chart))
 
 
 @hookimpl
@@ -124,7 +129,7 @@ def formkit_prefill(form, args):
     answers = {"workplan_reference": plan.id, "team_name": plan.answers.get("team_name")}
     for n in OUTCOMES:
         answers[f"outcome_{n}"] = plan.answers.get(f"outcome_{n}")
-    source = _("your Workplan (%(team)s, reference %(reference)s)",
+    source = t.gettext("your Workplan (%(team)s, reference %(reference)s)",
                team=plan.answers.get("team_name") or "", reference=plan.id)
     return Prefill({k: v for k, v in answers.items() if v}, source=source)
 
@@ -144,4 +149,4 @@ def formkit_page_heading(form, section, answers):
         return None
     if len(outcome) > HEADING_LENGTH:
         outcome = outcome[:HEADING_LENGTH].rsplit(" ", 1)[0] + "…"
-    return _("Evaluation plan — %(outcome)s", outcome=outcome)
+    return t.gettext("Evaluation plan — %(outcome)s", outcome=outcome)

@@ -6,12 +6,14 @@ document; an applicant meeting none is recorded as an expression of interest.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
+from pathlib import Path
+
+from flask import Blueprint, abort, request
 from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Catalog,
     Column,
     bar_chart,
     current_locale,
@@ -21,6 +23,10 @@ from formkit.api import (
     get_form,
     hookimpl,
 )
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/membership.po
+t = Catalog(HERE / "locales", "membership")
 
 FORM_ID = "membership"
 CRITERIA = ("c_learning", "c_disseminating", "c_considering", "c_structured", "c_engaged")
@@ -56,7 +62,7 @@ def formkit_result_html(form, response):
     score = response.score
     met = [form.field(key).label.get(locale) for key in score["criteria_met"]]
     all_criteria = [form.field(key).label.get(locale) for key in CRITERIA]
-    return Markup(render_template(
+    return Markup(t.render_template(
         "membership/result.html", score=score, met=met, all_criteria=all_criteria,
         answers=response.answers,
     ))
@@ -65,15 +71,15 @@ def formkit_result_html(form, response):
 @hookimpl
 @for_form(FORM_ID)
 def formkit_response_columns(form):
-    yes_no = {True: _("Yes"), False: _("No")}
+    yes_no = {True: t.gettext("Yes"), False: t.gettext("No")}
     return [
-        Column("eligible", _("Eligible"), lambda r: (r.score or {}).get("eligible"),
+        Column("eligible", t.gettext("Eligible"), lambda r: (r.score or {}).get("eligible"),
                shown=yes_no.get),
-        Column("criteria", _("Criteria met"),
+        Column("criteria", t.gettext("Criteria met"),
                lambda r: (r.score or {}).get("criteria_count")),
-        Column("region", _("Region"), lambda r: r.answers.get("region"),
+        Column("region", t.gettext("Region"), lambda r: r.answers.get("region"),
                shown=lambda v: display_answer(form, "region", v)),
-        Column("kind", _("Type"), lambda r: r.answers.get("kind"),
+        Column("kind", t.gettext("Type"), lambda r: r.answers.get("kind"),
                shown=lambda v: display_answer(form, "kind", v)),
     ]
 
@@ -104,9 +110,9 @@ def formkit_summary_html(form, summary):
     criteria = [(form.field(key).label.get(locale), summary["criteria"][key])
                 for key in CRITERIA]
     chart = bar_chart(criteria, maximum=max(summary["applicants"], 1),
-                      title=_("How many applicants meet each criterion"))
-    return Markup(render_template("membership/summary.html", summary=summary, chart=chart,
-                                  criteria=criteria))
+                      title=t.gettext("How many applicants meet each criterion"))
+    return Markup(t.render_template("membership/summary.html", summary=summary, chart=chart,
+                                    criteria=criteria))
 
 
 def directory_entries(form, region: str | None, kind: str | None) -> list[dict]:
@@ -145,15 +151,15 @@ def directory():
     kind = request.args.get("kind") or None
     notices = []
     if region and region not in dict(regions):
-        notices.append(_("That region is not in the list; showing every region."))
+        notices.append(t.gettext("That region is not in the list; showing every region."))
         region = None
     if kind and kind not in dict(kinds):
-        notices.append(_("That type is not in the list; showing every type."))
+        notices.append(t.gettext("That type is not in the list; showing every type."))
         kind = None
     entries = directory_entries(form, region, kind)
-    return render_template("membership/directory.html", form=form, entries=entries,
-                           regions=regions, kinds=kinds, region=region, kind=kind,
-                           notices=notices)
+    return t.render_template("membership/directory.html", form=form, entries=entries,
+                             regions=regions, kinds=kinds, region=region, kind=kind,
+                             notices=notices)
 
 
 @hookimpl

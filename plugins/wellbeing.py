@@ -14,13 +14,15 @@ strengths to build on.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel.numbers import format_decimal
-from flask import render_template, url_for
-from flask_babel import gettext as _
+from flask import url_for
 from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Catalog,
     Column,
     babel_locale,
     bar_chart,
@@ -29,6 +31,10 @@ from formkit.api import (
     get_form,
     hookimpl,
 )
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/wellbeing.po
+t = Catalog(HERE / "locales", "wellbeing")
 
 FORM_ID = "wellbeing"
 RATINGS = ("strength", "importance", "readiness")
@@ -92,16 +98,16 @@ def formkit_result_html(form, response):
     chart = bar_chart(
         [(labels[a["key"]], a["priority"]) for a in ranked],
         maximum=100, highlight=len(score["top_priorities"]),
-        title=_("Priority score of each area, from 0 to 100"),
+        title=t.gettext("Priority score of each area, from 0 to 100"),
         value_label=lambda v: format_decimal(v, locale=babel_locale(locale)),
     )
     workplan = None
     if response.id and response.status == SUBMITTED and get_form("workplan") is not None:
         workplan = url_for("respond.start", form_id="workplan", **{"from": response.id})
-    return Markup(render_template("wellbeing/result.html", score=score, labels=labels,
-                                  ranked=ranked, chart=chart, workplan=workplan,
-                                  by_key={a["key"]: a for a in score["areas"]},
-                                  reference=response.id))
+    return Markup(t.render_template("wellbeing/result.html", score=score, labels=labels,
+                                    ranked=ranked, chart=chart, workplan=workplan,
+                                    by_key={a["key"]: a for a in score["areas"]},
+                                    reference=response.id))
 
 
 @hookimpl
@@ -114,9 +120,9 @@ def formkit_response_columns(form):
         return keys[index] if len(keys) > index else None
 
     return [
-        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
-        Column("top_priority", _("Top priority"), top, shown=lambda k: labels().get(k, k)),
-        Column("top_score", _("Its score"), lambda r: next(
+        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
+        Column("top_priority", t.gettext("Top priority"), top, shown=lambda k: labels().get(k, k)),
+        Column("top_score", t.gettext("Its score"), lambda r: next(
             (a["priority"] for a in (r.score or {}).get("areas", []) if a["key"] == top(r)),
             None), shown=lambda v: format_decimal(v, locale=babel_locale(current_locale()))),
     ]
@@ -130,9 +136,9 @@ def formkit_summary_html(form, summary):
     areas = summary["areas"]
     chart = bar_chart([(labels[a["key"]], a["top_priority_count"]) for a in areas],
                       maximum=max(summary["teams"], 1), highlight=3,
-                      title=_("How many teams name each area a top priority"))
-    return Markup(render_template("wellbeing/summary.html", summary=summary, labels=labels,
-                                  chart=chart))
+                      title=t.gettext("How many teams name each area a top priority"))
+    return Markup(t.render_template("wellbeing/summary.html", summary=summary, labels=labels,
+                                    chart=chart))
 
 
 @hookimpl
@@ -143,7 +149,7 @@ def formkit_pdf_sections(form, response):
         return None
     labels = area_labels(form, current_locale())
     joined = lambda keys: ", ".join(labels[k] for k in keys)  # noqa: E731
-    return [Markup(render_template(
+    return [Markup(t.render_template(
         "wellbeing/pdf_next_steps.html", answers=response.answers,
         priorities=joined(response.score["top_priorities"]),
         strengths=joined(response.score["strengths"]),

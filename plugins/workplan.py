@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, redirect, request, url_for
 from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    Catalog,
     CellError,
     Column,
     Prefill,
@@ -31,6 +32,10 @@ from formkit.api import (
     get_form,
     hookimpl,
 )
+
+HERE = Path(__file__).parent
+#: this plugin's own translations: locales/fr/LC_MESSAGES/workplan.po
+t = Catalog(HERE / "locales", "workplan")
 
 FORM_ID = "workplan"
 WELLBEING = "wellbeing"
@@ -53,13 +58,13 @@ def row_errors(rows: list[dict]) -> list[str]:
     for index, row in enumerate(rows or []):
         start, due = _date(row.get("start")), _date(row.get("due"))
         if start and due and due < start:
-            errors.append(CellError(_("Enter a due date on or after the start date."),
+            errors.append(CellError(t.gettext("Enter a due date on or after the start date."),
                                     row=index, column="due"))
         if row.get("funding") == "other" and not row.get("funding_other"):
-            errors.append(CellError(_("Name the other funding source."),
+            errors.append(CellError(t.gettext("Name the other funding source."),
                                     row=index, column="funding_other"))
         if row.get("status") == "done" and row.get("progress") not in (None, 100):
-            errors.append(CellError(_("Enter 100 for an action that is done."),
+            errors.append(CellError(t.gettext("Enter 100 for an action that is done."),
                                     row=index, column="progress"))
     return errors
 
@@ -74,7 +79,7 @@ def formkit_validate(form, section, answers):
             errors[table] = row_errors(answers.get(table))
     start, end = _date(answers.get("period_start")), _date(answers.get("period_end"))
     if "period_end" in ids and start and end and end < start:
-        errors["period_end"] = [_("The plan cannot end before it starts.")]
+        errors["period_end"] = [t.gettext("The plan cannot end before it starts.")]
     return errors
 
 
@@ -121,14 +126,14 @@ def formkit_score(form, answers):
 
 def funding_label(form, key: str, locale: str) -> str:
     if key == "unspecified":
-        return _("Not specified")
+        return t.gettext("Not specified")
     column = next(c for c in form.field("actions_1").options["columns"] if c.id == "funding")
     return column.kind.display(column, key, locale)
 
 
 def status_label(form, key: str, locale: str) -> str:
     if key == "unspecified":
-        return _("Not specified")
+        return t.gettext("Not specified")
     column = next(c for c in form.field("actions_1").options["columns"] if c.id == "status")
     return column.kind.display(column, key, locale)
 
@@ -142,18 +147,18 @@ def formkit_result_html(form, response):
     score = response.score
     funding = [(funding_label(form, k, locale), v) for k, v in score["by_funding"].items()]
     chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [0]),
-                      title=_("Estimated cost by funding source"),
+                      title=t.gettext("Estimated cost by funding source"),
                       value_label=lambda v: format_cad(v, locale)) if funding else None
-    return Markup(render_template(
+    return Markup(t.render_template(
         "workplan/result.html", score=score, funding=funding, chart=chart,
         statuses=[(status_label(form, k, locale), n) for k, n in score["status_counts"].items()
-                  if n],
+                    if n],
         cad=lambda v: format_cad(v, locale),
         due=lambda v: format_iso_date(v, locale),
         status_label=lambda k: status_label(form, k, locale),
         evaluation=(url_for("respond.start", form_id="evaluation", **{"from": response.id})
-                    if response.id and response.status == SUBMITTED
-                    and get_form("evaluation") else None),
+                      if response.id and response.status == SUBMITTED
+                      and get_form("evaluation") else None),
         reference=response.id,
     ))
 
@@ -184,11 +189,12 @@ def formkit_summarize(form, responses):
 def formkit_response_columns(form):
     locale = current_locale()
     return [
-        Column("team", _("Team"), lambda r: r.answers.get("team_name")),
-        Column("total_cost", _("Estimated cost"), lambda r: (r.score or {}).get("total_cost"),
+        Column("team", t.gettext("Team"), lambda r: r.answers.get("team_name")),
+        Column("total_cost", t.gettext("Estimated cost"),
+               lambda r: (r.score or {}).get("total_cost"),
                shown=lambda v: format_cad(v, locale)),
-        Column("actions", _("Actions"), lambda r: (r.score or {}).get("actions")),
-        Column("overdue", _("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
+        Column("actions", t.gettext("Actions"), lambda r: (r.score or {}).get("actions")),
+        Column("overdue", t.gettext("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
     ]
 
 
@@ -199,13 +205,13 @@ def formkit_summary_html(form, summary):
     funding = [(funding_label(form, k, locale), v) for k, v in
                sorted(summary["by_funding"].items(), key=lambda i: -i[1])]
     chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [1]),
-                      title=_("Estimated cost by funding source"),
+                      title=t.gettext("Estimated cost by funding source"),
                       value_label=lambda v: format_cad(v, locale)) if funding else None
     statuses = [(status_label(form, k, locale), n) for k, n in summary["status_counts"].items()
                 if n]
-    return Markup(render_template("workplan/summary.html", summary=summary, chart=chart,
-                                  funding=funding, statuses=statuses,
-                                  cad=lambda v: format_cad(v, locale)))
+    return Markup(t.render_template("workplan/summary.html", summary=summary, chart=chart,
+                                    funding=funding, statuses=statuses,
+                                    cad=lambda v: format_cad(v, locale)))
 
 
 def submitted_wellbeing(reference: str):
@@ -233,7 +239,7 @@ def formkit_prefill(form, args):
     for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
                                                   strict=False):
         answers[name_field] = labels.get(key, key)
-    source = _("your Wellbeing Guide (%(team)s, reference %(reference)s)",
+    source = t.gettext("your Wellbeing Guide (%(team)s, reference %(reference)s)",
                team=guide.answers.get("team_name") or "", reference=guide.id)
     return Prefill({k: v for k, v in answers.items() if v}, source=source)
 
@@ -250,7 +256,7 @@ def formkit_page_heading(form, section, answers):
     priority = answers.get(PRIORITY_PAGES.get(section.id, ""))
     if not priority:
         return None
-    return _("Outcome and actions — %(priority)s", priority=priority)
+    return t.gettext("Outcome and actions — %(priority)s", priority=priority)
 
 
 @bp.get("/workplan/from-wellbeing")
@@ -263,10 +269,10 @@ def from_wellbeing():
     if reference:
         if submitted_wellbeing(reference) is not None:
             return redirect(url_for("respond.start", form_id=FORM_ID, **{"from": reference}))
-        error = _("No submitted Wellbeing Guide has that reference. Copy it from the Guide's "
-                  "result page, for example wellbeing-000001-abcd…")
-    return render_template("workplan/from_wellbeing.html", reference=reference,
-                           error=error), (404 if error else 200)
+        error = t.gettext("No submitted Wellbeing Guide has that reference. Copy it from the "
+                          "Guide's result page, for example wellbeing-000001-abcd…")
+    return t.render_template("workplan/from_wellbeing.html", reference=reference,
+                             error=error), (404 if error else 200)
 
 
 @hookimpl

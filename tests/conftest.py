@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import re
 import threading
 import time
 from pathlib import Path
@@ -15,10 +14,14 @@ import pytest
 from formkit import testing
 from formkit.config import DEFAULTS
 from formkit.testing import (  # noqa: F401 - shared with the test modules
+    PASSWORD,
     Browser,
+    add_user,
+    csrf,
     fill,
     form_of,
     page_input,
+    sign_in,
     store_of,
     submit,
     text_of,
@@ -84,36 +87,11 @@ def browser(client):
     return Browser(client)
 
 
-PASSWORD = "a long enough secret"
-
-
 @pytest.fixture
 def seed_app(tmp_path):
     """The application with the seed forms and their plugins (cheap password hashing)."""
     return make_app(tmp_path, FORMS_DIR=str(ROOT / "forms"), PLUGINS_DIR=str(ROOT / "plugins"),
                     ARGON2_PROFILE="CHEAPEST")
-
-
-def add_user(app, email="admin@example.ca", role="admin", forms=(), password=PASSWORD,
-             all_forms=False):
-    with app.test_request_context("/"):
-        from formkit.auth import new_user, set_password
-        from formkit.state import current_store
-
-        user = current_store().add_user(new_user(email, role, list(forms), all_forms))
-        if password:
-            user = set_password(user, password)
-    return user
-
-
-def csrf(client, url="/admin/login"):
-    page = client.get(url)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-
-
-def sign_in(client, email="admin@example.ca", password=PASSWORD, **extra):
-    return client.post("/admin/login", data={"csrf_token": csrf(client), "email": email,
-                                             "password": password, **extra})
 
 
 @pytest.fixture

@@ -337,7 +337,8 @@ def test_desktop_screenshots_of_every_form(chromium, server, forms):
 
     def shot(page, index):
         name = page.url.split("/f/")[1].split("/")[0]
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{index + 1}-desktop.png"), full_page=True)
+        step = "check" if index is None else index + 1
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{step}-desktop.png"), full_page=True)
 
     for form_id in SEEDS:
         walk(page, server.url, form_id, forms[form_id], "en", shot)

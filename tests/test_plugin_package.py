@@ -77,8 +77,8 @@ def test_formkit_lists_the_installed_plugin_and_its_form(installed):
     assert "visits" in forms and "Volunteer time / Temps bénévole" in forms
     plugins = run(installed["python"], "-m", "formkit.cli", "plugins", env=installed["env"],
                   cwd=installed["work"]).stdout
-    assert "visits: formkit_blueprints, formkit_forms, formkit_result_html, formkit_score, " \
-           "formkit_validate" in plugins
+    assert "visits: formkit_blueprints, formkit_forms, formkit_response_columns, " \
+           "formkit_result_html, formkit_score, formkit_validate" in plugins
 
 
 def test_formkit_serves_the_installed_form(installed):
@@ -109,4 +109,4 @@ def test_formkit_serves_the_installed_form(installed):
 def test_the_plugins_own_tests_pass_with_formkits_fixtures(installed):
     result = run(installed["python"], "-m", "pytest", "-q", "-p", "no:cacheprovider",
                  cwd=installed["source"], env=installed["env"])
-    assert "5 passed" in result.stdout
+    assert "6 passed" in result.stdout

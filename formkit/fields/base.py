@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from wtforms import Form, validators
 from wtforms.fields.choices import SelectChoice
 
-from formkit.conditions import is_answered
+from formkit.conditions import is_answered, same_answer, yaml_literal
 from formkit.i18n import N_, pair
 from formkit.suggest import FIELD_KEYS, closest
 
@@ -211,6 +211,30 @@ class FieldType:
         """The answers a condition (``equals``) can pick from, with their labels: a
         coordinator's "alert me only when…" offers these."""
         return []
+
+    def condition_keys(self, spec: FieldSpec) -> list[Any]:
+        """Every answer a condition can compare with, when they are few (choice keys,
+        yes/no); ``[]`` when any value of the stored type can be."""
+        return []
+
+    def condition_problem(self, spec: FieldSpec, value: Any) -> tuple[str, str] | None:
+        """Why ``show_if`` comparing ``spec``'s answer with ``value`` could never hold as
+        written (the dependent question would never show, its answers lost), naming the
+        values that could: ``(message, suggestion)``, or ``None`` when it can."""
+        keys = self.condition_keys(spec)
+        if keys:
+            if any(same_answer(value, key) for key in keys):
+                return None
+            valid = ", ".join(yaml_literal(key) for key in keys)
+            return (f"'{spec.id}' is never {yaml_literal(value)}: its answers are {valid}",
+                    f"compare with one of: {valid}")
+        if self.accepts(spec, value):
+            return None
+        kind = "a number" if isinstance(value, int | float) else f"{type(value).__name__}"
+        return (f"'{spec.id}' ({spec.type}) is compared with {kind}, {yaml_literal(value)}, "
+                "which it never holds",
+                f"quote it as text: '{value}'" if isinstance(value, int | float | bool)
+                else "compare with a value this question can hold")
 
     def holds_email(self, spec: FieldSpec) -> bool:
         """Whether answers are email addresses (a form may send a receipt there)."""

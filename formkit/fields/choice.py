@@ -58,6 +58,9 @@ class YesNo(FieldType):
     def condition_values(self, spec, locale) -> list[tuple[Any, str]]:
         return [(True, yes_no_label(True, locale)), (False, yes_no_label(False, locale))]
 
+    def condition_keys(self, spec) -> list[Any]:
+        return [True, False]
+
     def sample_formdata(self, spec):
         return {spec.name: "yes"}
 
@@ -107,6 +110,9 @@ class Choice(FieldType):
 
     def condition_values(self, spec, locale) -> list[tuple[Any, str]]:
         return list(self.choices(spec, locale))
+
+    def condition_keys(self, spec) -> list[Any]:
+        return [key for key, _text in spec.options["choices"]]
 
     def wtforms_field(self, spec, locale, settings):
         if spec.options["widget"] == "select":

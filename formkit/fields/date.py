@@ -65,9 +65,16 @@ class Date(FieldType):
             format=["%Y-%m-%d"],
         )
 
+    def condition_problem(self, spec, value):
+        """An unquoted date (``equals: 2025-01-15``) compares as its ISO text."""
+        if isinstance(value, datetime.date):
+            return None
+        return super().condition_problem(spec, value)
+
     def sample_formdata(self, spec):
-        low = spec.options.get("min")
-        return {spec.name: (low or datetime.date(2025, 1, 15)).isoformat()}
+        low, high = spec.options.get("min"), spec.options.get("max")
+        sample = low or datetime.date(2025, 1, 15)
+        return {spec.name: (min(sample, high) if high else sample).isoformat()}
 
     def summary(self, spec, values, locale):
         if not values:

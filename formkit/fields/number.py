@@ -152,6 +152,16 @@ class Integer(FieldType):
             render_kw=render_kw,
         )
 
+    def condition_problem(self, spec, value):
+        """A number written as text (``equals: "3"``) compares as the number."""
+        if isinstance(value, str):
+            try:
+                float(value)
+                return None
+            except ValueError:
+                pass
+        return super().condition_problem(spec, value)
+
     def sample_formdata(self, spec):
         low, high = spec.options.get("min"), spec.options.get("max")
         value = low if low is not None else (min(high, 3) if high is not None else 3)

@@ -195,6 +195,8 @@ class Table(FieldType):
 
     def sample_formdata(self, spec):
         rows = max(spec.options["min_rows"], 2)
+        if spec.options.get("max_rows"):
+            rows = min(rows, spec.options["max_rows"])
         data: dict[str, Any] = {}
         for index in range(rows):
             for column in spec.options["columns"]:

@@ -233,10 +233,12 @@ def start(form_id: str):
     form = get_form(form_id)
     prefill: dict[str, Any] = {}
     sources = []
+    # pluggy's call order: the plugin called first (registered last, or tryfirst) wins
     for result in current_registry().hook.formkit_prefill(
         form=form, args=request.args, store=current_store()
     ):
-        prefill.update(result or {})
+        for field_id, value in (result or {}).items():
+            prefill.setdefault(field_id, value)
         sources.append(getattr(result, "source", ""))
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     if prefill:

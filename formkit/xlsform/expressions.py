@@ -1,9 +1,9 @@
 """XLSForm ``relevant`` expressions to formkit ``show_if`` conditions and back.
 
 Only the simple forms people write by hand are read: comparisons of one question with a
-value (``${q} = 'a'``, ``${q} != 2``), ``selected(${q}, 'a')`` and its ``not(...)``,
-"answered" tests (``${q} != ''``, ``string-length(${q}) > 0``), joined by all ``and`` or
-all ``or``. Anything else is reported, never guessed.
+value (``${q} = 'a'``, ``${q} != 2``), ``selected(${q}, 'a')``, "answered" tests
+(``${q} != ''``, ``string-length(${q}) > 0``), ``not(...)`` of one of these, joined by
+``and`` and ``or`` with parentheses. Anything else is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -24,51 +24,58 @@ class Unsupported(ValueError):
     """The expression is not one of the simple forms formkit can represent."""
 
 
-def _split(expression: str) -> tuple[str, list[str]]:
-    """Top-level ``and``/``or`` parts (parentheses of function calls kept whole)."""
-    parts, depth, start, joiners = [], 0, 0, set()
-    tokens = re.finditer(r"\(|\)|\s+(and|or)\s+", expression)
-    for match in tokens:
-        if match.group(0) == "(":
+#: what the splitter steps over: a quoted text, a parenthesis, or a joining word
+_TOKENS = re.compile(r"""'[^']*'|"[^"]*"|\(|\)|\s+(and|or)\s+""")
+
+
+def _split(expression: str, word: str) -> list[str]:
+    """The parts of ``expression`` joined by ``word`` (``and``/``or``) outside any
+    parentheses or quoted text."""
+    parts, depth, start = [], 0, 0
+    for match in _TOKENS.finditer(expression):
+        token = match.group(0)
+        if token == "(":
             depth += 1
-        elif match.group(0) == ")":
+        elif token == ")":
             depth -= 1
-        elif depth == 0:
-            joiners.add(match.group(1))
+        elif match.group(1) == word and depth == 0:
             parts.append(expression[start:match.start()])
             start = match.end()
     parts.append(expression[start:])
-    if len(joiners) > 1:
-        raise Unsupported("mixes 'and' with 'or'")
-    return (joiners.pop() if joiners else ""), [p.strip() for p in parts]
+    return [part.strip() for part in parts]
 
 
 def _strip_outer(expression: str) -> str:
     expression = expression.strip()
     while expression.startswith("(") and expression.endswith(")"):
         depth = 0
-        for i, char in enumerate(expression):
-            depth += (char == "(") - (char == ")")
-            if depth == 0 and i < len(expression) - 1:
+        for match in _TOKENS.finditer(expression):
+            depth += (match.group(0) == "(") - (match.group(0) == ")")
+            if depth == 0 and match.end() < len(expression):
                 return expression  # "(a) or (b)": the outer pair is not one group
         expression = expression[1:-1].strip()
     return expression
 
 
 def parse_relevant(expression: str, field_id: Callable[[str], str],
-                   convert: Callable[[str, Any], Any]) -> dict[str, Any]:
+                   convert: Callable[[str, Any, str], Any]) -> dict[str, Any]:
     """A ``show_if`` mapping for ``expression``.
 
+    ``and`` binds tighter than ``or``, as in XPath; parentheses group.
+
     :param field_id: maps an XLSForm name to the formkit field id.
-    :param convert: ``convert(field, value)`` turns a compared value into the stored form
-        (e.g. ``'yes'`` → ``True`` for a yes/no question).
+    :param convert: ``convert(field, value, test)`` turns a compared value into the
+        stored form (e.g. ``'yes'`` → ``True`` for a yes/no question); ``test`` is ``=``,
+        ``!=`` or ``selected``. It raises :class:`Unsupported` when formkit's test would
+        not give the same answer as the XLSForm one.
     :raises Unsupported: with the reason, for anything beyond the simple forms.
     """
-    joiner, parts = _split(_strip_outer(expression))
-    conditions = [_atom(_strip_outer(part), field_id, convert) for part in parts]
-    if not joiner:
-        return conditions[0]
-    return {"all" if joiner == "and" else "any": conditions}
+    expression = _strip_outer(expression)
+    for word, joiner in (("or", "any"), ("and", "all")):
+        parts = _split(expression, word)
+        if len(parts) > 1:
+            return {joiner: [parse_relevant(part, field_id, convert) for part in parts]}
+    return _atom(expression, field_id, convert)
 
 
 def _atom(text: str, field_id, convert) -> dict[str, Any]:
@@ -79,14 +86,29 @@ def _atom(text: str, field_id, convert) -> dict[str, Any]:
         if value == "":
             return {"field": field, "answered": match["op"] == "!="}
         op = "equals" if match["op"] == "=" else "not_equals"
-        return {"field": field, op: convert(field, value)}
+        return {"field": field, op: convert(field, value, match["op"])}
     if match := _SELECTED.match(text):
-        return {"field": field_id(match["field"]), "equals": match["value"]}
+        field = field_id(match["field"])
+        return {"field": field, "equals": convert(field, match["value"], "selected")}
     if match := _LENGTH.match(text):
         return {"field": field_id(match["field"]), "answered": True}
-    if (match := _NOT.match(text)) and (inner := _SELECTED.match(match["inner"].strip())):
-        return {"field": field_id(inner["field"]), "not_equals": inner["value"]}
+    if match := _NOT.match(text):
+        inner = _strip_outer(match["inner"])
+        if any(len(_split(inner, word)) > 1 for word in ("and", "or")):
+            raise Unsupported(f"'{text}' negates several tests")
+        return _negated(_atom(inner, field_id, convert))
     raise Unsupported(f"'{text}' is not a simple comparison")
+
+
+def _negated(condition: dict[str, Any]) -> dict[str, Any]:
+    """``not(...)`` of one test: XLSForm's ``not(${q} = 'a')`` holds when ``q`` is
+    unanswered, and so does formkit's ``not_equals``."""
+    field = condition["field"]
+    if "answered" in condition:
+        return {"field": field, "answered": not condition["answered"]}
+    if "equals" in condition:
+        return {"field": field, "not_equals": condition["equals"]}
+    return {"field": field, "equals": condition["not_equals"]}
 
 
 def _number(text: str) -> int | float:

@@ -1,19 +1,22 @@
 """Read an XLSForm (the spreadsheet form standard of ODK and KoboToolbox) into a formkit
-form. Every row or column that cannot be carried over is reported with its sheet and
-row; nothing is dropped silently.
+form. Every row, column or setting that cannot be carried over is reported with its sheet
+and row; nothing is dropped silently, and no condition is approximated: a ``relevant``
+formkit cannot test exactly is reported, never turned into a different test.
 
 Mapped: text (``multiline`` → textarea), integer, decimal, date, select_one (a yes/no
 list → yesno; ``minimal`` → a drop-down), select_multiple, note, range (1..N → scale),
-acknowledge, begin/end group (top level → a page), begin/end repeat (→ a table),
-``label``/``hint`` in English and French (``label::English (en)``, ``label::fr`` …),
-``required``, simple ``relevant`` (→ ``show_if``), simple numeric ``constraint`` (→
-``min``/``max``), settings ``form_id``, ``form_title``, ``version``.
+acknowledge, begin/end group (top level → a page; a nested group's ``relevant`` joins its
+questions' conditions), begin/end repeat (→ a table), ``label``/``hint`` in English and
+French (``label::English (en)``, ``label::fr`` …), ``required``, simple ``relevant`` (→
+``show_if``), simple numeric ``constraint`` (→ ``min``/``max``), settings ``form_id``,
+``form_title``, ``version``. Headers and types are read with pyxform's aliases
+(:mod:`formkit.xlsform.sheets`).
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,68 +24,42 @@ import openpyxl
 
 from formkit.schema import ID_PATTERN, as_identifier
 from formkit.xlsform.expressions import Unsupported, parse_relevant
+from formkit.xlsform.report import Report
+from formkit.xlsform.sheets import Row, parse_type, read_sheet
 
 LANGS = {"en": "en", "english": "en", "anglais": "en",
          "fr": "fr", "french": "fr", "français": "fr", "francais": "fr"}
 TEXT_COLUMNS = ("label", "hint")
-#: columns that never change what a respondent sees, so they are skipped quietly.
-QUIET = {"constraint_message", "required_message", "media::image", "media::audio"}
+#: settings read into the form, or that only say how the sheet itself is read
+SETTINGS_READ = {"form_id", "form_title", "version", "default_language",
+                 "allow_choice_duplicates", "clean_text_values"}
+#: why each other common setting has no formkit equivalent
+SETTINGS_MEANING = {
+    "public_key": "answers are not encrypted with this key; they are stored on the "
+                  "formkit server",
+    "submission_url": "answers are stored by this formkit server, not sent to that address",
+    "instance_name": "responses are not named from their answers",
+    "style": "each top-level group is a page; pages are formkit's only layout",
+}
 UNMAPPED_TYPES = {
     "calculate": "a calculation", "start": "metadata", "end": "metadata",
     "today": "metadata", "deviceid": "metadata", "subscriberid": "metadata",
     "simserial": "metadata", "phonenumber": "metadata", "username": "metadata",
     "email": "metadata", "audit": "metadata", "geopoint": "a location",
     "geotrace": "a location", "geoshape": "a location", "image": "a file upload",
+    "photo": "a file upload",
     "audio": "a file upload", "video": "a file upload", "file": "a file upload",
     "background-audio": "a recording", "barcode": "a barcode scan", "hidden": "a hidden value",
     "time": "a time of day", "datetime": "a date and time", "rank": "a ranking",
     "xml-external": "an external file", "select_one_from_file": "a list from a file",
     "select_multiple_from_file": "a list from a file", "trigger": "a trigger",
+    "select_one_external": "a list from a file",
 }
 COLUMN_TYPES = {"text", "integer", "decimal", "date", "choice", "yesno"}
 
 
 class XLSFormError(Exception):
     """The file cannot be read as an XLSForm at all."""
-
-
-@dataclass
-class Report:
-    """What could not be carried over, one line per place in the spreadsheet."""
-
-    source: str
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, sheet: str, row: int | None, message: str) -> None:
-        where = f"{self.source}:{sheet}" + (f":{row}" if row else "")
-        self.lines.append(f"{where}: {message}")
-
-
-@dataclass
-class Row:
-    sheet: str
-    number: int
-    cells: dict[str, Any]
-
-    def get(self, column: str) -> str:
-        value = self.cells.get(column)
-        return "" if value is None else str(value).strip()
-
-
-def _rows(workbook, sheet: str) -> list[Row]:
-    """Rows of a sheet as {lower-case header: value}, with their spreadsheet row numbers."""
-    if sheet not in workbook.sheetnames:
-        return []
-    values = list(workbook[sheet].iter_rows(values_only=True))
-    if not values:
-        return []
-    header = [str(h).strip().lower() if h is not None else "" for h in values[0]]
-    rows = []
-    for number, cells in enumerate(values[1:], start=2):
-        mapped = {h: v for h, v in zip(header, cells, strict=False) if h and v not in (None, "")}
-        if mapped:
-            rows.append(Row(sheet, number, mapped))
-    return rows
 
 
 def _language(suffix: str) -> str | None:
@@ -101,18 +78,35 @@ class Importer:
         except Exception as exc:  # openpyxl raises several kinds for a file it cannot read
             raise XLSFormError(f"{self.path}: not an .xlsx workbook ({exc}); "
                                "save an .xls file as .xlsx first") from exc
-        if "survey" not in workbook.sheetnames:
-            raise XLSFormError(f"{self.path}: no 'survey' sheet")
-        self.survey = _rows(workbook, "survey")
-        self.choices = _rows(workbook, "choices")
-        settings = _rows(workbook, "settings")
+        try:
+            sheets = {name: read_sheet(workbook, name)
+                      for name in ("survey", "choices", "settings")}
+            if not sheets["survey"].rows and "survey" not in (
+                    s.lower() for s in workbook.sheetnames):
+                raise XLSFormError(f"{self.path}: no 'survey' sheet")
+        finally:
+            workbook.close()
+        for name, sheet in sheets.items():
+            for header in sheet.repeated_headers:
+                self.report.add(name, 1, f"column '{header}' repeats another column's "
+                                "name (as pyxform reads it); only the first is read")
+        self.survey = sheets["survey"].rows
+        self.choices = sheets["choices"].rows
+        self.choice_rows: dict[str, list[Row]] = {}  # list name → its rows, in order
+        for row in self.choices:
+            self.choice_rows.setdefault(row.get("list_name"), []).append(row)
+        settings = sheets["settings"].rows
         self.settings = settings[0] if settings else Row("settings", 2, {})
-        workbook.close()
         self.default_language = _language(self.settings.get("default_language")) or "en"
-        self.ids: dict[str, str] = {}      # XLSForm name → formkit id
-        self.kinds: dict[str, str] = {}    # formkit id → formkit type
+        self.ids: dict[str, str] = {}       # XLSForm name → formkit id
+        self.kinds: dict[str, str] = {}     # formkit id → formkit type
+        #: formkit id → {XLSForm value → stored value}, for the questions with a list
+        self.values: dict[str, dict[str, Any]] = {}
         self.known: list[str] = []          # ids in order, for show_if
+        self.absent: dict[str, str] = {}    # XLSForm name → why a condition cannot read it
+        self.lists: dict[str, list[dict[str, Any]]] = {}  # list name → choices
         self._report_other_languages()
+        self._report_settings()
 
     # -- texts -------------------------------------------------------------------------
     def _report_other_languages(self) -> None:
@@ -122,6 +116,14 @@ class Importer:
             if suffix and base in (*TEXT_COLUMNS, "form_title") and _language(suffix) is None:
                 self.report.add("survey", None, f"column '{header}' is not read: formkit "
                                 "forms are in English and French")
+
+    def _report_settings(self) -> None:
+        for header, value in self.settings.cells.items():
+            if header.partition("::")[0] in SETTINGS_READ:
+                continue
+            why = SETTINGS_MEANING.get(header, "formkit has no such setting")
+            self.report.add("settings", self.settings.number, f"setting '{header}' "
+                            f"('{value}') is not carried over: {why}")
 
     def text(self, row: Row, base: str) -> dict[str, str] | None:
         """``{en, fr}`` from ``base`` and ``base::<language>`` columns."""
@@ -140,7 +142,8 @@ class Importer:
                 name = "French" if lang == "fr" else "English"
                 self.report.add(row.sheet, row.number, f"no {name} {base}; the "
                                 f"{'English' if other == 'en' else 'French'} text was copied "
-                                "— translate it")
+                                "— translate it", kind=f"no-{lang}",
+                                detail=f"{row.get('name')} {base}".strip())
             found.setdefault(lang, found.get(other, ""))
         return {"en": found["en"], "fr": found["fr"]}
 
@@ -155,7 +158,8 @@ class Importer:
             ident, n = f"{base}_{n}", n + 1
         if ident != name:
             self.report.add(row.sheet, row.number, f"name '{name}' became id '{ident}' "
-                            "(lower case letters, digits and _)")
+                            "(lower case letters, digits and _)", kind="renamed",
+                            detail=f"{name} → {ident}")
         self.ids[name] = ident
         return ident
 
@@ -183,26 +187,30 @@ class Importer:
     def _sections(self, title: dict[str, str]) -> list[dict[str, Any]]:
         sections: list[dict[str, Any]] = []
         current: dict[str, Any] | None = None
-        depth = 0                      # group nesting
+        #: one entry per open group: its condition (None when it has none) or False when
+        #: its relevant could not be carried over
+        groups: list[dict[str, Any] | None] = []
         repeat: dict[str, Any] | None = None
         for row in self.survey:
-            kind, _sep, argument = row.get("type").partition(" ")
-            kind = kind.strip().lower().replace("begin_", "begin ").replace("end_", "end ")
-            if kind in ("begin", "end"):
-                kind = f"{kind} {argument.strip().split(' ')[0].lower()}"
-                argument = ""
+            kind, argument = parse_type(row.get("type"))
             if kind == "begin group":
-                depth += 1
-                if depth == 1 and repeat is None:
+                if not groups and repeat is None:
                     current = self._new_section(row, sections, title)
+                    groups.append(None)  # the page carries the condition itself
                 else:
-                    self.report.add(row.sheet, row.number, f"group '{row.get('name')}' inside "
-                                    "another group or repeat: its questions join the outer one")
+                    groups.append(self._inner_group(row, in_table=repeat is not None))
                 continue
             if kind == "end group":
-                depth = max(depth - 1, 0)
-                if depth == 0 and repeat is None:
+                if groups:
+                    groups.pop()
+                if not groups and repeat is None:
                     current = None
+                continue
+            if kind == "end loop":
+                continue
+            if kind == "begin loop":
+                self.report.add(row.sheet, row.number, f"'{kind}' over a list cannot be "
+                                "carried over; its questions are asked once")
                 continue
             if kind == "begin repeat":
                 if repeat is not None:
@@ -212,18 +220,22 @@ class Importer:
                     continue
                 if current is None:
                     current = self._new_section(None, sections, title)
-                repeat = self._table(row)
+                repeat = self._table(row, self._inherited(groups))
                 continue
             if kind == "end repeat":
                 if repeat is not None:
                     self._close_table(row, repeat, current)
                 repeat = None
                 continue
-            spec = self._field(row, kind, argument.strip(), in_table=repeat is not None)
+            spec = self._field(row, kind, argument, in_table=repeat is not None,
+                               inherited=self._inherited(groups))
             if spec is None:
                 continue
             if repeat is not None:
                 repeat["columns"].append(spec)
+                self.absent[row.get("name")] = (f"'{row.get('name')}' is a column of the "
+                                                f"table '{repeat['id']}'; a condition "
+                                                "cannot read a table's rows")
                 continue
             if current is None:
                 current = self._new_section(None, sections, title)
@@ -237,6 +249,25 @@ class Importer:
             section.pop("_row", None)
         return kept
 
+    def _inner_group(self, row: Row, *, in_table: bool) -> dict[str, Any] | None:
+        """A group inside a page or table: its questions join the outer one, and its
+        ``relevant`` joins each of their conditions (as in XLSForm, where a question of
+        a hidden group is hidden)."""
+        self.report.add(row.sheet, row.number, f"group '{row.get('name')}' inside another "
+                        "group or repeat: its questions join the outer one"
+                        + (", each shown under the group's condition"
+                           if row.get("relevant") and not in_table else ""))
+        self._report_unread(row, {"type", "name", "label", "relevant", "appearance"})
+        if in_table and row.get("relevant"):
+            self.report.add(row.sheet, row.number, "table columns cannot be conditional; "
+                            f"the relevant of group '{row.get('name')}' is left out")
+            return None
+        return self._condition(row, "group")
+
+    @staticmethod
+    def _inherited(groups: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+        return [g for g in groups if g]
+
     def _new_section(self, row: Row | None, sections: list, title: dict[str, str]
                      ) -> dict[str, Any]:
         number = len(sections) + 1
@@ -246,7 +277,7 @@ class Importer:
             if name and name[0].isalpha() and name not in {s["id"] for s in sections}:
                 section["id"] = name
             section["title"] = self.text(row, "label") or dict(title)
-            condition = self._condition(row)
+            condition = self._condition(row, "page")
             if condition:
                 section["show_if"] = condition
             self._report_unread(row, {"type", "name", "label", "relevant"})
@@ -257,18 +288,21 @@ class Importer:
         return section
 
     # -- one question ------------------------------------------------------------------
-    def _field(self, row: Row, kind: str, argument: str, *, in_table: bool
-               ) -> dict[str, Any] | None:
+    def _field(self, row: Row, kind: str, argument: str, *, in_table: bool,
+               inherited: list[dict[str, Any]]) -> dict[str, Any] | None:
         name = row.get("name")
         if kind in UNMAPPED_TYPES or kind.endswith("_from_file"):
             what = UNMAPPED_TYPES.get(kind, "a list from a file")
             self.report.add(row.sheet, row.number, f"'{name or kind}' ({kind}) is {what}, "
-                            "which formkit forms do not ask; left out")
+                            "which formkit forms do not ask; left out", kind="not-asked",
+                            detail=f"{name or kind} ({kind})")
+            self._absent(name, row, f"is {what} and was left out")
             return None
         if kind not in ("text", "integer", "decimal", "date", "select_one", "select_multiple",
                         "note", "range", "acknowledge"):
             self.report.add(row.sheet, row.number, f"type '{row.get('type')}' is not known; "
                             f"'{name}' left out")
+            self._absent(name, row, "was left out")
             return None
         if not name:
             self.report.add(row.sheet, row.number, "a question without a name; left out")
@@ -284,6 +318,7 @@ class Importer:
             used |= extra_used
             if spec["type"] is None:
                 self.ids.pop(name, None)
+                self._absent(name, row, "was left out")
                 return None
             if label is None:
                 label = {"en": name, "fr": name}
@@ -299,13 +334,16 @@ class Importer:
         elif required not in ("", "no", "false", "false()", "0"):
             self.report.add(row.sheet, row.number, f"required '{row.get('required')}' is an "
                             "expression; the question is optional — make it required by hand")
-        condition = self._condition(row)
-        if condition is not None:
-            if in_table:
-                self.report.add(row.sheet, row.number, "table columns cannot be conditional; "
-                                f"the relevant of '{name}' is left out")
-            else:
-                spec["show_if"] = condition
+        if in_table and row.get("relevant"):
+            self.report.add(row.sheet, row.number, "table columns cannot be conditional; "
+                            f"the relevant of '{name}' is left out")
+        elif not in_table:
+            own = self._condition(row, "question")
+            conditions = [*copy.deepcopy(inherited), *([own] if own else [])]
+            if len(conditions) == 1:
+                spec["show_if"] = conditions[0]
+            elif conditions:
+                spec["show_if"] = {"all": conditions}
         self._report_unread(row, used)
         order = ("id", "type", "label", "text", "help", "required", "show_if")
         spec = {**{k: spec[k] for k in order if k in spec},
@@ -314,8 +352,13 @@ class Importer:
         if in_table and spec["type"] not in COLUMN_TYPES:
             self.report.add(row.sheet, row.number, f"'{name}' ({spec['type']}) cannot be a "
                             "table column; left out")
+            self._absent(name, row, "was left out")
             return None
         return spec
+
+    def _absent(self, name: str, row: Row, why: str) -> None:
+        if name:
+            self.absent[name] = f"'{name}' ({row.sheet}:{row.number}) {why}"
 
     def _typed(self, row: Row, kind: str, argument: str, spec: dict[str, Any]
                ) -> tuple[str | None, set[str]]:
@@ -329,11 +372,12 @@ class Importer:
         if kind == "date":
             return "date", set()
         if kind == "acknowledge":
+            self.values[spec["id"]] = {"OK": True}
             return "yesno", set()
         if kind == "range":
             return self._range(row, spec), {"parameters"}
         list_name = argument.split(" ")[0]
-        if argument.endswith("or_other"):
+        if argument.endswith(("or_other", "or other", "or specify other")):
             self.report.add(row.sheet, row.number, "'or_other' is not carried over: add an "
                             "'other' choice and a text question shown when it is chosen")
         choices = self._choices(list_name)
@@ -341,9 +385,14 @@ class Importer:
             self.report.add(row.sheet, row.number, f"list '{list_name}' has no choices in the "
                             f"choices sheet; '{row.get('name')}' left out")
             return None, set()
-        if kind == "select_one" and sorted(c["key"] for c in choices) == ["no", "yes"]:
+        keys = [c["key"] for c in choices]
+        if kind == "select_one" and sorted(keys) == ["no", "yes"]:
+            self.values[spec["id"]] = {"yes": True, "no": False}
             return "yesno", set()
+        self.values[spec["id"]] = {key: key for key in keys}
         if kind == "select_one" and "likert" in appearance and _as_scale(choices, spec):
+            self.values[spec["id"]] = {key: (key if key == "na" else int(key))
+                                       for key in keys}
             return "scale", {"appearance"}
         spec["choices"] = choices
         if kind == "select_multiple":
@@ -355,10 +404,15 @@ class Importer:
         return "choice", set()
 
     def _choices(self, list_name: str) -> list[dict[str, Any]]:
+        """The choices of a list, read (and reported on) once however many questions
+        use it."""
+        if list_name not in self.lists:
+            self.lists[list_name] = self._read_list(list_name)
+        return copy.deepcopy(self.lists[list_name])  # no YAML anchors between questions
+
+    def _read_list(self, list_name: str) -> list[dict[str, Any]]:
         result, seen = [], set()
-        for row in self.choices:
-            if row.get("list_name") != list_name:
-                continue
+        for row in self.choice_rows.get(list_name, []):
             key = row.get("name")
             if not key or key in seen:
                 self.report.add("choices", row.number, f"choice '{key}' of list '{list_name}' "
@@ -366,6 +420,7 @@ class Importer:
                 continue
             seen.add(key)
             label = self.text(row, "label") or {"en": key, "fr": key}
+            self._report_unread(row, {"list_name", "name", "label"})
             result.append({"key": key, "label": label})
         return result
 
@@ -407,7 +462,9 @@ class Importer:
             self.report.add(row.sheet, row.number, f"constraint '{constraint}' is not a "
                             "simple range; it is not checked — add min/max by hand")
 
-    def _condition(self, row: Row) -> dict[str, Any] | None:
+    def _condition(self, row: Row, target: str) -> dict[str, Any] | None:
+        """The ``show_if`` for a row's ``relevant``, or None (reported) when formkit
+        cannot test exactly what it tests. ``target`` names what it would hide."""
         expression = row.get("relevant")
         if not expression:
             return None
@@ -415,39 +472,68 @@ class Importer:
         def field_id(name: str) -> str:
             ident = self.field_id(name)
             if ident not in self.known:
-                raise Unsupported(f"'{name}' is not an earlier question")
+                raise Unsupported(self.absent.get(name, f"'{name}' is not an earlier "
+                                                        "question"))
             return ident
 
-        def convert(ident: str, value: Any) -> Any:
-            if self.kinds.get(ident) == "yesno" and str(value).lower() in ("yes", "no", "ok"):
-                return str(value).lower() != "no"
-            return value
-
         try:
-            return parse_relevant(expression, field_id, convert)
+            return parse_relevant(expression, field_id, self._stored_value)
         except Unsupported as exc:
+            shown = {"question": "the question is always shown", "page": "the page is "
+                     "always shown", "table": "the table is always shown",
+                     "group": "its questions are shown without it"}[target]
             self.report.add(row.sheet, row.number, f"relevant '{expression}' cannot be "
-                            f"carried over ({exc}); the question is always shown")
+                            f"carried over ({exc}); {shown}")
             return None
+
+    def _stored_value(self, ident: str, value: Any, test: str) -> Any:
+        """The value formkit stores for XLSForm's ``value`` of question ``ident``, when
+        formkit's test gives the same answer as XLSForm's ``test`` on it."""
+        values = self.values.get(ident)
+        kind = self.kinds.get(ident)
+        if values is None:
+            if test == "selected":
+                raise Unsupported(f"selected() reads a list question; '{ident}' is {kind}")
+            return value
+        if kind == "multichoice" and test != "selected":
+            raise Unsupported(f"'{ident}' takes several answers: '{test}' compares all of "
+                              "them at once; use selected(), which formkit can test")
+        if str(value) not in values:
+            raise Unsupported(f"'{value}' is not a value of '{ident}' "
+                              f"({', '.join(map(str, values))})")
+        return values[str(value)]
 
     def _report_unread(self, row: Row, used: set[str]) -> None:
         for header in row.cells:
             base = header.partition("::")[0]
-            if base in used or header in QUIET or base in QUIET or base in TEXT_COLUMNS:
+            if base in used or base in TEXT_COLUMNS:
                 continue
-            if base == "appearance" and row.get(header).lower() in ("field-list", ""):
+            value = row.get(header)
+            if base == "appearance" and value.lower() in ("field-list", ""):
                 continue
-            self.report.add(row.sheet, row.number, f"column '{header}' "
-                            f"('{row.get(header)}') is not carried over")
+            if base == "media":
+                self.report.add(row.sheet, row.number, f"'{header}' ('{value}') is not "
+                                "carried over: formkit forms show no images, audio or video",
+                                kind="media", detail=value)
+            elif base in ("constraint_message", "required_message"):
+                self.report.add(row.sheet, row.number, f"{base.replace('_', ' ')} "
+                                f"'{value}' is not carried over: formkit shows its own, in "
+                                "both languages", kind="message",
+                                detail=f"{row.get('name')} {base}")
+            else:
+                self.report.add(row.sheet, row.number, f"column '{header}' "
+                                f"('{value}') is not carried over", kind=f"column:{header}",
+                                detail=f"'{value}'")
 
-    def _table(self, row: Row) -> dict[str, Any]:
+    def _table(self, row: Row, inherited: list[dict[str, Any]]) -> dict[str, Any]:
         name = row.get("name") or "rows"
         label = self.text(row, "label") or {"en": name, "fr": name}
         table = {"id": self.new_id(row, name), "type": "table", "label": label, "columns": [],
                  "_row": row}
-        condition = self._condition(row)
-        if condition:
-            table["show_if"] = condition
+        condition = self._condition(row, "table")
+        conditions = [*copy.deepcopy(inherited), *([condition] if condition else [])]
+        if conditions:
+            table["show_if"] = conditions[0] if len(conditions) == 1 else {"all": conditions}
         if row.get("repeat_count"):
             self.report.add(row.sheet, row.number, f"repeat_count '{row.get('repeat_count')}' "
                             "is not carried over; respondents add the rows they need")
@@ -501,4 +587,4 @@ def import_xlsform(path: str | Path, form_id: str | None = None
     """
     importer = Importer(Path(path))
     form = importer.run(form_id)
-    return form, importer.report.lines
+    return form, importer.report.lines()
