@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import Rule
 
-from formkit import assets, i18n, rendering, security
+from formkit import assets, compression, first_paint, i18n, rendering, security
 from formkit.config import load_config
 from formkit.fields.base import FieldSettings
 from formkit.outbox import email as outbox_email
@@ -39,9 +39,11 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
                 instance_relative_config=True)
     app.request_class = FormkitRequest  # malformed bodies are a 400; no control characters
     load_config(app, config, environment=environment)
+    compression.init_app(app)  # first: its after_request handler then runs last
     i18n.init_app(app)
     rendering.init_app(app)
     assets.init_app(app)
+    first_paint.init_app(app)
     csrf.init_app(app)
     outbox_email.init_app(app)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 
 FONTS_DIR = Path(__file__).resolve().parent / "static" / "fonts"
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
@@ -30,6 +29,8 @@ def font_bytes(name: str) -> bytes:
 @functools.lru_cache(maxsize=2)
 def _advances(bold: bool) -> dict[int, float]:
     """Each character's advance width in em, read once from the font."""
+    from fontTools.ttLib import TTFont  # on the first PDF table, not when a worker starts
+
     font = TTFont(FONTS_DIR / (BOLD if bold else REGULAR), lazy=True)
     metrics, per_em = font["hmtx"], font["head"].unitsPerEm
     return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}

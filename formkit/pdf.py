@@ -23,6 +23,7 @@ removes those a crash left.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import importlib.metadata
 import inspect
@@ -34,16 +35,18 @@ import tempfile
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import weasyprint
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from formkit import __version__, fonts
 from formkit.rendering import css_string
 from formkit.state import current_registry
+
+if TYPE_CHECKING:
+    import weasyprint
 
 CACHE_LIMIT = 500
 log = logging.getLogger(__name__)
@@ -53,15 +56,29 @@ log = logging.getLogger(__name__)
 FONT_SCHEME = "formkit-font:"
 
 
-class RefusingFetcher(URLFetcher):
-    """Loads nothing but the shipped fonts (``formkit-font:<file>``): our PDFs are
-    self-contained, and respondent text can name no file or address."""
+def refusing_fetcher():
+    """A WeasyPrint URL fetcher that loads nothing but the shipped fonts
+    (``formkit-font:<file>``): our PDFs are self-contained, and respondent text can name
+    no file or address.
 
-    def fetch(self, url, headers=None):
-        name = url[len(FONT_SCHEME):] if url.startswith(FONT_SCHEME) else None
-        if name in fonts.FILES:
-            return URLFetcherResponse(url, fonts.font_bytes(name), {"Content-Type": "font/ttf"})
-        raise ValueError(f"PDFs load no external resource ({url[:80]})")
+    WeasyPrint (with Pillow, fontTools, lxml: about 25 MiB) is imported on the first
+    PDF, not when a worker starts: most workers only serve form pages."""
+    return _refusing_fetcher_class()()
+
+
+@functools.cache
+def _refusing_fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _RefusingFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            name = url[len(FONT_SCHEME):] if url.startswith(FONT_SCHEME) else None
+            if name in fonts.FILES:
+                return URLFetcherResponse(url, fonts.font_bytes(name),
+                                          {"Content-Type": "font/ttf"})
+            raise ValueError(f"PDFs load no external resource ({url[:80]})")
+
+    return _RefusingFetcher
 
 
 def page_counter_css() -> Markup:
@@ -134,6 +151,8 @@ def renderer_fingerprint() -> str:
     application: templates and plugins change with a deploy, which starts new ones."""
     extensions = current_app.extensions
     if "formkit_pdf_fingerprint" not in extensions:
+        import weasyprint
+
         digest = hashlib.sha256(f"{__version__}\n{weasyprint.__version__}\n".encode())
         env = current_app.jinja_env
         for name in sorted(env.list_templates()):
@@ -209,9 +228,11 @@ def render(key_parts: Iterable[object], build_html: Callable[[], str], folder: P
 
 def layout(html: str) -> weasyprint.Document:
     """The laid-out pages of ``html`` (tests check where each box lies)."""
+    import weasyprint
+
     # Presentational hints: the column widths of tables (formkit.table_fit) are HTML
     # attributes, which a Content-Security-Policy without inline styles lets pages keep.
-    document = weasyprint.HTML(string=html, url_fetcher=RefusingFetcher(), base_url=None)
+    document = weasyprint.HTML(string=html, url_fetcher=refusing_fetcher(), base_url=None)
     return document.render(pdf_variant="pdf/ua-1", presentational_hints=True)
 
 

@@ -1,7 +1,8 @@
 """Security by default: response headers, session cookies, and rate limits.
 
-- Every response carries a Content-Security-Policy with no inline script or style (our
-  pages have none), ``X-Content-Type-Options``, a ``Referrer-Policy`` that keeps resume
+- Every response carries a Content-Security-Policy with no inline script, and no inline
+  style but the stylesheet a first visit receives inline (allowed by its hash, see
+  :mod:`formkit.first_paint`), ``X-Content-Type-Options``, a ``Referrer-Policy`` that keeps resume
   links out of other sites' logs, and a refusal to be framed.
 - The session cookie is HttpOnly, SameSite=Lax, and Secure whenever the request came
   over HTTPS (directly or through a trusted proxy).
@@ -20,9 +21,10 @@ from collections import deque
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
+from formkit.first_paint import style_hash
 from formkit.state import current_store
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' {style}; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
 
@@ -95,7 +97,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP.format(style=style_hash()))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -60,14 +60,30 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class Rereadable:
+    """Responses read afresh each time they are iterated (``read()`` streams them from
+    the store): the summary and the form's plugin each make one pass, and a worker holds
+    one segment of responses at a time, not all of them (10,000 responses held at once
+    left a worker at 223 MiB, bench/server.py)."""
+
+    def __init__(self, read: Callable[[], Iterable[Response]]):
+        self._read = read
+
+    def __iter__(self) -> Iterator[Response]:
+        return iter(self._read())
+
+
+@collector_paused()
 def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
-    """Everything the summary page and PDF show, in ``locale``."""
-    with collector_paused():
-        kept = list(responses)
+    """Everything the summary page and PDF show, in ``locale``. ``responses`` is read
+    twice (here and by the plugin's ``formkit_summarize``): a list, or a
+    :class:`Rereadable` to stream them."""
+    count = 0
     values: dict[str, list[Any]] = {}
     by_locale: dict[str, int] = {}
     by_review: dict[str, int] = {}
-    for response in kept:
+    for response in responses:
+        count += 1
         by_locale[response.locale] = by_locale.get(response.locale, 0) + 1
         status = review_status(form, response)
         by_review[status] = by_review.get(status, 0) + 1
@@ -98,12 +114,12 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
         sections.append({"title": section.title.get(locale), "blocks": blocks,
                          "answered": answered})
     registry = current_registry()
-    aggregate = registry.hook.formkit_summarize(form=form, responses=kept)
+    aggregate = registry.hook.formkit_summarize(form=form, responses=responses)
     aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
                       if aggregate is not None else None)
     statuses = review_statuses(form, locale)
     return {
-        "count": len(kept),
+        "count": count,
         "by_locale": sorted(by_locale.items()),
         "by_review": [(label, by_review.get(key, 0)) for key, label in statuses],
         "sections": sections,

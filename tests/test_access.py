@@ -30,7 +30,7 @@ from formkit.storage import DEAD, Webhook, transfer
 #: directory, sign-in). Every other endpoint, plugin routes included, is swept below;
 #: test_public_endpoints_are_exactly_these checks this list is exactly what is public.
 PUBLIC_ENDPOINTS = frozenset({
-    "static", "assets.asset", "public.index", "public.healthz",
+    "static", "assets.asset", "assets.favicon", "public.index", "public.healthz",
     "respond.start", "respond.page", "respond.check", "respond.saved", "respond.done",
     "respond.resume", "respond.resume_link", "membership.directory", "workplan.from_wellbeing",
     "admin.login", "admin.set_password",
@@ -345,7 +345,7 @@ def test_public_endpoints_are_exactly_these(app):
 
         urls = {
             "static": url_for("static", filename="formkit.css"),
-            "assets.asset": asset_url("formkit.css"),
+            "assets.asset": asset_url("formkit.css"), "assets.favicon": "/favicon.ico",
             "public.index": "/", "public.healthz": "/healthz",
             "respond.start": f"/f/{TARGET}/", "respond.page": f"/f/{TARGET}/page/1",
             "respond.check": f"/f/{TARGET}/check", "respond.saved": f"/f/{TARGET}/saved",

@@ -601,6 +601,35 @@ def test_add_row_without_javascript_returns_to_the_new_row(chromium, server, for
     assert page.evaluate("document.activeElement.id") == "q_actions_1-1-q_action"
     page.get_by_role("button", name="Remove row 2").click()
     assert page.url.endswith("#q_actions_1-0-q_action")
+
+
+def test_first_visit_is_styled_inline_under_the_csp_and_compressed(chromium, server):
+    """Chromium applies the inline first-visit stylesheet under our CSP (no violation),
+    receives pages and static files compressed, and caches the stylesheet linked at the
+    end of the first page, so the next page takes it from the cache."""
+    context = chromium.new_context()
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: problems.append(message.text)
+            if message.type == "error" else None)
+    encodings = {}
+    page.on("response", lambda response: encodings.__setitem__(
+        response.url.split("/")[-1].split(".")[-1],
+        response.headers.get("content-encoding")))
+    page.goto(f"{server.url}/f/wellbeing/?lang=en")
+    assert page.locator("style").count() == 1
+    header = page.eval_on_selector(".site-header", "e => getComputedStyle(e).backgroundColor")
+    assert header == "rgb(11, 58, 111)"  # the stylesheet applies
+    page.wait_for_load_state("networkidle")
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    assert encodings.get("css") == "br" and encodings.get("js") == "br"
+    page.goto(f"{server.url}/resume")
+    assert page.locator("style").count() == 0
+    assert page.eval_on_selector(".site-header",
+                                 "e => getComputedStyle(e).backgroundColor") == header
+    css = page.evaluate("performance.getEntriesByType('resource')"
+                        ".filter(e => e.name.endsWith('.css')).map(e => e.transferSize)")
+    assert css == [0], css  # from the browser's cache
     context.close()
 
 

@@ -61,3 +61,35 @@ def test_check_passes_on_the_project_forms_and_plugins(monkeypatch, tmp_path):
 
 def test_default_worker_count_is_bounded():
     assert 3 <= default_workers() <= 8
+
+
+def test_serve_stops_on_a_broken_form_before_any_worker(monkeypatch, tmp_path):
+    """`serve` builds the app once in a child process (gunicorn's master keeps none of
+    it) and still stops with the problem's file and line."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "two.yaml").write_text("id: two\nversion: [\n")
+    monkeypatch.setenv("FORMKIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("FORMKIT_FORMS_DIR", str(forms))
+    monkeypatch.setenv("FORMKIT_PLUGINS_DIR", str(tmp_path / "none"))
+    result = CliRunner().invoke(main, ["serve", "--no-worker", "--port", "1"])
+    assert result.exit_code == 1
+    assert f"{forms / 'two.yaml'}:" in result.output and "YAML syntax" in result.output
+
+
+def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
+    """WeasyPrint (with Pillow, fontTools, lxml) and openpyxl are not loaded when an app
+    starts: most workers only serve form pages (worker memory, bench/server.py)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from formkit.app import create_app; "
+            f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
+            f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
+            " environment=False); "
+            "print(sorted(m for m in ('weasyprint', 'openpyxl', 'PIL', 'fontTools') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import store_of, submit
-from formkit.pdf import RefusingFetcher
+from formkit.pdf import refusing_fetcher
 
 
 def pdf_text(data: bytes) -> tuple[PdfReader, str]:
@@ -53,7 +53,7 @@ def test_respondent_text_cannot_inject_markup_into_a_pdf(seed_app, admin):
 
 
 def test_the_fetcher_refuses_files_and_the_network():
-    fetcher = RefusingFetcher()
+    fetcher = refusing_fetcher()
     for url in ("file:///etc/passwd", "https://example.com/x.css", "http://127.0.0.1/"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)

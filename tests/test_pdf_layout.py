@@ -227,7 +227,7 @@ def test_the_shipped_font_renders_french_on_a_machine_without_fonts(tmp_path):
 
 
 def test_the_fetcher_serves_the_shipped_fonts_and_nothing_else():
-    fetcher = pdf.RefusingFetcher()
+    fetcher = pdf.refusing_fetcher()
     assert fetcher.fetch("formkit-font:DejaVuSans.ttf").read(4) == b"\x00\x01\x00\x00"
     for url in ("formkit-font:../../pdf.py", "formkit-font:/etc/passwd",
                 "file:///usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):

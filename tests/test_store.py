@@ -208,3 +208,22 @@ def test_stats_stamp_and_ids_kept_on_import(db):
     assert db.update("other-store-id-1", review_status="declined").review_status == "declined"
     assert {r.id for r in db.iter_all_responses()} == {first.id, "other-store-id-1"}
     assert db.delete("other-store-id-1") and db.get("other-store-id-1") is None
+
+
+def test_parsed_files_kept_in_memory_are_bounded(tmp_path):
+    """A summary reads every segment once; a worker keeps only the most recently used
+    files parsed (CACHE_BYTES), not the whole store."""
+    from formkit.storage.tinydb_store import _FileCache
+
+    files = []
+    for n in range(6):
+        path = tmp_path / f"f{n}.json"
+        path.write_text(json.dumps({"n": n, "pad": "x" * 1000}))
+        files.append(str(path))
+    cache = _FileCache(limit=3500)  # three files fit
+    first = [cache.read(p) for p in files]
+    assert [d["n"] for d in first] == list(range(6))
+    assert cache.read(files[5]) is first[5]  # recent: still parsed
+    assert cache.read(files[0]) is not first[0]  # the oldest were let go
+    assert cache.read(files[0]) == first[0]
+    assert len(cache._entries) == 3 and cache._bytes <= 3500

@@ -12,7 +12,7 @@ from formkit.exporters import Exporter, ExportJob
 from formkit.review import Filters, matching
 from formkit.schema import Form
 from formkit.state import current_store
-from formkit.summary import build_summary
+from formkit.summary import Rereadable, build_summary
 
 
 class PdfExporter(Exporter):
@@ -31,7 +31,8 @@ class PdfExporter(Exporter):
 def summary_pdf_html(form: Form, filters: Filters, locale: str) -> str:
     """The HTML of a summary PDF, in ``locale``."""
     with force_locale(locale):
-        data = build_summary(form, matching(form, filters, locale), locale)
+        data = build_summary(form, Rereadable(lambda: matching(form, filters, locale)),
+                             locale)
         return render_template("pdf/summary.html", form=form, summary=data, locale=locale,
                                filters=filters, page_counter=pdf.page_counter_css())
 

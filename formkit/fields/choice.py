@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import ngettext
 from wtforms import RadioField, SelectField, SelectMultipleField, validators
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import ListWidget
 
 from formkit.conditions import is_answered
 from formkit.fields.base import (
@@ -20,6 +20,7 @@ from formkit.fields.base import (
     parse_keyed_texts,
     select_choices,
 )
+from formkit.fields.widgets import MemoCheckboxInput, MemoRadioInput
 from formkit.i18n import N_, translate
 
 
@@ -51,6 +52,7 @@ class YesNo(FieldType):
                                     ("no", yes_no_label(False, locale))]),
             validators=self.required_validators(spec),
             validate_choice=True,
+            option_widget=MemoRadioInput(),
         )
 
     def condition_values(self, spec, locale) -> list[tuple[Any, str]]:
@@ -125,6 +127,7 @@ class Choice(FieldType):
             label_text(spec.label, locale, spec.id),
             choices=select_choices(self.choices(spec, locale)),
             validators=self.required_validators(spec),
+            option_widget=MemoRadioInput(),
         )
 
     def sample_formdata(self, spec):
@@ -206,7 +209,7 @@ class MultiChoice(Choice):
             validators=[*self.required_validators(spec),
                         _SelectionCount(spec.options.get("min"), spec.options.get("max"))],
             widget=ListWidget(prefix_label=False),
-            option_widget=CheckboxInput(),
+            option_widget=MemoCheckboxInput(),
         )
 
     def scorable(self, spec) -> bool:

@@ -24,6 +24,7 @@ from formkit.fields.base import (
     typed,
 )
 from formkit.fields.choice import first_option_id
+from formkit.fields.widgets import MemoRadioInput
 from formkit.formatting import or_empty
 from formkit.i18n import N_, pair, translate
 
@@ -86,7 +87,7 @@ class Scale(FieldType):
 
     def radio(self, spec, locale, label: str, validators: list) -> RadioField:
         return RadioField(label, choices=select_choices(self.choices(spec, locale)),
-                          validators=validators)
+                          validators=validators, option_widget=MemoRadioInput())
 
     def wtforms_field(self, spec, locale, settings):
         return self.radio(spec, locale, label_text(spec.label, locale, spec.id),

@@ -24,6 +24,7 @@ import os
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ from formkit.storage.tinydb_cycles import TinyDBCycles
 from formkit.storage.tinydb_teams import TinyDBTeams
 
 SEGMENT_SIZE = 50
+#: JSON kept parsed per process (most recently used files): the indexes and segments a
+#: respondent's requests touch fit many times over; a summary does not stay behind
+CACHE_BYTES = 256 * 1024
 INDEX_SHARDS = 256
 TABLE = "records"
 _SEGMENT_FILE = re.compile(r"^seg-(\d{6})\.json$")
@@ -78,10 +82,17 @@ class _StrIdDB(TinyDB):
 
 
 class _FileCache:
-    """Parsed JSON files, valid while the file's (inode, size, mtime) is unchanged."""
+    """Parsed JSON files, valid while the file's (inode, size, mtime) is unchanged.
 
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[tuple[int, int, int], dict]] = {}
+    Bounded: the most recently used files up to ``limit`` bytes of JSON stay parsed
+    (indexes, the latest segments, drafts being filled). A summary or export reads every
+    segment once; without a bound each worker kept the whole store in memory after it
+    (223 MiB after a summary of 10,000 responses, bench/server.py)."""
+
+    def __init__(self, limit: int = CACHE_BYTES) -> None:
+        self._entries: OrderedDict[str, tuple[tuple[int, int, int], dict]] = OrderedDict()
+        self._bytes = 0
+        self._limit = limit
         self._lock = threading.Lock()
 
     @staticmethod
@@ -99,23 +110,35 @@ class _FileCache:
         with self._lock:
             entry = self._entries.get(path)
             if entry and entry[0] == stamp:
+                self._entries.move_to_end(path)
                 return entry[1]
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
         data = json.loads(text) if text.strip() else {}
-        with self._lock:
-            self._entries[path] = (stamp, data)
+        self._keep(path, stamp, data)
         return data
+
+    def _keep(self, path: str, stamp: tuple[int, int, int], data: dict) -> None:
+        with self._lock:
+            old = self._entries.pop(path, None)
+            if old is not None:
+                self._bytes -= old[0][1]
+            self._entries[path] = (stamp, data)
+            self._bytes += stamp[1]
+            while self._bytes > self._limit and len(self._entries) > 1:
+                _path, (dropped, _data) = self._entries.popitem(last=False)
+                self._bytes -= dropped[1]
 
     def remember(self, path: str, data: dict) -> None:
         stamp = self._stamp(path)
-        with self._lock:
-            if stamp is not None:
-                self._entries[path] = (stamp, data)
+        if stamp is not None:
+            self._keep(path, stamp, data)
 
     def forget(self, path: str) -> None:
         with self._lock:
-            self._entries.pop(path, None)
+            old = self._entries.pop(path, None)
+            if old is not None:
+                self._bytes -= old[0][1]
 
 
 def atomic_write_json(path: str, data: Any) -> None:

@@ -26,7 +26,7 @@ from formkit.i18n import current_locale
 from formkit.review import matching, plugin_columns, review_status, review_statuses
 from formkit.state import current_registry, current_store
 from formkit.storage.faults import is_disk_fault
-from formkit.summary import build_summary
+from formkit.summary import Rereadable, build_summary
 from formkit.views.admin import bp
 from formkit.views.admin.review import answer_sections, response_filters
 from formkit.views.errors import render_error
@@ -52,7 +52,7 @@ def summary(form_id: str):
     form = g.form
     filters, _columns = response_filters(form)
     locale = current_locale()
-    data = build_summary(form, matching(form, filters, locale), locale)
+    data = build_summary(form, Rereadable(lambda: matching(form, filters, locale)), locale)
     return render_template("admin/summary.html", form=form, filters=filters, summary=data,
                            statuses=review_statuses(form, locale),
                            languages=current_app.config["LANGUAGES"])
