@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-
 FONTS_DIR = Path(__file__).resolve().parent / "static" / "fonts"
 REGULAR, BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
 FILES = frozenset({REGULAR, BOLD})

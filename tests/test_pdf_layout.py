@@ -257,8 +257,8 @@ def _summary(app, form_id: str, count: int, locale: str):
     sys.path.insert(0, str(ROOT / "bench"))
     from submit import seed
 
-    from formkit.review import Filters
     from formkit.exporters.pdf_export import summary_pdf_html
+    from formkit.review import Filters
 
     with app.test_request_context("/"):
         form = app.extensions["formkit"].registry.forms[form_id]
