@@ -221,30 +221,40 @@ def sign_out_everywhere(user: User) -> int:
     return current_store().delete_user_sessions(user.id)
 
 
+def live_session(cookie: str, idle_seconds: float) -> tuple[Session | None, bool]:
+    """The server-side session this browser's ``cookie`` names, while it lives (within
+    its absolute lifetime and used in the last ``idle_seconds``; its last use is noted
+    at most once a minute), and whether the browser had such a cookie at all. Shared by
+    coordinators' and community members' sign-ins."""
+    sid = session.get(cookie)
+    if not sid:
+        return None, False
+    store = current_store()
+    record = store.get_session(session_id_hash(sid))
+    now = clock.now()
+    if record is None or now >= record.expires or now - record.seen > idle_seconds:
+        return None, True
+    if now - record.seen >= TOUCH_SECONDS:
+        try:
+            store.touch_session(record.id, now)
+        except StoreUnavailable:
+            pass  # reading pages keeps working on a full disk; the idle timer waits
+    return record, True
+
+
 def current_user() -> User | None:
     """The signed-in coordinator, or ``None``: also after the idle timeout, after the
     session's absolute lifetime, and once the session was ended anywhere."""
     if "user" in g:
         return g.user
     g.user = None
-    sid = session.get("sid")
-    if not sid:
+    record, had_cookie = live_session("sid", current_app.config["COORDINATOR_IDLE_MINUTES"] * 60)
+    user = current_store().get_user(record.user_id) if record else None
+    if user is None or not user.active:
+        if had_cookie:
+            g.expired = True
+            end_session()
         return None
-    store = current_store()
-    record = store.get_session(session_id_hash(sid))
-    now = clock.now()
-    idle = current_app.config["COORDINATOR_IDLE_MINUTES"] * 60
-    user = store.get_user(record.user_id) if record else None
-    if (user is None or not user.active or now >= record.expires
-            or now - record.seen > idle):
-        g.expired = record is not None or "sid" in session
-        end_session()
-        return None
-    if now - record.seen >= TOUCH_SECONDS:
-        try:
-            store.touch_session(record.id, now)
-        except StoreUnavailable:
-            pass  # reading pages keeps working on a full disk; the idle timer waits
     g.user = user
     return user
 

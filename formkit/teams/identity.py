@@ -18,13 +18,13 @@ from formkit import clock
 from formkit.auth import (
     MEMBER_SID,
     RESPONDENT_KEYS,
-    TOUCH_SECONDS,
     clear_cookie,
     current_user,
+    live_session,
     session_id_hash,
 )
 from formkit.state import current_store
-from formkit.storage import Member, Session, StoreUnavailable, Team, User
+from formkit.storage import Member, Session, Team, User
 
 PERSON_PREFIX = "person:"
 
@@ -100,28 +100,18 @@ def current_person() -> Person | None:
     if "person" in g:
         return g.person
     g.person = None
-    sid = session.get(MEMBER_SID)
-    if not sid:
-        return None
-    store = current_store()
-    record = store.get_session(session_id_hash(sid))
-    now = clock.now()
-    idle = current_app.config["MEMBER_IDLE_MINUTES"] * 60
-    if (record is None or not record.user_id.startswith(PERSON_PREFIX)
-            or now >= record.expires or now - record.seen > idle):
-        g.member_expired = True
-        end_member_session()
+    record, had_cookie = live_session(MEMBER_SID,
+                                      current_app.config["MEMBER_IDLE_MINUTES"] * 60)
+    if record is None or not record.user_id.startswith(PERSON_PREFIX):
+        if had_cookie:
+            g.member_expired = True
+            end_member_session()
         return None
     email = record.user_id.removeprefix(PERSON_PREFIX)
-    memberships = store.memberships(email)
+    memberships = current_store().memberships(email)
     if not memberships:
         end_member_session()
         return None
-    if now - record.seen >= TOUCH_SECONDS:
-        try:
-            store.touch_session(record.id, now)
-        except StoreUnavailable:
-            pass  # reading pages keeps working on a full disk; the idle timer waits
     g.person = Person(email=email, name=memberships[0].name, memberships=memberships)
     return g.person
 
