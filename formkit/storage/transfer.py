@@ -108,6 +108,15 @@ def inventory(store: Store) -> Inventory:
                      counts["token"], counts["team"], counts["member"])
 
 
+#: how each kind of item but responses (read in batches) comes back from a backup.
+READERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "user": User.from_dict, "audit": dict, "invitation": Invitation.from_dict,
+    "webhook": Webhook.from_dict, "token": ApiToken.from_dict, "team": Team.from_dict,
+    "member": Member.from_dict, "cycle": Cycle.from_dict,
+    "team_response": TeamResponse.from_dict, "revision": Revision.from_dict,
+}
+
+
 def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
          progress: Callable[[int], None] = lambda n: None) -> None:
     """Write items into ``store`` in batches (responses by the thousand)."""
@@ -119,63 +128,31 @@ def load(store: Store, source: Iterable[tuple[str, dict[str, Any]]],
             progress(len(batch))
             batch.clear()
 
-    users: list[User] = []
-    audit: list[dict[str, Any]] = []
-    invitations: list[Invitation] = []
-    webhooks: list[Webhook] = []
-    tokens: list[ApiToken] = []
-    teams: list[Team] = []
-    members: list[Member] = []
-    cycles: list[Cycle] = []
-    slots: list[TeamResponse] = []
-    revisions: list[Revision] = []
+    read: dict[str, list[Any]] = {kind: [] for kind in READERS}
     for kind, data in source:
         if kind == "response":
             batch.append(Response.from_dict(data))
             if len(batch) >= 1000:
                 flush()
-        elif kind == "user":
-            users.append(User.from_dict(data))
-        elif kind == "audit":
-            audit.append(data)
-        elif kind == "invitation":
-            invitations.append(Invitation.from_dict(data))
-        elif kind == "webhook":
-            webhooks.append(Webhook.from_dict(data))
-        elif kind == "token":
-            tokens.append(ApiToken.from_dict(data))
-        elif kind == "team":
-            teams.append(Team.from_dict(data))
-        elif kind == "member":
-            members.append(Member.from_dict(data))
-        elif kind == "cycle":
-            cycles.append(Cycle.from_dict(data))
-        elif kind == "team_response":
-            slots.append(TeamResponse.from_dict(data))
-        elif kind == "revision":
-            revisions.append(Revision.from_dict(data))
+        elif kind in READERS:
+            read[kind].append(READERS[kind](data))
         else:
             raise StoreError(f"unknown item kind {kind!r} in the backup")
     flush()
-    store.import_users(users)
-    store.import_audit(audit)
-    store.import_invitations(invitations)
-    for webhook in webhooks:
-        if store.get_webhook(webhook.id) is None:
-            store.add_webhook(webhook)
-    for token in tokens:  # a token already there (added with --force) is kept as it is
-        if store.get_token(token.id) is None:
-            store.add_token(token)
-    for team in teams:  # a team already there (added with --force) is kept as it is
-        if store.get_team(team.id) is None:
-            store.add_team(team)
-    for member in members:
-        if store.get_member(member.id) is None:
-            store.add_member(member)
+    store.import_users(read["user"])
+    store.import_audit(read["audit"])
+    store.import_invitations(read["invitation"])
+    # a record already there (added with --force) is kept as it is
+    for kind, get, add in (("webhook", store.get_webhook, store.add_webhook),
+                           ("token", store.get_token, store.add_token),
+                           ("team", store.get_team, store.add_team),
+                           ("member", store.get_member, store.add_member)):
+        for record in read[kind]:
+            if get(record.id) is None:
+                add(record)
     # after the responses: PostgreSQL's team_responses and revisions refer to them
-    store.import_cycles(cycles, slots, revisions)
-    progress(len(users) + len(audit) + len(invitations) + len(webhooks) + len(tokens)
-             + len(teams) + len(members) + len(cycles) + len(slots) + len(revisions))
+    store.import_cycles(read["cycle"], read["team_response"], read["revision"])
+    progress(sum(len(records) for records in read.values()))
 
 
 def verify(source: Inventory, target: Store, *, added: bool = False) -> Inventory:
