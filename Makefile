@@ -30,7 +30,7 @@ dev: install
 
 test: install
 	$(BIN)/ruff check formkit plugins tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python bench/submit.py
