@@ -88,3 +88,18 @@ def test_update_adds_new_strings_keeps_template_ones_and_check_lists_them(plugin
 def test_a_folder_without_a_catalog_says_what_to_create(tmp_path):
     result = i18n("check", tmp_path)
     assert result.exit_code != 0 and "locales/fr/LC_MESSAGES/<domain>.po" in result.output
+
+
+def test_only_the_first_argument_of_gettext_is_a_message(tmp_path):
+    """A string among a placeholder's values (``x=", ".join(names)``) is no message: it
+    once turned the call into a plural with ", " as its plural form."""
+    from formkit.translating.extract import extract_file
+
+    source = tmp_path / "plugin.py"
+    source.write_text('t.gettext("Changed: %(fields)s", fields=", ".join(names))\n'
+                      't.ngettext("%(num)d row", "%(num)d rows", n, num=n)\n')
+    template = tmp_path / "page.html"
+    template.write_text('{{ t.gettext("Areas: %(list)s", list=", ".join(areas)) }}\n')
+    found = [message for path in (source, template) for _line, message in extract_file(path)]
+    assert found == ["Changed: %(fields)s", ("%(num)d row", "%(num)d rows"),
+                     "Areas: %(list)s"]

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.extract import extract_python
+from babel.messages.extract import extract
 from jinja2 import Environment, nodes
 
 #: the functions whose string arguments are messages: a plugin calls them on its
 #: catalog (``t.gettext``, ``t.ngettext``, ``t.lazy_gettext``) in Python and templates.
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
-    "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_": None, "N_": None}
+    "gettext": (1,), "ngettext": (1, 2), "lazy_gettext": (1,), "_": (1,), "N_": (1,)}
 TEMPLATE_SUFFIXES = (".html", ".txt")
 #: folders never searched for a plugin's catalogs or sources
 SKIPPED = {".venv", "venv", ".git", "build", "dist", "node_modules", "__pycache__",
@@ -78,24 +78,20 @@ def extract_template(fileobj, keywords, comment_tags, options) -> Iterator[tuple
             continue
         if name not in keywords:
             continue
-        strings = tuple(arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str)
-                        else None for arg in call.args)
-        spec = keywords[name] or (1,)
-        if any(i > len(strings) or strings[i - 1] is None for i in spec):
-            continue
-        messages = tuple(strings[i - 1] for i in spec)
-        yield call.lineno, name, messages[0] if len(messages) == 1 else messages, []
+        # the positional arguments, a string or None; Babel's extract() then keeps
+        # those the keyword's spec names (and skips a call whose message is no string)
+        yield call.lineno, name, tuple(
+            arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str)
+            else None for arg in call.args), []
 
 
 def extract_file(path: Path) -> Iterator[tuple[int, str | tuple[str, ...]]]:
-    """``(line, message)`` of each message in a Python file or a template."""
-    extractor = extract_python if path.suffix == ".py" else extract_template
+    """``(line, message)`` of each message in a Python file or a template. Babel's
+    ``extract`` applies each keyword's spec: only a call's message arguments count, not
+    a string among its placeholders' values (``x=", ".join(names)``)."""
+    method = "python" if path.suffix == ".py" else extract_template
     with path.open("rb") as handle:
-        for line, _function, message, _comments in extractor(handle, KEYWORDS, [], {}):
-            if isinstance(message, tuple):
-                message = tuple(m for m in message if m is not None)
-                if len(message) == 1:
-                    message = message[0]
+        for line, message, _comments, _context in extract(method, handle, KEYWORDS):
             if message:
                 yield line, message
 
