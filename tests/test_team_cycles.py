@@ -319,3 +319,43 @@ def test_hostile_input_to_the_cycle_routes_is_refused_clearly(app):
     space = lead.get("/t/river-team/")
     assert space.status_code == 200 and "<script>alert(1)</script>" not in space.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in space.text  # a cycle's label, escaped
+
+
+def test_the_provincial_overview_lists_each_teams_cycle_and_form_states(app, moment):
+    """/admin/teams: every team with its current cycle and where each form stands,
+    filtered by region and sorted by name, region or latest activity, in both
+    languages."""
+    from formkit.teams import roster
+
+    with app.test_request_context("/"):
+        roster.create_team("Bay Team", "bay@example.ca", "Bo", region="North")
+        roster.create_team("Alder Team", "alder@example.ca", "Al", region="East")
+        roster.create_team("Cedar Team", "cedar@example.ca", "Cy", region="East")
+    bay = member_client(app, "bay@example.ca")
+    start_cycle(bay, "bay-team")
+    workplan = app.extensions["formkit"].registry.get_form("workplan")
+    assert edit(bay, "/t/bay-team/c/1/workplan/edit/0",
+                page_input(workplan.sections[0])).status_code == 302
+    moment.advance(3 * 86400)
+    add_user(app)
+    admin = app.test_client()
+    sign_in(admin)
+
+    def rows(page):
+        return re.findall(r'<th scope="row"><a href="/t/([a-z-]+)/"', page.text)
+
+    listing = admin.get("/admin/teams")
+    assert rows(listing) == ["alder-team", "bay-team", "cedar-team"]
+    bay_row = text_of(listing).split("Bay Team")[1].split("Cedar Team")[0]
+    assert "2026–2027" in bay_row and "In progress" in bay_row
+    assert "updated 3 days ago" in bay_row and "Not started" in bay_row
+    assert "not started" in text_of(listing).split("Cedar Team")[1]  # no cycle yet
+    assert rows(admin.get("/admin/teams?region=East")) == ["alder-team", "cedar-team"]
+    assert rows(admin.get("/admin/teams?sort=updated")) == ["bay-team", "alder-team",
+                                                             "cedar-team"]
+    assert rows(admin.get("/admin/teams?sort=region")) == ["alder-team", "cedar-team",
+                                                            "bay-team"]
+    # an unknown region or order is ignored, not an error
+    assert rows(admin.get("/admin/teams?region=Mars&sort=%00")) == rows(listing)
+    french = text_of(admin.get("/admin/teams?lang=fr"))
+    assert "En cours" in french and "mis à jour il y a 3 jours" in french

@@ -1,8 +1,11 @@
-"""Teams in the coordinators' workspace: the list of the teams one may see, and
+"""Teams in the coordinators' workspace: the provincial overview of the teams one may
+see (each team's current cycle and the state of its forms), and
 creating a team with its lead (administrators and all-forms coordinators), who gets
 an invitation with a one-time sign-in link."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import flash, g, redirect, render_template, request, url_for
@@ -10,8 +13,11 @@ from flask_babel import gettext as _
 
 from formkit.i18n import current_locale
 from formkit.state import current_store
-from formkit.teams import roster
+from formkit.storage import Cycle, Member, Team
+from formkit.teams import cycles, roster
 from formkit.teams.access import coordinator_may_see
+from formkit.teams.cycle_space import days_since
+from formkit.teams.site import cycle_forms
 from formkit.views.admin import bp
 from formkit.views.errors import render_error
 
@@ -23,13 +29,58 @@ def may_create_teams(user) -> bool:
     return user.is_admin or user.all_forms is True
 
 
+@dataclass
+class TeamRow:
+    """A team as the provincial overview lists it: its current cycle and the state of
+    each of the cycle's forms there."""
+
+    team: Team
+    members: list[Member]
+    cycle: Cycle | None
+    forms: list[cycles.FormState]
+    #: the latest save of any of the cycle's forms ("" before any).
+    updated: str
+
+
+#: the orders the overview offers (the ``sort`` argument).
+SORTS = ("name", "region", "updated")
+
+
+def team_rows(teams: list[Team]) -> list[TeamRow]:
+    store = current_store()
+    rows = []
+    for team in teams:
+        cycle = cycles.current(team)
+        forms = cycles.states(cycle, None) if cycle is not None else []
+        updated = max((f.slot.updated for f in forms if f.slot and f.slot.revision),
+                      default="")
+        rows.append(TeamRow(team, store.list_members(team.id), cycle, forms, updated))
+    return rows
+
+
 @bp.get("/teams")
 def teams():
-    store = current_store()
-    shown = [(team, store.list_members(team.id)) for team in store.list_teams()
-             if coordinator_may_see(g.user, team)]
-    return render_template("admin/teams.html", teams=shown,
-                           may_create=may_create_teams(g.user))
+    """Every team the coordinator may see, with its current cycle and where each form of
+    it stands; filtered by region, sorted by name, region or latest activity."""
+    visible = [team for team in current_store().list_teams()
+               if coordinator_may_see(g.user, team)]
+    regions = sorted({team.region for team in visible if team.region}, key=str.casefold)
+    region = request.args.get("region", "")
+    if region not in regions:
+        region = ""
+    sort = request.args.get("sort", "name")
+    if sort not in SORTS:
+        sort = "name"
+    rows = team_rows([team for team in visible if not region or team.region == region])
+    if sort == "updated":  # the most recently active first; never active last
+        rows.sort(key=lambda row: row.team.name.casefold())
+        rows.sort(key=lambda row: row.updated, reverse=True)
+    else:
+        rows.sort(key=lambda row: ((row.team.region or "\uffff").casefold()
+                                   if sort == "region" else "", row.team.name.casefold()))
+    return render_template("admin/teams.html", rows=rows, regions=regions, region=region,
+                           sort=sort, sorts=SORTS, cycle_forms=cycle_forms(),
+                           days_since=days_since, may_create=may_create_teams(g.user))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
