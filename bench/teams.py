@@ -11,7 +11,8 @@ sign-in link) and as an administrator; the table gives the median and 95th perce
 With ``--cycles`` (default 3), each team also has that many cycles of five living
 responses (the three team forms of ``site.yaml``, a competency self-assessment for two
 members) of ``--revisions`` revisions each (default 20), written in bulk; the team space
-then shows the current cycle's panel, and a member's save of a page of the team's
+then shows the current cycle's panel, the provincial overview ``/admin/teams`` lists
+every team's current cycle with its forms' states, and a member's save of a page of the team's
 Workplan (a revision: score, compare-and-swap, history entry) is timed ``--saves`` times.
 
 Usage: python bench/teams.py [--teams 100] [--members 8] [--activity 30] [--renders 200]
@@ -183,6 +184,10 @@ def measure(kind: str, store_url: str, args) -> list[str]:
     median, p95 = _times(admin, [f"/t/{team.slug}/" for team in picked])
     rows.append(f"| {kind} | administrator, any team | {len(teams)} | {median:.1f} | "
                 f"{p95:.1f} |")
+    # the provincial overview: every team's current cycle and its forms' states
+    median, p95 = _times(admin, ["/admin/teams"] * max(5, args.renders // 20))
+    rows.append(f"| {kind} | administrator, /admin/teams (all teams) | {len(teams)} | "
+                f"{median:.1f} | {p95:.1f} |")
     app.extensions["formkit"].store.close()
     print(f"{kind}: data built in {built:.1f} s", flush=True)
     return rows

@@ -321,7 +321,8 @@ def test_hostile_input_to_the_cycle_routes_is_refused_clearly(app):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in space.text  # a cycle's label, escaped
 
 
-def test_the_provincial_overview_lists_each_teams_cycle_and_form_states(app, moment):
+def test_the_provincial_overview_lists_each_teams_cycle_and_form_states(app, moment,
+                                                                       monkeypatch):
     """/admin/teams: every team with its current cycle and where each form stands,
     filtered by region and sorted by name, region or latest activity, in both
     languages."""
@@ -359,3 +360,10 @@ def test_the_provincial_overview_lists_each_teams_cycle_and_form_states(app, mom
     assert rows(admin.get("/admin/teams?region=Mars&sort=%00")) == rows(listing)
     french = text_of(admin.get("/admin/teams?lang=fr"))
     assert "En cours" in french and "mis à jour il y a 3 jours" in french
+    # paged: only the page's teams are read, in the chosen order and region
+    monkeypatch.setattr("formkit.views.admin.teams.TEAMS_PER_PAGE", 2)
+    second = admin.get("/admin/teams?sort=region&page=2&lang=en")
+    assert rows(second) == ["bay-team"] and "Page 2 of 2" in text_of(second)
+    assert "3 teams" in text_of(second)
+    assert rows(admin.get("/admin/teams?sort=updated&page=1")) == ["bay-team", "alder-team"]
+    assert rows(admin.get("/admin/teams?page=99")) == ["cedar-team"]  # the last page

@@ -12,6 +12,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from formkit.i18n import current_locale
+from formkit.paging import page_number
 from formkit.state import current_store
 from formkit.storage import Cycle, Member, Team
 from formkit.teams import cycles, roster
@@ -42,6 +43,8 @@ class TeamRow:
     updated: str
 
 
+#: teams on a page of the overview.
+TEAMS_PER_PAGE = 50
 #: the orders the overview offers (the ``sort`` argument).
 SORTS = ("name", "region", "updated")
 
@@ -71,16 +74,24 @@ def teams():
     sort = request.args.get("sort", "name")
     if sort not in SORTS:
         sort = "name"
-    rows = team_rows([team for team in visible if not region or team.region == region])
-    if sort == "updated":  # the most recently active first; never active last
-        rows.sort(key=lambda row: row.team.name.casefold())
+    chosen = [team for team in visible if not region or team.region == region]
+    if sort == "updated":
+        # the most recently active first, never active last: needs every team's states
+        rows = sorted(team_rows(chosen), key=lambda row: row.team.name.casefold())
         rows.sort(key=lambda row: row.updated, reverse=True)
     else:
-        rows.sort(key=lambda row: ((row.team.region or "\uffff").casefold()
-                                   if sort == "region" else "", row.team.name.casefold()))
-    return render_template("admin/teams.html", rows=rows, regions=regions, region=region,
-                           sort=sort, sorts=SORTS, cycle_forms=cycle_forms(),
-                           days_since=days_since, may_create=may_create_teams(g.user))
+        # only the page's teams are read further (each: its cycle, forms, members)
+        chosen.sort(key=lambda team: ((team.region or "\uffff").casefold()
+                                      if sort == "region" else "", team.name.casefold()))
+    pages = max(1, -(-len(chosen) // TEAMS_PER_PAGE))
+    page = page_number(request.args, last=pages)
+    shown = slice((page - 1) * TEAMS_PER_PAGE, page * TEAMS_PER_PAGE)
+    rows = rows[shown] if sort == "updated" else team_rows(chosen[shown])
+    return render_template("admin/teams.html", rows=rows, total=len(chosen), page=page,
+                           pages=pages, args={"region": region, "sort": sort},
+                           regions=regions, region=region, sort=sort,
+                           cycle_forms=cycle_forms(), days_since=days_since,
+                           may_create=may_create_teams(g.user))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
