@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from conftest import NOON, make_app
 from formkit import formatting as fmt
-from tests.conftest import NOON, make_app
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
