@@ -47,21 +47,17 @@ class PostgresListing:
         if query.wanted:  # strpos, not LIKE: a query may hold % or _
             where.append("strpos(search_text, %s) > 0")
             params.append(query.wanted.replace("\x00", ""))  # text never holds NUL
+        where_sql = " AND ".join(where)
         order, order_params = _order(query, review, review_params)
+        # The page's ids first (narrow rows sort fast), then those rows, in that order.
+        columns = ", ".join(f"r.{c}" for c in self._response_columns)
         rows = self._all(
-            f"SELECT {', '.join(self._response_columns)}, count(*) OVER () AS total_found "
-            f"FROM responses "
-            f"WHERE {' AND '.join(where)} ORDER BY {order}, seq LIMIT %s OFFSET %s",
+            f"SELECT {columns} FROM unnest(ARRAY(SELECT seq FROM responses "
+            f"WHERE {where_sql} ORDER BY {order}, seq LIMIT %s OFFSET %s)) "
+            f"WITH ORDINALITY AS p(seq, n) JOIN responses r USING (seq) ORDER BY p.n",
             [*params, *order_params, query.limit, max(query.offset, 0)])
-        if rows:
-            total = rows[0]["total_found"]
-        elif query.offset > 0:  # a page past the end: the count alone
-            total = self._one(f"SELECT count(*) AS n FROM responses WHERE "
-                              f"{' AND '.join(where)}", params)["n"]
-        else:
-            total = 0
-        for row in rows:
-            del row["total_found"]
+        total = self._one(f"SELECT count(*) AS n FROM responses WHERE {where_sql}",
+                          params)["n"]
         return [Response.from_dict(r) for r in rows], total
 
 
@@ -76,10 +72,9 @@ def _order(query: ResponseQuery, review: str,
         return (f'{key} COLLATE "C" {direction}',
                 review_params if query.sort == "review" else [])
     answer = "(answers -> %s)"
-    text = (f"CASE jsonb_typeof({answer}) WHEN 'string' THEN {answer} #>> '{{}}' "
-            f"ELSE {answer}::text END")
+    # sort_text: the answer folded when written (migration 012); numbers as numbers.
     return (f"({answer} IS NULL OR {answer} IN {_UNANSWERED}) ASC, "
             f"(jsonb_typeof({answer}) <> 'number') {direction}, "
             f"CASE jsonb_typeof({answer}) WHEN 'number' THEN ({answer})::numeric END "
-            f"{direction}, formkit_fold({text}) COLLATE \"C\" {direction}",
-            [field_id] * 8)
+            f"{direction}, (sort_text ->> %s) COLLATE \"C\" {direction}",
+            [field_id] * 6)
