@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from formkit.formatting import format_day
 from formkit.i18n import language_name, pair
 from formkit.paging import page_number
-from formkit.schema import Form
+from formkit.schema import LANGUAGES, Form
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response
 from formkit.storage.base import utcnow
-from formkit.storage.listing import RECORD_SORTS, ResponseQuery, sorted_by
+from formkit.storage.listing import RECORD_SORTS, ResponseQuery, fold, sorted_by
 from formkit.versions import shown_text
 
 #: review statuses of forms that do not declare their own (the first is the default).
@@ -140,6 +140,21 @@ def plugin_columns(form: Form) -> list[Column]:
     return columns
 
 
+def labelled_answers(form: Form, query: str) -> tuple[tuple[str, Any], ...]:
+    """The (field id, stored answer) pairs whose label, in either language, holds the
+    search: choices are stored as keys, and found by what people read."""
+    wanted = fold(query)
+    if not wanted:
+        return ()
+    found = []
+    for spec in form.fields:
+        for answer, label in {(answer, label) for language in LANGUAGES
+                              for answer, label in spec.kind.condition_values(spec, language)}:
+            if wanted in fold(label):
+                found.append((spec.id, answer))
+    return tuple(sorted(found, key=repr))
+
+
 @dataclass
 class Filters:
     """The list's filters, read from query arguments; nonsense is dropped with a note."""
@@ -229,6 +244,7 @@ class Filters:
             review_keys=tuple(status_keys(form)),
             status=None if self.status == "all" else self.status, review=self.review,
             since=self.since, until=self.until, locale=self.locale, search=self.query,
+            labelled=labelled_answers(form, self.query),
             sort=sort, descending=self.descending, offset=offset, limit=limit)
 
     def as_args(self, **changes: Any) -> dict[str, Any]:

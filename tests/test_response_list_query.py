@@ -5,6 +5,7 @@ filters, search, sort and pages give the same rows on TinyDB (Python) and Postgr
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 
 import pytest
@@ -61,6 +62,7 @@ QUERIES = [
     {"sort": "locale"}, {"sort": "review", "descending": False},
     {"sort": "answer:name", "offset": 3, "limit": 4}, {"offset": 8, "limit": 5},
     {"search": "%"}, {"search": "_sure_"}, {"search": "alpha beta"}, {"search": "x\x00"},
+    {"search": "ontario", "labelled": (("choice", "b"), ("n", 3), ("name", True))},
 ]
 
 
@@ -80,6 +82,9 @@ def test_filters_search_sort_and_pages(db):
     assert ids(db, search="name") == []
     assert ids(db, search="alpha beta") == []  # never across two answers
     assert ids(db, search="100%") == ["r07"] and ids(db, search="_s") == ["r07"]
+    # A choice found by its label: its stored key, alone or in a list; 3 is not "3".
+    assert ids(db, search="Nord-Est", labelled=(("choice", "b"), ("n", "3"))) == ["r09"]
+    assert ids(db, search="x", labelled=(("n", 3),)) == ["r01"]
     # A status outside the form's counts as its first one.
     assert ids(db, review="pending", sort="created", descending=False, **submitted) == [
         "r01", "r03", "r05", "r07", "r09"]
@@ -122,3 +127,35 @@ def test_one_fold_table_for_both_stores():
                         if not unicodedata.combining(c))
         assert plain == folded
     assert fold("Équipe des AÎNÉS") == "equipe des aines"
+
+
+def test_the_list_finds_a_choice_by_its_label_in_either_language(tmp_path, store_url):
+    """The list page asks the store: a region is stored as its key and found by its
+    English or French label; pages past the end show the last one."""
+    from conftest import ROOT, add_user, make_app, sign_in
+
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+    store = app.extensions["formkit"].store
+    try:
+        store.import_records([Response(
+            id=f"membership-{n}", form_id="membership", form_version="1", locale="fr",
+            status=SUBMITTED, submitted=f"2026-11-0{n}T12:00:00Z", answers={
+                "name": f"Personne {n}", "region": ("north_east", "west")[n % 2]})
+            for n in range(1, 4)])
+        add_user(app)
+        admin = app.test_client()
+        sign_in(admin)
+
+        def names(**args) -> list[str]:
+            page = admin.get("/admin/forms/membership/", query_string=args)
+            assert page.status_code == 200
+            return re.findall(r"Personne \d", "".join(page.text.split("<tbody>")[1:]))
+
+        assert names(q="nord-est") == names(q="NORTH EAST") == ["Personne 2"]
+        assert names(q="ouest", sort="name", order="asc") == ["Personne 1", "Personne 3"]
+        assert names(q="Personne 3") == ["Personne 3"] and names(q="sud") == []
+        assert names(page="9", sort="name", order="desc") == [
+            "Personne 3", "Personne 2", "Personne 1"]
+    finally:
+        store.close()

@@ -53,6 +53,14 @@ def answer_strings(value: Any) -> Iterator[str]:
             yield from answer_strings(item)
 
 
+def holds(value: Any, answer: Any) -> bool:
+    """Whether a stored answer is ``answer`` or a list holding it (as JSONB ``@>``: a
+    number is not ``true``)."""
+    if isinstance(value, list):
+        return any(holds(item, answer) for item in value)
+    return type(value) is type(answer) and value == answer
+
+
 def search_text(answers: dict[str, Any]) -> str:
     """The folded text a search looks in (PostgreSQL stores it as ``search_text``)."""
     return fold(SEPARATOR.join(answer_strings(answers)))
@@ -64,7 +72,9 @@ class ResponseQuery:
 
     ``review_keys`` are the form's review statuses, its default first: a response whose
     status is none of them counts as the default (for ``review`` and the review sort).
-    ``sort`` is one of :data:`RECORD_SORTS` or ``"answer:<field id>"``.
+    ``sort`` is one of :data:`RECORD_SORTS` or ``"answer:<field id>"``. ``labelled``:
+    the (field id, stored answer) pairs whose label holds the search (a choice found by
+    its label, stored as its key); a response with one of them is found too.
     """
 
     review_keys: tuple[str, ...]
@@ -74,6 +84,7 @@ class ResponseQuery:
     until: datetime.date | None = None
     locale: str | None = None
     search: str = ""
+    labelled: tuple[tuple[str, Any], ...] = ()
     sort: str = "submitted"
     descending: bool = True
     offset: int = 0
@@ -104,7 +115,9 @@ class ResponseQuery:
         if self.review and self.review_of(response.review_status) != self.review:
             return False
         wanted = self.wanted
-        return not wanted or wanted in search_text(response.answers)
+        return not wanted or wanted in search_text(response.answers) or any(
+            holds(response.answers.get(field_id), answer)
+            for field_id, answer in self.labelled)
 
     def sorted(self, responses: Iterable[Response]) -> list[Response]:
         """``responses`` (in stored order) in the list's order: ties keep stored order;

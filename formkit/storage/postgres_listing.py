@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg.types.json import Jsonb
+
 from formkit.storage.base import Response
 from formkit.storage.listing import ResponseQuery
 
@@ -45,8 +47,11 @@ class PostgresListing:
             where.append(f"{review} = %s")
             params += [*review_params, query.review]
         if query.wanted:  # strpos, not LIKE: a query may hold % or _
-            where.append("strpos(search_text, %s) > 0")
-            params.append(query.wanted.replace("\x00", ""))  # text never holds NUL
+            where.append("(strpos(search_text, %s) > 0 OR answers @> ANY(%s))")
+            labelled = [Jsonb({f: value}) for f, answer in query.labelled
+                        for value in (answer, [answer])]
+            params += [query.wanted.replace("\x00", ""),  # text never holds NUL
+                       labelled]
         where_sql = " AND ".join(where)
         order, order_params = _order(query, review, review_params)
         # The page's ids first (narrow rows sort fast), then those rows, in that order.
