@@ -7,7 +7,6 @@ hold the same responses.
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,20 +14,20 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from formkit.conditions import is_answered
 from formkit.formatting import format_day
 from formkit.i18n import language_name, pair
 from formkit.paging import page_number
-from formkit.schema import Form
+from formkit.schema import LANGUAGES, Form
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response
 from formkit.storage.base import utcnow
+from formkit.storage.listing import RECORD_SORTS, ResponseQuery, fold, sorted_by
 from formkit.versions import shown_text
 
 #: review statuses of forms that do not declare their own (the first is the default).
 DEFAULT_STATUSES = (("pending", _l("Pending")), ("reviewed", _l("Reviewed")),
                     ("followed_up", _l("Followed up")))
-SORTS = ("submitted", "created", "review", "locale")
+SORTS = RECORD_SORTS
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,8 @@ class Column:
     shown: Callable[[Any], str] | None = None
     #: the XLSX number format of its numbers (e.g. ``exporters.CURRENCY_FORMAT``).
     number_format: str = ""
+    #: the question whose stored answer it shows: the store can sort by it (in SQL).
+    field_id: str | None = None
 
     def display(self, response: Response) -> str:
         value = self.value(response)
@@ -127,7 +128,8 @@ def list_columns(form: Form, locale: str) -> list[Column]:
         columns.append(Column(
             field_id, spec.label.get(locale) if spec.label else field_id,
             lambda r, field_id=field_id: r.answers.get(field_id) or None,
-            shown=lambda value, spec=spec: shown_text(spec, value, locale)))
+            shown=lambda value, spec=spec: shown_text(spec, value, locale),
+            field_id=field_id))
     return columns
 
 
@@ -138,20 +140,19 @@ def plugin_columns(form: Form) -> list[Column]:
     return columns
 
 
-def fold(text: str) -> str:
-    """Lower case without accents, so "ecole" finds "École"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def searchable_text(form: Form, response: Response, locale: str) -> str:
-    parts = []
-    for field_id, value in response.answers.items():
-        if not form.has_field(field_id) or not is_answered(value):
-            continue
-        spec = form.field(field_id)
-        parts.append(spec.kind.display(spec, value, locale))
-    return fold(" ".join(parts))
+def labelled_answers(form: Form, query: str) -> tuple[tuple[str, Any], ...]:
+    """The (field id, stored answer) pairs whose label, in either language, holds the
+    search: choices are stored as keys, and found by what people read."""
+    wanted = fold(query)
+    if not wanted:
+        return ()
+    found = []
+    for spec in form.fields:
+        for answer, label in {(answer, label) for language in LANGUAGES
+                              for answer, label in spec.kind.condition_values(spec, language)}:
+            if wanted in fold(label):
+                found.append((spec.id, answer))
+    return tuple(sorted(found, key=repr))
 
 
 @dataclass
@@ -232,6 +233,20 @@ class Filters:
             parts.append(pair(_("Search the answers"), quoted, locale))
         return parts
 
+    def store_query(self, form: Form, columns: list[Column], offset: int = 0,
+                    limit: int | None = None) -> ResponseQuery:
+        """These filters as the store's question (a plugin's column sort aside)."""
+        column = {c.key: c for c in columns}.get(self.sort)
+        sort = self.sort if self.sort in SORTS else "submitted"
+        if column is not None and column.field_id is not None:
+            sort = f"answer:{column.field_id}"
+        return ResponseQuery(
+            review_keys=tuple(status_keys(form)),
+            status=None if self.status == "all" else self.status, review=self.review,
+            since=self.since, until=self.until, locale=self.locale, search=self.query,
+            labelled=labelled_answers(form, self.query),
+            sort=sort, descending=self.descending, offset=offset, limit=limit)
+
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """Query arguments reproducing these filters (for links and exports)."""
         args = {
@@ -245,57 +260,34 @@ class Filters:
         return {k: v for k, v in args.items() if v not in (None, "")}
 
 
-def _day(timestamp: str | None) -> datetime.date | None:
-    """The day of a stored timestamp; ``None`` for none, or one that is not a timestamp
-    (a record restored by hand), which then passes no date filter."""
-    try:
-        return datetime.date.fromisoformat(timestamp[:10]) if timestamp else None
-    except (TypeError, ValueError):
-        return None
-
-
 def matching(form: Form, filters: Filters, locale: str,
              after: str | None = None) -> Iterator[Response]:
     """The responses of ``form`` that pass ``filters``, in stored order (streams); with
-    ``after`` (an existing response's id), only those stored after it."""
-    wanted = fold(filters.query)
-    status = None if filters.status == "all" else filters.status
-    for response in current_store().iter_responses(form.id, status, after=after):
-        day = _day(response.submitted or response.created) if (
-            filters.since or filters.until) else None
-        if filters.since and (day is None or day < filters.since):
-            continue
-        if filters.until and (day is None or day > filters.until):
-            continue
-        if filters.locale and response.locale != filters.locale:
-            continue
-        if filters.review and review_status(form, response) != filters.review:
-            continue
-        if wanted and wanted not in searchable_text(form, response, locale):
-            continue
-        yield response
+    ``after`` (an existing response's id), only those stored after it. ``locale`` is
+    the caller's language (search reads the stored answers, whatever the language)."""
+    query = filters.store_query(form, [])
+    for response in current_store().iter_responses(form.id, query.status, after=after):
+        if query.accepts(response):
+            yield response
 
 
 def sorted_responses(form: Form, responses: Iterable[Response], filters: Filters,
                      columns: list[Column]) -> list[Response]:
-    by_column = {c.key: c for c in columns}
+    """``responses`` in the list's order; a plugin's column sorts by its value here."""
+    query = filters.store_query(form, columns)
+    column = {c.key: c for c in columns}.get(filters.sort)
+    if column is not None and column.field_id is None:
+        return sorted_by(responses, column.value, filters.descending)
+    return query.sorted(responses)
 
-    def value(response: Response) -> Any:
-        if filters.sort in by_column:
-            return by_column[filters.sort].value(response)
-        if filters.sort == "review":
-            return review_status(form, response)
-        if filters.sort == "locale":
-            return response.locale
-        if filters.sort == "created":
-            return response.created
-        return response.submitted or response.updated
 
-    keyed = [(value(r), r) for r in responses]
-    present = [(v, r) for v, r in keyed if v is not None]
-    # Numbers before text, so a column mixing both still sorts; missing values last.
-    # Text without regard to case or accents ("école" beside "Ecole").
-    present.sort(key=lambda item: (isinstance(item[0], str),
-                                   fold(item[0]) if isinstance(item[0], str) else item[0]),
-                 reverse=filters.descending)
-    return [r for _v, r in present] + [r for v, r in keyed if v is None]
+def find_page(form: Form, filters: Filters, columns: list[Column], page: int,
+              per_page: int) -> tuple[list[Response], int]:
+    """One page of the list and how many responses pass the filters: the store's
+    question (in SQL with PostgreSQL), unless a plugin's column sorts the list."""
+    column = {c.key: c for c in columns}.get(filters.sort)
+    if column is not None and column.field_id is None:
+        found = sorted_responses(form, matching(form, filters, ""), filters, columns)
+        return found[(page - 1) * per_page: page * per_page], len(found)
+    query = filters.store_query(form, columns, offset=(page - 1) * per_page, limit=per_page)
+    return current_store().find_responses(form.id, query)

@@ -14,6 +14,7 @@ from typing import Any
 
 from formkit import clock
 from formkit.storage.cycles_contract import CycleStore
+from formkit.storage.listing import ResponseQuery
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
@@ -458,6 +459,16 @@ class Store(CycleStore, abc.ABC):
         return [r for r in self.iter_responses(form_id, status)
                 if (review_status is None or r.review_status == review_status)
                 and (key_prefix is None or (r.key or "").startswith(key_prefix))]
+
+    def find_responses(self, form_id: str,
+                       query: ResponseQuery) -> tuple[list[Response], int]:
+        """One page of a form's response list and how many responses pass the filters
+        (:class:`~formkit.storage.listing.ResponseQuery` says what they mean).
+        PostgreSQL filters, searches, sorts, pages and counts in SQL."""
+        found = query.sorted(r for r in self.iter_responses(form_id, query.status)
+                             if query.accepts(r))
+        end = None if query.limit is None else query.offset + query.limit
+        return found[query.offset:end], len(found)
 
     @abc.abstractmethod
     def iter_all_responses(self) -> Iterator[Response]:

@@ -44,6 +44,7 @@ from formkit.storage.base import (
     utcnow,
 )
 from formkit.storage.postgres_cycles import PostgresCycles
+from formkit.storage.postgres_listing import PostgresListing
 from formkit.storage.postgres_teams import PostgresTeams
 
 JSON_COLUMNS = {"answers", "score", "pending", "history"}
@@ -90,8 +91,10 @@ def _response(row: dict | None) -> Response | None:
     return Response.from_dict(row) if row else None
 
 
-class PostgresStore(PostgresTeams, PostgresCycles, Store):
+class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
     """Responses, accounts and the audit log in PostgreSQL."""
+
+    _response_columns = COLUMNS
 
     def __init__(self, url: str, *, max_size: int = 4):
         self.url = url

@@ -17,14 +17,13 @@ from formkit.outbox.retention_job import applied_total
 from formkit.review import (
     Filters,
     change_status,
+    find_page,
     history_rows,
     list_columns,
-    matching,
     plugin_columns,
     review_refusal,
     review_status,
     review_statuses,
-    sorted_responses,
     status_keys,
 )
 from formkit.state import current_registry, current_store
@@ -78,15 +77,16 @@ def responses(form_id: str):
     form = g.form
     locale = current_locale()
     filters, columns = response_filters(form)
-    found = sorted_responses(form, matching(form, filters, locale), filters, columns)
     per_page = current_app.config["RESPONSES_PER_PAGE"]
-    pages = max(1, math.ceil(len(found) / per_page))
+    shown, total = find_page(form, filters, columns, filters.page, per_page)
+    pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
-    shown = found[(page - 1) * per_page: page * per_page]
+    if page != filters.page:  # past the end: the last page
+        shown, total = find_page(form, filters, columns, page, per_page)
     statuses = dict(review_statuses(form, locale))
     return render_template(
         "admin/responses.html", form=form, filters=filters, columns=columns,
-        responses=shown, total=len(found), page=page, pages=pages,
+        responses=shown, total=total, page=page, pages=pages,
         statuses=review_statuses(form, locale),
         review_label=lambda r: statuses[review_status(form, r)],
         languages=current_app.config["LANGUAGES"],
