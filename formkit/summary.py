@@ -61,7 +61,7 @@ def collector_paused() -> Iterator[None]:
 
 class Rereadable:
     """Responses read afresh each time they are iterated (``read()`` streams them from
-    the store): the summary and the form's plugin each make one pass, and a worker holds
+    the store): the summary and the form's plugin share one pass, and a worker holds
     one segment of responses at a time, not all of them (10,000 responses held at once
     left a worker at 223 MiB, bench/server.py)."""
 
@@ -83,30 +83,71 @@ def finished_block(block: dict[str, Any]) -> dict[str, Any]:
     return block
 
 
-@collector_paused()
-def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
-    """Everything the summary page and PDF show, in ``locale``. ``responses`` is read
-    twice (here and by the plugin's ``formkit_summarize``): a list, or a
-    :class:`Rereadable` to stream them. Each answer goes to its field type's summary
-    state as it is read (``summary_add``), so only those states are kept."""
-    states: dict[str, tuple[Any, Any, Any]] = {}  # field id: spec, state, its summary_add
-    for section in form.sections:
-        for spec in section.fields:
-            if spec.stores_value:
-                states[spec.id] = (spec, spec.kind.summary_start(spec), spec.kind.summary_add)
-    count = 0
-    by_locale: dict[str, int] = {}
-    by_review: dict[str, int] = {}
-    for response in responses:
-        count += 1
-        by_locale[response.locale] = by_locale.get(response.locale, 0) + 1
-        status = review_status(form, response)
-        by_review[status] = by_review.get(status, 0) + 1
+class _Totals:
+    """What the summary adds up while responses stream: counts per language and review
+    status, and each question's field-type summary state (``summary_start/add``), so
+    only those are kept, never the answers themselves."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.count = 0
+        self.by_locale: dict[str, int] = {}
+        self.by_review: dict[str, int] = {}
+        # field id: its spec, its summary state, its type's summary_add (looked up once)
+        self.states: dict[str, tuple[Any, Any, Any]] = {
+            spec.id: (spec, spec.kind.summary_start(spec), spec.kind.summary_add)
+            for section in form.sections for spec in section.fields if spec.stores_value}
+
+    def add(self, response: Response) -> None:
+        self.count += 1
+        self.by_locale[response.locale] = self.by_locale.get(response.locale, 0) + 1
+        status = review_status(self.form, response)
+        self.by_review[status] = self.by_review.get(status, 0) + 1
+        states = self.states
         for field_id, value in response.answers.items():
             kept = states.get(field_id)
             # Answers kept from an earlier version of the question are left out.
             if kept is not None and is_answered(value) and fits(kept[0], value):
                 kept[2](kept[1], value)
+
+
+class _SharedPass:
+    """The responses as the form's plugin receives them (``formkit_summarize``): its
+    first pass through them also feeds the summary's totals, so the store is read once,
+    not twice (reading is most of a summary's time). Any later pass reads afresh."""
+
+    def __init__(self, responses: Iterable[Response], feed: Callable[[Response], None]):
+        self._responses = responses
+        self._feed: Callable[[Response], None] | None = feed
+        self.complete = False
+
+    def __iter__(self) -> Iterator[Response]:
+        feed, self._feed = self._feed, None
+        return iter(self._responses) if feed is None else self._feeding(feed)
+
+    def _feeding(self, feed: Callable[[Response], None]) -> Iterator[Response]:
+        for response in self._responses:
+            feed(response)
+            yield response
+        self.complete = True
+
+
+@collector_paused()
+def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
+    """Everything the summary page and PDF show, in ``locale``. ``responses`` is a list,
+    or a :class:`Rereadable` to stream them: the form's plugin (``formkit_summarize``)
+    and the summary share one pass; the summary reads them itself only when no plugin
+    read them all (none summarises this form, or it stopped early)."""
+    totals = _Totals(form)
+    shared = _SharedPass(responses, totals.add)
+    registry = current_registry()
+    aggregate = registry.hook.formkit_summarize(form=form, responses=shared)
+    if not shared.complete:
+        totals = _Totals(form)  # a partial pass is started over
+        for response in responses:
+            totals.add(response)
+    aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
+                      if aggregate is not None else None)
     sections = []
     for section in form.sections:
         blocks = []
@@ -115,7 +156,7 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
             if not spec.stores_value:
                 continue
             label = spec.label.get(locale) if spec.label else spec.id
-            _spec, state, _add = states[spec.id]
+            _spec, state, _add = totals.states[spec.id]
             block = finished_block(spec.kind.summary_finish(spec, state, locale))
             if block["kind"] == "answered":
                 answered.append((label, block["answered"]))
@@ -124,15 +165,11 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
                                "chart": _chart(block, label, locale)})
         sections.append({"title": section.title.get(locale), "blocks": blocks,
                          "answered": answered})
-    registry = current_registry()
-    aggregate = registry.hook.formkit_summarize(form=form, responses=responses)
-    aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
-                      if aggregate is not None else None)
     statuses = review_statuses(form, locale)
     return {
-        "count": count,
-        "by_locale": sorted(by_locale.items()),
-        "by_review": [(label, by_review.get(key, 0)) for key, label in statuses],
+        "count": totals.count,
+        "by_locale": sorted(totals.by_locale.items()),
+        "by_review": [(label, totals.by_review.get(key, 0)) for key, label in statuses],
         "sections": sections,
         "aggregate_html": aggregate_html,
     }

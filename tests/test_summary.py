@@ -8,8 +8,10 @@ import sys
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from conftest import ROOT, make_app
+from formkit import hookimpl
 from formkit.conditions import is_answered
 from formkit.fields.base import TEXTS_SHOWN, FieldType
 from formkit.review import Filters, matching
@@ -111,6 +113,44 @@ def test_streamed_summaries_equal_listed_ones_on_every_test_form(tmp_path, store
         assert "counts" in assert_streamed_equal_listed(app)
     finally:
         app.extensions["formkit"].store.close()
+
+
+class _FirstOnly:
+    """A plugin that summarises a form from its first response only (it stops early)."""
+
+    @hookimpl
+    def formkit_summarize(self, form, responses):
+        return {"first": next(iter(responses)).key} if form.id == "workplan" else None
+
+    @hookimpl
+    def formkit_summary_html(self, form, summary):
+        return Markup("<p>{}</p>").format(summary["first"]) if "first" in summary else None
+
+
+@pytest.mark.parametrize("stops_early", [False, True])
+def test_the_plugin_and_the_summary_share_one_pass(seed_store_app, stops_early):
+    sys.path.insert(0, str(ROOT / "bench"))
+    from submit import seed
+
+    app = seed_store_app
+    if stops_early:
+        app.extensions["formkit"].registry.pm.register(_FirstOnly(), "first-only")
+    reads = []
+
+    def read():
+        reads.append(1)
+        return matching(form, Filters(), "fr")
+
+    with app.test_request_context("/"):
+        form = app.extensions["formkit"].registry.forms["workplan"]
+        seed(form, 7, locale="fr")
+        summary = build_summary(form, Rereadable(read), "fr")
+    # the store is read again only when the plugin did not read every response
+    assert len(reads) == (2 if stops_early else 1)
+    assert summary["count"] == 7 and summary["by_locale"] == [("fr", 7)]
+    answered = [b["block"]["answered"] for s in summary["sections"] for b in s["blocks"]]
+    assert answered and set(answered) == {7}
+    assert ("seed-0" in summary["aggregate_html"]) == stops_early
 
 
 class _Listed(FieldType):
