@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from conftest import ROOT, make_app
+from conftest import ROOT, add_user, make_app, sign_in
 from formkit import hookimpl
 from formkit.conditions import is_answered
 from formkit.fields.base import TEXTS_SHOWN, FieldType
@@ -177,3 +177,27 @@ def test_a_type_with_only_a_list_summary_keeps_working(values):
     assert plain.summary_finish(None, counted, "en") == {"kind": "answered",
                                                          "answered": len(values)}
     assert not hasattr(counted, "__dict__") and not isinstance(counted, list)
+
+
+def test_a_date_question_holding_other_text_is_summarised_and_shown(seed_store_app):
+    # a date question that was text in an earlier version (or filled by an import)
+    app = seed_store_app
+    add_user(app)
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    with app.test_request_context("/"):
+        form = app.extensions["formkit"].registry.forms["workplan"]
+        [date_id] = [s.id for s in form.fields if s.type == "date"][:1]
+        current_store().import_records(
+            Response(id="", form_id="workplan", form_version=form.version, locale="fr",
+                     status=SUBMITTED, key=f"old-{i}", answers={date_id: text})
+            for i, text in enumerate(["31/12/2025", "2025-03-01"]))
+        summary = build_summary(form, list(current_store().iter_responses("workplan")), "en")
+        [old] = [r for r in current_store().iter_responses("workplan") if r.key == "old-0"]
+    [stats] = [b["block"]["stats"] for s in summary["sections"] for b in s["blocks"]
+               if b["label"] == "Plan starts"]
+    assert stats == [("Answers", "1"), ("Earliest", "1 Mar 2025"), ("Latest", "1 Mar 2025")]
+    page = client.get("/admin/forms/workplan/summary")
+    assert page.status_code == 200
+    shown = client.get(f"/admin/responses/{old.id}")
+    assert shown.status_code == 200 and "31/12/2025" in shown.text

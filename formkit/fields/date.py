@@ -77,6 +77,15 @@ class Date(FieldType):
         sample = low or datetime.date(2025, 1, 15)
         return {spec.name: (min(sample, high) if high else sample).isoformat()}
 
+    def accepts(self, spec, value) -> bool:
+        """An ISO date; other text (an earlier version's answer, an import's) is shown as
+        it is and left out of summaries, never read as a date."""
+        try:
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return False
+        return True
+
     def summary(self, spec, values, locale):
         return _dates_block(len(values), min(values, default=None), max(values, default=None),
                             locale)
