@@ -5,12 +5,13 @@ seed form), a coordinator signs in, and the test client downloads (PDF cache emp
 before each PDF, so every PDF is rendered):
 
 - the PDF of one response, and the summary PDF of the form;
-- the CSV and XLSX exports of every response.
+- the CSV and XLSX exports of every response;
+- ``summary``: building the summary alone (``build_summary``, no HTML, no PDF).
 
 Beside each PDF: WeasyPrint alone on the same HTML; the ratio is our overhead (building
 the HTML: reading responses, the summary, the plugins' charts). Medians of ``--repeat``.
 
-Usage: python bench/exports.py [--sizes 1000,10000] [--repeat 3] [--only csv,xlsx]
+Usage: python bench/exports.py [--sizes 1000,10000] [--repeat 3] [--only summary,csv]
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ import time
 from pathlib import Path
 
 from formkit import create_app, pdf
-from formkit.review import Filters
+from formkit.review import Filters, matching
 from formkit.state import current_registry, current_store
+from formkit.summary import Rereadable, build_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from submit import ROOT, seed  # noqa: E402
@@ -90,11 +92,16 @@ def run_size(size: int, repeat: int, only: set[str]) -> dict:
 
         get("/admin/forms/workplan/export.json")  # the store's files read once, untimed
 
+        def summarise():
+            with app.test_request_context("/"):
+                build_summary(form, Rereadable(lambda: matching(form, Filters(), "fr")), "fr")
+
         measures = {
             "response_pdf": (lambda: get(f"/admin/responses/{one.id}/pdf?doc_lang=fr"),
                              empty_cache),
             "summary_pdf": (lambda: get("/admin/forms/workplan/summary.pdf?doc_lang=fr"),
                             empty_cache),
+            "summary": (summarise, None),
             "csv": (lambda: get("/admin/forms/workplan/export.csv?doc_lang=fr"), None),
             "xlsx": (lambda: get("/admin/forms/workplan/export.xlsx?doc_lang=fr"), None),
         }
@@ -118,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="response_pdf,summary_pdf,csv,xlsx",
+    parser.add_argument("--only", default="response_pdf,summary_pdf,summary,csv,xlsx",
                         help="what to measure (comma-separated; others show nan)")
     args = parser.parse_args()
     only = set(args.only.split(","))

@@ -145,7 +145,9 @@ def formkit_summarize(form, responses):
     ``firstresult``.
 
     :param form: the :class:`formkit.schema.Form`.
-    :param responses: an iterable of :class:`formkit.storage.Response`.
+    :param responses: an iterable of :class:`formkit.storage.Response`, streamed from the
+        store and rereadable; the summary adds up its own totals during the plugin's
+        first pass (one read of the store), so read them all once where you can.
     :return: a JSON-serialisable mapping of the form's own aggregates, or ``None``.
     """
 

@@ -13,12 +13,12 @@ from markupsafe import Markup
 
 from formkit.charts import bar_chart
 from formkit.conditions import is_answered
+from formkit.fields.base import TEXTS_SHOWN
 from formkit.formatting import format_mean
 from formkit.review import review_status, review_statuses
 from formkit.schema import Form
 from formkit.state import current_registry
 from formkit.storage import Response
-from formkit.versions import fits
 
 STAT_LABELS = {
     "count": _l("Answers"), "mean": _l("Mean"), "median": _l("Median"),
@@ -27,8 +27,6 @@ STAT_LABELS = {
     "responses": _l("Responses with rows"), "rows": _l("Rows in all"),
     "rows_per_response": _l("Rows per response"),
 }
-#: free-text answers listed per question; the exports hold them all.
-TEXTS_SHOWN = 50
 
 
 def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
@@ -48,9 +46,9 @@ def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while thousands of responses are read and kept:
-    they hold no cycles, yet each batch of new objects makes it rescan every one kept so
-    far (measured: half of the summary's time at 10,000 responses)."""
+    """Python's cycle collector paused while thousands of responses are read: they hold
+    no cycles, yet each batch of new objects makes it rescan every object still alive
+    (measured: half of the summary's time at 10,000 responses when they were kept)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -62,7 +60,7 @@ def collector_paused() -> Iterator[None]:
 
 class Rereadable:
     """Responses read afresh each time they are iterated (``read()`` streams them from
-    the store): the summary and the form's plugin each make one pass, and a worker holds
+    the store): the summary and the form's plugin share one pass, and a worker holds
     one segment of responses at a time, not all of them (10,000 responses held at once
     left a worker at 223 MiB, bench/server.py)."""
 
@@ -73,23 +71,85 @@ class Rereadable:
         return iter(self._read())
 
 
+def finished_block(block: dict[str, Any]) -> dict[str, Any]:
+    """A field type's summary block as the summary shows it: texts cut to
+    ``TEXTS_SHOWN`` (``hidden`` counts the rest), statistics' names in words."""
+    if block["kind"] == "texts":
+        block["hidden"] = block.get("hidden", 0) + max(0, len(block["items"]) - TEXTS_SHOWN)
+        block["items"] = block["items"][:TEXTS_SHOWN]
+    if block["kind"] == "numbers":
+        block["stats"] = [(str(STAT_LABELS.get(k, k)), v) for k, v in block["stats"]]
+    return block
+
+
+class _Totals:
+    """What the summary adds up while responses stream: counts per language and review
+    status, and each question's field-type summary state (``summary_start/add``), so
+    only those are kept, never the answers themselves."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.count = 0
+        self.by_locale: dict[str, int] = {}
+        self.by_review: dict[str, int] = {}
+        # field id: its spec, its summary state, and its type's summary_add and accepts
+        # (looked up once, not per answer: 10,000 responses make ~200,000 answers)
+        self.states: dict[str, tuple[Any, Any, Any, Any]] = {
+            spec.id: (spec, spec.kind.summary_start(spec), spec.kind.summary_add,
+                      spec.kind.accepts)
+            for section in form.sections for spec in section.fields if spec.stores_value}
+
+    def add(self, response: Response) -> None:
+        self.count += 1
+        self.by_locale[response.locale] = self.by_locale.get(response.locale, 0) + 1
+        status = review_status(self.form, response)
+        self.by_review[status] = self.by_review.get(status, 0) + 1
+        states = self.states
+        for field_id, value in response.answers.items():
+            kept = states.get(field_id)
+            # Answers kept from an earlier version of the question (which the type no
+            # longer accepts, as versions.fits says) are left out.
+            if kept is not None and is_answered(value) and kept[3](kept[0], value):
+                kept[2](kept[1], value)
+
+
+class _SharedPass:
+    """The responses as the form's plugin receives them (``formkit_summarize``): its
+    first pass through them also feeds the summary's totals, so the store is read once,
+    not twice (reading is most of a summary's time). Any later pass reads afresh."""
+
+    def __init__(self, responses: Iterable[Response], feed: Callable[[Response], None]):
+        self._responses = responses
+        self._feed: Callable[[Response], None] | None = feed
+        self.complete = False
+
+    def __iter__(self) -> Iterator[Response]:
+        feed, self._feed = self._feed, None
+        return iter(self._responses) if feed is None else self._feeding(feed)
+
+    def _feeding(self, feed: Callable[[Response], None]) -> Iterator[Response]:
+        for response in self._responses:
+            feed(response)
+            yield response
+        self.complete = True
+
+
 @collector_paused()
 def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
-    """Everything the summary page and PDF show, in ``locale``. ``responses`` is read
-    twice (here and by the plugin's ``formkit_summarize``): a list, or a
-    :class:`Rereadable` to stream them."""
-    count = 0
-    values: dict[str, list[Any]] = {}
-    by_locale: dict[str, int] = {}
-    by_review: dict[str, int] = {}
-    for response in responses:
-        count += 1
-        by_locale[response.locale] = by_locale.get(response.locale, 0) + 1
-        status = review_status(form, response)
-        by_review[status] = by_review.get(status, 0) + 1
-        for field_id, value in response.answers.items():
-            if is_answered(value):
-                values.setdefault(field_id, []).append(value)
+    """Everything the summary page and PDF show, in ``locale``. ``responses`` is a list,
+    or a :class:`Rereadable` to stream them: the form's plugin (``formkit_summarize``)
+    and the summary share one pass; the summary reads them itself only when no plugin
+    read them all (none summarises this form, or it stopped early)."""
+    totals = _Totals(form)
+    shared = _SharedPass(responses, totals.add)
+    registry = current_registry()
+    aggregate = registry.hook.formkit_summarize(form=form, responses=shared)
+    if not shared.complete:
+        totals = _Totals(form)  # a partial pass is started over
+        for response in responses:
+            totals.add(response)
+    aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
+                      if aggregate is not None else None)
     sections = []
     for section in form.sections:
         blocks = []
@@ -98,14 +158,8 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
             if not spec.stores_value:
                 continue
             label = spec.label.get(locale) if spec.label else spec.id
-            # Answers kept from an earlier version of the question are left out.
-            fitting = [v for v in values.get(spec.id, []) if fits(spec, v)]
-            block = spec.kind.summary(spec, fitting, locale)
-            if block["kind"] == "texts":
-                block["hidden"] = max(0, len(block["items"]) - TEXTS_SHOWN)
-                block["items"] = block["items"][:TEXTS_SHOWN]
-            if block["kind"] == "numbers":
-                block["stats"] = [(str(STAT_LABELS.get(k, k)), v) for k, v in block["stats"]]
+            state = totals.states[spec.id][1]
+            block = finished_block(spec.kind.summary_finish(spec, state, locale))
             if block["kind"] == "answered":
                 answered.append((label, block["answered"]))
             else:
@@ -113,15 +167,11 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
                                "chart": _chart(block, label, locale)})
         sections.append({"title": section.title.get(locale), "blocks": blocks,
                          "answered": answered})
-    registry = current_registry()
-    aggregate = registry.hook.formkit_summarize(form=form, responses=responses)
-    aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
-                      if aggregate is not None else None)
     statuses = review_statuses(form, locale)
     return {
-        "count": count,
-        "by_locale": sorted(by_locale.items()),
-        "by_review": [(label, by_review.get(key, 0)) for key, label in statuses],
+        "count": totals.count,
+        "by_locale": sorted(totals.by_locale.items()),
+        "by_review": [(label, totals.by_review.get(key, 0)) for key, label in statuses],
         "sections": sections,
         "aggregate_html": aggregate_html,
     }

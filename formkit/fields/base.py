@@ -373,7 +373,10 @@ class FieldType:
 
     # -- many responses ----------------------------------------------------------------
     def summary(self, spec: FieldSpec, values: list[Any], locale: str) -> dict[str, Any]:
-        """What many answers to this field add up to, for summaries and their PDFs.
+        """What many answers to this field add up to, for summaries and their PDFs, from
+        a list of them. Summaries stream (``summary_start/add/finish`` below); the built-in
+        types keep this plain list form as the statement their streamed summary is
+        tested against (tests/test_summary.py).
 
         :param values: the answers of every response that has one (never empty values).
         :return: a block: ``{"kind": "answered", "answered": n}`` (the default), or
@@ -382,6 +385,63 @@ class FieldType:
             count; ``maximum``).
         """
         return {"kind": "answered", "answered": len(values)}
+
+    # Answers are summarised as they stream from the store (a worker never holds every
+    # answer of 10,000 responses): start a state, add each answer, finish into a block.
+    def summary_start(self, spec: FieldSpec) -> Any:
+        """A fresh summary state for ``spec``. By default the answers' list, given to
+        :meth:`summary` at the end (a type that only overrides ``summary`` keeps
+        working); a type that keeps the default ``summary`` needs only a count."""
+        return [] if type(self).summary is not FieldType.summary else Count()
+
+    def summary_add(self, state: Any, value: Any) -> None:
+        """Add one answer (answered, and of the shape this type stores) to ``state``."""
+        state.append(value)
+
+    def summary_finish(self, spec: FieldSpec, state: Any, locale: str) -> dict[str, Any]:
+        """The block :meth:`summary` would make of every answer added to ``state``."""
+        if isinstance(state, Count):
+            return {"kind": "answered", "answered": state.answered}
+        return self.summary(spec, state, locale)
+
+
+class Count:
+    """Answers counted as they stream, nothing else kept."""
+
+    __slots__ = ("answered",)
+
+    def __init__(self) -> None:
+        self.answered = 0
+
+    def append(self, value: Any) -> None:
+        self.answered += 1
+
+
+class Tally(Count):
+    """Answers counted as they stream: how many, and how many chose each key (a list
+    answer, such as a multiple choice, counts once per key chosen)."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: dict[str, int] = {}
+
+    def append(self, value: Any) -> None:
+        self.answered += 1
+        counts = self.counts
+        for key in value if isinstance(value, list) else (value,):
+            key = str(key)
+            counts[key] = counts.get(key, 0) + 1
+
+    def block(self, labels: list[tuple[str, str]]) -> dict[str, Any]:
+        """A ``counts`` block: the count of each (key, label), in schema order."""
+        return {"kind": "counts", "answered": self.answered,
+                "items": [(label, self.counts.get(key, 0)) for key, label in labels]}
+
+
+#: free-text answers a summary lists per question, newest first; the exports hold them all.
+TEXTS_SHOWN = 50
 
 
 #: shown for an answer that was (or became) empty in a change description.
@@ -399,8 +459,8 @@ def _plain(value: Any) -> str:
 
 
 def count_summary(labels: list[tuple[str, str]], values: list[Any]) -> dict[str, Any]:
-    """A ``counts`` block: how many answers chose each (key, label), in schema order;
-    list answers (multiple choice) count once per key chosen."""
+    """A ``counts`` block of ``values``: how many answers chose each (key, label), in
+    schema order; list answers (multiple choice) count once per key chosen."""
     counts = dict.fromkeys((key for key, _label in labels), 0)
     for value in values:
         for key in value if isinstance(value, list) else [value]:

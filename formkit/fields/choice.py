@@ -13,6 +13,7 @@ from formkit.conditions import is_answered
 from formkit.fields.base import (
     FieldType,
     RequiredChoice,
+    Tally,
     count_summary,
     label_text,
     named_message,
@@ -65,8 +66,16 @@ class YesNo(FieldType):
         return {spec.name: "yes"}
 
     def summary(self, spec, values, locale):
-        return count_summary([("True", yes_no_label(True, locale)),
-                              ("False", yes_no_label(False, locale))], values)
+        return count_summary(self._labels(locale), values)
+
+    def summary_start(self, spec):
+        return Tally()
+
+    def summary_finish(self, spec, state, locale):
+        return state.block(self._labels(locale))
+
+    def _labels(self, locale: str) -> list[tuple[str, str]]:
+        return [("True", yes_no_label(True, locale)), ("False", yes_no_label(False, locale))]
 
     def scorable(self, spec) -> bool:
         return True
@@ -143,6 +152,12 @@ class Choice(FieldType):
 
     def summary(self, spec, values, locale):
         return count_summary(self.choices(spec, locale), values)
+
+    def summary_start(self, spec):
+        return Tally()
+
+    def summary_finish(self, spec, state, locale):
+        return state.block(self.choices(spec, locale))
 
     def display(self, spec, value, locale) -> str:
         if not is_answered(value):

@@ -77,13 +77,31 @@ class Date(FieldType):
         sample = low or datetime.date(2025, 1, 15)
         return {spec.name: (min(sample, high) if high else sample).isoformat()}
 
+    def accepts(self, spec, value) -> bool:
+        """An ISO date; other text (an earlier version's answer, an import's) is shown as
+        it is and left out of summaries, never read as a date."""
+        try:
+            datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return False
+        return True
+
     def summary(self, spec, values, locale):
-        if not values:
-            return {"kind": "answered", "answered": 0}
-        return {"kind": "numbers", "answered": len(values),
-                "stats": [("count", str(len(values))),
-                          ("earliest", format_iso_date(min(values), locale)),
-                          ("latest", format_iso_date(max(values), locale))]}
+        return _dates_block(len(values), min(values, default=None), max(values, default=None),
+                            locale)
+
+    def summary_start(self, spec):
+        return [0, None, None]  # how many, earliest, latest (ISO dates sort as text)
+
+    def summary_add(self, state, value):
+        state[0] += 1
+        if state[1] is None or value < state[1]:
+            state[1] = value
+        if state[2] is None or value > state[2]:
+            state[2] = value
+
+    def summary_finish(self, spec, state, locale):
+        return _dates_block(*state, locale)
 
     def value_from(self, spec, field) -> Any:
         return field.data.isoformat() if field.data else None
@@ -101,6 +119,15 @@ class Date(FieldType):
 
     def display(self, spec, value, locale) -> str:
         return format_iso_date(value, locale) if is_answered(value) else ""
+
+
+def _dates_block(count: int, earliest: str | None, latest: str | None,
+                 locale: str) -> dict[str, Any]:
+    if not count:
+        return {"kind": "answered", "answered": 0}
+    return {"kind": "numbers", "answered": count,
+            "stats": [("count", str(count)), ("earliest", format_iso_date(earliest, locale)),
+                      ("latest", format_iso_date(latest, locale))]}
 
 
 def _as_date(value: str) -> datetime.date | str:

@@ -192,6 +192,21 @@ class Integer(FieldType):
             stats.append(("total", show(round(sum(numbers_), 2))))
         return {"kind": "numbers", "answered": len(numbers_), "stats": stats}
 
+    def summary_start(self, spec):
+        """How often each number was given: an exact median in the memory of the
+        distinct numbers, not of every answer."""
+        return {}
+
+    def summary_add(self, state, value):
+        if isinstance(value, int | float):
+            value = float(value)
+            state[value] = state.get(value, 0) + 1
+
+    def summary_finish(self, spec, state, locale):
+        # The same sorted numbers summary() adds up, so the sums round alike.
+        return self.summary(spec, [number for number, times in sorted(state.items())
+                                   for _ in range(times)], locale)
+
     def xlsx_format(self, spec, locale: str) -> str:
         unit = spec.options.get("unit")
         if unit is not None and unit.get(locale).strip() == "%":

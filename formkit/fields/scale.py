@@ -15,6 +15,7 @@ from formkit.fields.base import (
     FieldType,
     Required,
     SubForm,
+    Tally,
     change_text,
     count_summary,
     label_text,
@@ -29,6 +30,23 @@ from formkit.formatting import or_empty
 from formkit.i18n import N_, pair, translate
 
 NOT_APPLICABLE = "na"
+
+
+class _ScaleTally(Tally):
+    """A scale's counts per point, and the sum and count of the points chosen (for the
+    mean; "not applicable" is no point)."""
+
+    __slots__ = ("total", "rated")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = self.rated = 0
+
+    def append(self, value: Any) -> None:
+        super().append(value)
+        if isinstance(value, int):
+            self.total += value
+            self.rated += 1
 
 
 def not_applicable_label(locale: str) -> str:
@@ -100,6 +118,14 @@ class Scale(FieldType):
         block = count_summary(self.choices(spec, locale), values)
         rated = [v for v in values if isinstance(v, int)]
         block["mean"] = round(sum(rated) / len(rated), 2) if rated else None
+        return block
+
+    def summary_start(self, spec):
+        return _ScaleTally()
+
+    def summary_finish(self, spec, state, locale):
+        block = state.block(self.choices(spec, locale))
+        block["mean"] = round(state.total / state.rated, 2) if state.rated else None
         return block
 
     def value_from(self, spec, field) -> Any:
@@ -205,6 +231,28 @@ class Matrix(Scale):
             mean = round(sum(rated) / len(rated), 2) if rated else None
             items.append((text.get(locale), mean, len(rated)))
         return {"kind": "means", "answered": len(values), "items": items,
+                "maximum": spec.options["points"]}
+
+    def summary_start(self, spec):
+        """Per row: the sum and the count of the points chosen ("not applicable" left out)."""
+        return {"answered": 0, "rows": {key: [0, 0] for key, _t in spec.options["rows"]}}
+
+    def summary_add(self, state, value):
+        state["answered"] += 1
+        rows = state["rows"]
+        for key, point in value.items():
+            if isinstance(point, int) and key in rows:
+                row = rows[key]
+                row[0] += point
+                row[1] += 1
+
+    def summary_finish(self, spec, state, locale):
+        items = []
+        for key, text in spec.options["rows"]:
+            total, rated = state["rows"][key]
+            mean = round(total / rated, 2) if rated else None
+            items.append((text.get(locale), mean, rated))
+        return {"kind": "means", "answered": state["answered"], "items": items,
                 "maximum": spec.options["points"]}
 
     def accepts(self, spec, value) -> bool:

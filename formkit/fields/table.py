@@ -224,10 +224,17 @@ class Table(FieldType):
         return rows or None
 
     def summary(self, spec, values, locale):
-        rows = sum(len(v) for v in values)
-        return {"kind": "numbers", "answered": len(values),
-                "stats": [("responses", str(len(values))), ("rows", str(rows)),
-                          ("rows_per_response", f"{rows / len(values):.1f}" if values else "0")]}
+        return _rows_block(len(values), sum(len(v) for v in values))
+
+    def summary_start(self, spec):
+        return [0, 0]  # responses with rows, rows in all
+
+    def summary_add(self, state, value):
+        state[0] += 1
+        state[1] += len(value)
+
+    def summary_finish(self, spec, state, locale):
+        return _rows_block(*state)
 
     def export_columns(self, spec, locale, labels) -> list[CellColumn]:
         """One readable text column (the XLSX also has the rows in a sheet of their own):
@@ -338,3 +345,9 @@ class Table(FieldType):
         return Markup("<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}"
                       "</tr></thead><tbody>{}</tbody></table>").format(
                           placed.layout, widths, head, body)
+
+
+def _rows_block(responses: int, rows: int) -> dict[str, Any]:
+    return {"kind": "numbers", "answered": responses,
+            "stats": [("responses", str(responses)), ("rows", str(rows)),
+                      ("rows_per_response", f"{rows / responses:.1f}" if responses else "0")]}

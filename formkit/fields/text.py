@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from typing import Any
 
 import phonenumbers
@@ -13,6 +14,7 @@ from wtforms import StringField, TextAreaField, validators
 from formkit.conditions import is_answered
 from formkit.fields.autofill import CONTACT_NAMES, FIELD_NAMES, autofill_problem
 from formkit.fields.base import (
+    TEXTS_SHOWN,
     FieldSettings,
     FieldType,
     clean_text,
@@ -211,6 +213,19 @@ class LongText(ShortText):
     def summary(self, spec, values, locale):
         # Free text is listed, newest first (short text is not: it holds names, emails).
         return {"kind": "texts", "answered": len(values), "items": list(reversed(values))}
+
+    def summary_start(self, spec):
+        """How many answers, and the latest ``TEXTS_SHOWN`` (the ones a summary lists)."""
+        return [0, deque(maxlen=TEXTS_SHOWN)]
+
+    def summary_add(self, state, value):
+        state[0] += 1
+        state[1].append(value)
+
+    def summary_finish(self, spec, state, locale):
+        count, latest = state
+        return {"kind": "texts", "answered": count, "items": list(reversed(latest)),
+                "hidden": count - len(latest)}
 
     def value_from(self, spec, field) -> Any:
         return clean_text(field.data or "") or None
