@@ -26,6 +26,7 @@ from formkit.formatting import (
     format_number,
     format_percent,
     format_timestamp,
+    local_today,
     or_empty,
 )
 from formkit.i18n import current_locale
@@ -44,7 +45,7 @@ from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
-from formkit.versions import shown_text
+from formkit.versions import fitting_answers, shown_text
 
 
 def for_form(*form_ids: str):
@@ -131,6 +132,8 @@ __all__ = [
     "get_form",
     "hookimpl",
     "is_answered",
+    "fitting_answers",
+    "local_today",
     "xlsx_currency_format",
     "issue_link",
     "map_legend",

@@ -68,6 +68,14 @@ def or_empty(text: Any) -> Any:
 
 
 # -- days, times -------------------------------------------------------------------------
+def local_today() -> datetime.date:
+    """Today where the instance is (its time zone), from the application's clock: what
+    "overdue" and "due in 30 days" are counted from."""
+    from formkit import clock
+
+    return datetime.datetime.fromtimestamp(clock.now(), instance_zone()).date()
+
+
 def instance_zone() -> ZoneInfo:
     """The instance's time zone (``TIMEZONE`` setting), America/Toronto by default."""
     name = DEFAULT_ZONE

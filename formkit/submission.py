@@ -8,6 +8,7 @@ from formkit.outbox import notifications
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
+from formkit.versions import fitting_answers
 
 
 def submit(form: Form, draft: Response, locale: str, result_link: str) -> tuple[Response, bool]:
@@ -15,7 +16,8 @@ def submit(form: Form, draft: Response, locale: str, result_link: str) -> tuple[
     it exactly once; ``(stored, created)`` as :meth:`Store.submit` gives them."""
     registry = current_registry()
     draft.locale = locale
-    draft.score = registry.hook.formkit_score(form=form, answers=draft.answers, locale=locale)
+    draft.score = registry.hook.formkit_score(
+        form=form, answers=fitting_answers(form, draft.answers), locale=locale)
     # Queued first and held until the submit below is written: nothing is lost if the
     # process dies between the two, and nothing is sent for a submit that never happened.
     notifications.before_submit(form, draft, result_link)

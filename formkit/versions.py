@@ -36,6 +36,15 @@ def fits(spec: FieldSpec, value: Any) -> bool:
     return spec.kind is not None and spec.kind.accepts(spec, value)
 
 
+def fitting_answers(form, answers: dict[str, Any]) -> dict[str, Any]:
+    """``answers`` without the values that no longer fit their question (kept from an
+    older version of it: a number where a table is now): what plugins compute results
+    from, so that no result fails on, or counts, an answer of another shape. Values of
+    questions the form no longer has are passed on as stored."""
+    return {key: value for key, value in answers.items()
+            if not form.has_field(key) or fits(form.field(key), value)}
+
+
 def shown_text(spec: FieldSpec, value: Any, locale: str) -> str:
     """``value`` as its question's type shows it, or as plain text if it no longer fits."""
     if not is_answered(value):

@@ -41,7 +41,9 @@ def competency_score(form, answers: dict) -> dict:
     items = []  # (order, domain, key, rating)
     by_domain = []
     for domain in domains(form):
-        ratings = answers.get(domain.id) or {}
+        ratings = answers.get(domain.id)
+        if not isinstance(ratings, dict):  # unanswered, or kept from an older shape
+            ratings = {}
         values = []
         for key, _text in domain.options["rows"]:
             value = ratings.get(key)

@@ -18,6 +18,7 @@ from formkit.api import (
     bar_chart,
     current_locale,
     current_store,
+    fitting_answers,
     for_form,
     get_form,
     hookimpl,
@@ -42,7 +43,9 @@ def completeness(answers: dict) -> dict:
         outcome = answers.get(f"outcome_{n}")
         if not outcome:
             continue
-        counts = {part: len(answers.get(f"{part}_{n}") or []) for part in REQUIRED}
+        # a list of rows; anything else (unanswered, an older shape) counts no row
+        counts = {part: len(rows) if isinstance(rows := answers.get(f"{part}_{n}"), list)
+                  else 0 for part in REQUIRED}
         missing = [part for part in REQUIRED if counts[part] == 0]
         outcomes.append({
             "number": n,
@@ -83,12 +86,13 @@ def formkit_summarize(form, responses):
     worksheets = outcomes = complete = 0
     methods: dict[str, int] = {}
     for response in responses:
-        score = response.score or completeness(response.answers)
+        answers = fitting_answers(form, response.answers)  # not those of an older shape
+        score = response.score or completeness(answers)
         worksheets += 1
         outcomes += score["total"]
         complete += score["complete"]
         for n in OUTCOMES:
-            for method in response.answers.get(f"methods_{n}") or []:
+            for method in answers.get(f"methods_{n}") or []:
                 methods[method] = methods.get(method, 0) + 1
     return {"worksheets": worksheets, "outcomes": outcomes, "complete": complete,
             "methods": dict(sorted(methods.items(), key=lambda i: -i[1]))}

@@ -117,7 +117,7 @@ def formkit_summarize(form, responses):
             summary["criteria"][key] += 1
         for name, field_id in (("regions", "region"), ("kinds", "kind")):
             value = response.answers.get(field_id)
-            if value:
+            if value and isinstance(value, str):  # a choice key (not an older shape)
                 summary[name][value] = summary[name].get(value, 0) + 1
     return summary
 

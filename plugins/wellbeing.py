@@ -49,7 +49,8 @@ def area_scores(form, answers: dict) -> dict:
     full = (points - 1) * points * points
     rated, unrated = [], []
     for index, (key, _text) in enumerate(spec.options["rows"]):
-        values = [(answers.get(rating) or {}).get(key) for rating in RATINGS]
+        values = [ratings.get(key) if isinstance(ratings := answers.get(rating), dict)
+                  else None for rating in RATINGS]  # not a matrix: an older shape
         if not all(isinstance(v, int) for v in values):
             unrated.append({"key": key, "strength": values[0], "importance": values[1],
                             "readiness": values[2], "priority": None})

@@ -27,11 +27,13 @@ from formkit.api import (
     bar_chart,
     current_locale,
     current_store,
+    fitting_answers,
     for_form,
     format_cad,
     format_iso_date,
     get_form,
     hookimpl,
+    local_today,
     xlsx_currency_format,
 )
 
@@ -128,7 +130,7 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
 @hookimpl
 @for_form(FORM_ID)
 def formkit_score(form, answers):
-    return workplan_score(answers, datetime.date.today())
+    return workplan_score(answers, local_today())
 
 
 def funding_label(form, key: str, locale: str) -> str:
@@ -181,7 +183,8 @@ def formkit_summarize(form, responses):
     status_counts: dict[str, int] = {}
     overdue = 0
     for response in responses:
-        score = response.score or workplan_score(response.answers, datetime.date.today())
+        score = response.score or workplan_score(fitting_answers(form, response.answers),
+                                                 local_today())
         plans += 1
         total += score["total_cost"]
         for key, amount in score["by_funding"].items():

@@ -345,3 +345,28 @@ def test_wellbeing_to_workplan_to_evaluation(seed_app, seed_browser):
 
 def test_check_passes_on_the_seed_forms(seed_app):
     assert seed_app.extensions["formkit"].registry.problems == []
+
+
+@pytest.mark.parametrize("odd", [7, "text", [1, "x"], {"row": "x"}, None])
+def test_seed_plugins_survive_answers_kept_from_older_shapes(seed_app, odd):
+    """An answer stored by an earlier version of a question (a number where a matrix or a
+    table is now, text where a list is) is shown as stored and left out of results: no
+    seed plugin's score or summary may fail on it (it once made the summary a 500)."""
+    from formkit.storage import Response
+    from formkit.versions import fits, fitting_answers
+
+    registry = seed_app.extensions["formkit"].registry
+    for form_id in SEEDS:
+        form = form_of(seed_app, form_id)
+        answers = {spec.id: odd for spec in form.fields if spec.stores_value}
+        response = Response(id=f"{form_id}-odd", form_id=form_id, form_version="0",
+                            locale="en", status="submitted", answers=answers)
+        with seed_app.test_request_context("/?lang=fr"):
+            # plugins compute results from the answers that fit (what the core hands them)
+            registry.hook.formkit_score(form=form, answers=fitting_answers(form, answers),
+                                        locale="fr")
+            assert fitting_answers(form, answers) == {
+                k: v for k, v in answers.items() if fits(form.field(k), v)}
+            summary = registry.hook.formkit_summarize(form=form, responses=[response])
+            if summary is not None:
+                registry.hook.formkit_summary_html(form=form, summary=summary)

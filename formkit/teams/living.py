@@ -13,7 +13,7 @@ from formkit.schema import Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Revision, TeamResponse
 from formkit.storage.base import utcnow
-from formkit.versions import plain
+from formkit.versions import fitting_answers, plain
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -34,7 +34,8 @@ def save(form: Form, slot: TeamResponse, expected: int, before: dict[str, Any],
     revision ``expected``; the result is recomputed and kept with the revision. Returns
     the slot after (``None``: someone saved first; nothing was written) and the revision.
     ``before`` is what the author started from (the revision ``expected``)."""
-    score = current_registry().hook.formkit_score(form=form, answers=answers, locale=locale)
+    score = current_registry().hook.formkit_score(form=form, answers=fitting_answers(form, answers),
+                                                  locale=locale)
     revision = Revision(response_id=slot.response_id, number=expected + 1, at=utcnow(),
                         author=author, author_name=author_name,
                         changes=changed_fields(before, answers), score=score)

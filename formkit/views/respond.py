@@ -46,7 +46,7 @@ from formkit.security import (
 )
 from formkit.state import current_registry, current_store
 from formkit.storage import Response
-from formkit.versions import shown_html
+from formkit.versions import fitting_answers, shown_html
 from formkit.views.availability import refuse_draft, refuse_new_response
 from formkit.views.binding import (
     bound_here,
@@ -214,7 +214,8 @@ def result_preview(form: Form, answers: dict[str, Any], locale: str):
     """The form's result for the answers so far (sections with ``show_result``)."""
     registry = current_registry()
     so_far = final_answers(form, answers)
-    score = registry.hook.formkit_score(form=form, answers=so_far, locale=locale)
+    score = registry.hook.formkit_score(form=form, answers=fitting_answers(form, so_far),
+                                        locale=locale)
     if score is None:
         return None
     preview = Response(id="", form_id=form.id, form_version=form.version, locale=locale,
