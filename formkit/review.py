@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from formkit import references
 from formkit.conditions import is_answered
 from formkit.formatting import format_day
 from formkit.i18n import language_name, pair
@@ -151,6 +152,7 @@ def searchable_text(form: Form, response: Response, locale: str) -> str:
             continue
         spec = form.field(field_id)
         parts.append(spec.kind.display(spec, value, locale))
+    parts.append(response.shown_reference)  # part of a reference finds it too
     return fold(" ".join(parts))
 
 
@@ -259,6 +261,8 @@ def matching(form: Form, filters: Filters, locale: str,
     """The responses of ``form`` that pass ``filters``, in stored order (streams); with
     ``after`` (an existing response's id), only those stored after it."""
     wanted = fold(filters.query)
+    # A reference typed in any case, with or without dashes, or an old id, finds its response.
+    reference = references.normalise(filters.query)
     status = None if filters.status == "all" else filters.status
     for response in current_store().iter_responses(form.id, status, after=after):
         day = _day(response.submitted or response.created) if (
@@ -271,7 +275,9 @@ def matching(form: Form, filters: Filters, locale: str,
             continue
         if filters.review and review_status(form, response) != filters.review:
             continue
-        if wanted and wanted not in searchable_text(form, response, locale):
+        if wanted and not ((reference and response.reference == reference)
+                           or response.id == filters.query
+                           or wanted in searchable_text(form, response, locale)):
             continue
         yield response
 

@@ -224,7 +224,7 @@ def formkit_summary_html(form, summary):
 
 
 def submitted_wellbeing(reference: str):
-    response = current_store().get((reference or "").strip())
+    response = current_store().find(reference)  # a reference or an old id
     if response is None or response.form_id != WELLBEING or not response.is_submitted:
         return None
     return response
@@ -242,14 +242,14 @@ def formkit_prefill(form, args):
         return None
     locale = current_locale()
     labels = {key: text.get(locale) for key, text in wellbeing.field("strength").options["rows"]}
-    answers = {"wellbeing_reference": guide.id,
+    answers = {"wellbeing_reference": guide.shown_reference,
                "team_name": guide.answers.get("team_name"),
                "community": guide.answers.get("community")}
     for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
                                                   strict=False):
         answers[name_field] = labels.get(key, key)
     source = t.gettext("your Wellbeing Guide (%(team)s, reference %(reference)s)",
-               team=guide.answers.get("team_name") or "", reference=guide.id)
+               team=guide.answers.get("team_name") or "", reference=guide.shown_reference)
     return Prefill({k: v for k, v in answers.items() if v}, source=source)
 
 
@@ -279,7 +279,7 @@ def from_wellbeing():
         if submitted_wellbeing(reference) is not None:
             return redirect(url_for("respond.start", form_id=FORM_ID, **{"from": reference}))
         error = t.gettext("No submitted Wellbeing Guide has that reference. Copy it from the "
-                          "Guide's result page, for example wellbeing-000001-abcd…")
+                          "Guide's result page, for example WLB-7K3Q-2H.")
     return t.render_template("workplan/from_wellbeing.html", reference=reference,
                              error=error), (404 if error else 200)
 
