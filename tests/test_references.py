@@ -175,6 +175,11 @@ def test_references_are_shown_and_accepted_everywhere(ref_app, smtp):
     page = text_of(admin.get(f"/admin/responses/{response.id}?lang=fr"))
     assert ref in page and response.id not in page
     assert admin.get("/admin/responses/SGN-2222-22").status_code == 404
+    # A coordinator who may not see the form gets the same 404 for its reference.
+    add_user(app, "other@example.ca", role="coordinator", forms=("nothing",))
+    outsider = app.test_client()
+    sign_in(outsider, "other@example.ca")
+    assert outsider.get(f"/admin/responses/{ref}").status_code == 404
     # Other pages under a response accept it too (the PDF, here), and name it.
     typed_pdf = admin.get(f"/admin/responses/{ref.replace('-', '')}/pdf?doc_lang=fr")
     assert typed_pdf.headers["Location"].endswith(
