@@ -17,7 +17,7 @@ from formkit.api import (
     Prefill,
     bar_chart,
     current_locale,
-    current_store,
+    find_typed_reference,
     for_form,
     get_form,
     hookimpl,
@@ -122,7 +122,7 @@ def formkit_prefill(form, args):
     """``?from=<Workplan reference>``: the workplan's outcomes become ours."""
     if not args.get("from") or get_form(WORKPLAN) is None:
         return None
-    plan = current_store().find(str(args["from"]))  # a reference or an old id
+    plan = find_typed_reference(str(args["from"]))  # a reference or an old id, misses counted
     if plan is None or plan.form_id != WORKPLAN or not plan.is_submitted:
         return None
     answers = {"workplan_reference": plan.shown_reference,

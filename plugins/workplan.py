@@ -26,7 +26,7 @@ from formkit.api import (
     Prefill,
     bar_chart,
     current_locale,
-    current_store,
+    find_typed_reference,
     for_form,
     format_cad,
     format_iso_date,
@@ -165,10 +165,11 @@ def formkit_result_html(form, response):
         cad=lambda v: format_cad(v, locale),
         due=lambda v: format_iso_date(v, locale),
         status_label=lambda k: status_label(form, k, locale),
-        evaluation=(url_for("respond.start", form_id="evaluation", **{"from": response.id})
+        evaluation=(url_for("respond.start", form_id="evaluation",
+                            **{"from": response.shown_reference})
                       if response.id and response.status == SUBMITTED
                       and get_form("evaluation") else None),
-        reference=response.id,
+        reference=response.shown_reference,
     ))
 
 
@@ -224,7 +225,7 @@ def formkit_summary_html(form, summary):
 
 
 def submitted_wellbeing(reference: str):
-    response = current_store().find(reference)  # a reference or an old id
+    response = find_typed_reference(reference)  # a reference or an old id, misses counted
     if response is None or response.form_id != WELLBEING or not response.is_submitted:
         return None
     return response

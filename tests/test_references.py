@@ -209,7 +209,8 @@ def test_references_are_shown_and_accepted_everywhere(ref_app, smtp):
 
 def test_a_workplan_starts_from_a_typed_wellbeing_reference(tmp_path, store_url):
     app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST")
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
+                   RESUME_FAILURES_PER_ADDRESS=(3, 900))
     try:
         guide = submit(app, "wellbeing", "fr")
         assert guide.reference.startswith("WLB-")
@@ -222,5 +223,11 @@ def test_a_workplan_starts_from_a_typed_wellbeing_reference(tmp_path, store_url)
         missing = client.get("/workplan/from-wellbeing",
                              query_string={"reference": "WLB-2222-22", "lang": "fr"})
         assert missing.status_code == 404 and "WLB-7K3Q-2H" in missing.text
+        # A reference is short enough to guess: misses count like wrong resume codes,
+        # and past the limit even the right one finds nothing from this address.
+        for guess in ("WLB-2222-23", "WLB-2222-24"):
+            client.get("/workplan/from-wellbeing", query_string={"reference": guess})
+        refused = client.get("/workplan/from-wellbeing", query_string={"reference": typed})
+        assert refused.status_code == 404
     finally:
         store_of(app).close()
