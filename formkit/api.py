@@ -43,6 +43,7 @@ from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
 from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
+from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
 from formkit.versions import fitting_answers, shown_text
@@ -117,6 +118,7 @@ __all__ = [
     "current_locale",
     "current_registry",
     "current_store",
+    "find_typed_reference",
     "display_answer",
     "export_columns",
     "format_cad",

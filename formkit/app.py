@@ -65,6 +65,8 @@ def create_app(config: dict[str, Any] | None = None, *, environment: bool = True
         from formkit.storage.accounts import upgrade_accounts
 
         upgrade_accounts(store)  # accounts from before the all-forms flag, once
+    # New responses' references start with their form's declared prefix.
+    store.reference_prefixes = {f.id: f.reference_prefix for f in registry.forms.values()}
     app.extensions["formkit"] = Formkit(registry=registry, store=store, settings=settings)
     # Plugins in the plugins directory may keep templates in its templates/ folder.
     plugin_templates = os.path.join(app.config["PLUGINS_DIR"] or "", "templates")

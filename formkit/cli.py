@@ -587,6 +587,9 @@ def db_upgrade(url: str | None) -> None:
     store = _open(url) if url else _store_of_app()
     if not hasattr(store, "upgrade"):
         click.echo("the TinyDB store needs no schema")
+        filled = store.fill_references()  # PostgreSQL's upgrade does it itself
+        if filled:
+            click.echo(f"{filled} response(s) made before references got one")
     else:
         applied = store.upgrade()
         click.echo(f"applied migration(s) {', '.join(map(str, applied))}" if applied

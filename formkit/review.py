@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from formkit import references
 from formkit.formatting import format_day
 from formkit.i18n import language_name, pair
 from formkit.paging import page_number
@@ -245,6 +246,8 @@ class Filters:
             status=None if self.status == "all" else self.status, review=self.review,
             since=self.since, until=self.until, locale=self.locale, search=self.query,
             labelled=labelled_answers(form, self.query),
+            # a reference typed in any case, with or without dashes, or an old id
+            reference=references.normalise(self.query),
             sort=sort, descending=self.descending, offset=offset, limit=limit)
 
     def as_args(self, **changes: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from formkit import references
 from formkit.availability import Schedule, parse_schedule
 from formkit.conditions import Condition, parse_condition
 from formkit.retention import Retention, parse_retention
@@ -152,6 +153,9 @@ class Form:
     #: the questions that identify a response in the coordinators' list
     #: (``list_columns:``), shown, searched and sorted there.
     list_columns: tuple[str, ...] = ()
+    #: the three letters its responses' references start with (``reference_prefix:``,
+    #: else derived from the id: :mod:`formkit.references`).
+    reference_prefix: str = ""
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -387,11 +391,15 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                   suggestion=closest(str(scope), SCOPES) or "scope: public  (anyone, "
                   "anonymously), team (one shared response per team) or member")
     list_columns = _list_columns(data, ctx, [f for s in sections for f in s.fields])
+    reference_prefix = data.get("reference_prefix", references.derive_prefix(form_id or ""))
+    if not references.valid_prefix(reference_prefix):
+        ctx.error(data, "'reference_prefix' must be three capital letters (A to Z), e.g. "
+                  f"{references.derive_prefix(form_id or '')}", key="reference_prefix")
     if ctx.errors:
         raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
                   "scoring", "confirmation_email", "schedule", "retention", "scope",
-                  "list_columns"}
+                  "list_columns", "reference_prefix"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -408,6 +416,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         retention=retention,
         scope=scope,
         list_columns=list_columns,
+        reference_prefix=reference_prefix,
     )
 
 

@@ -24,13 +24,15 @@ class Scope:
 
 
 def resolve(args: Mapping[str, Any], may_see: Callable[[str], bool]) -> Scope:
-    """The form and response ``args`` (a route's view args) name, if ``may_see`` allows.
+    """The form and response ``args`` (a route's view args) name, if ``may_see`` allows;
+    a response is named by its id or its reference.
     A response of a hidden form is refused exactly like a missing one, so its existence
     is never revealed; form ids are public, so a hidden form is told apart."""
     scope = Scope()
     registry = current_registry()
     if "response_id" in args:
-        response = current_store().get(args["response_id"])
+        # An id, or a reference as a person types it (formkit.references).
+        response = current_store().find(args["response_id"])
         form = registry.get_form(response.form_id) if response is not None else None
         if form is None or not may_see(form.id):
             return Scope(refusal=MISSING_RESPONSE)

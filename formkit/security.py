@@ -23,6 +23,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from formkit.first_paint import style_hash
 from formkit.state import current_store
+from formkit.storage import Response
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' {style}; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -71,6 +72,18 @@ def take_resume_attempt() -> bool:
 def give_back_resume_attempt() -> None:
     _limit, window = current_app.config["RESUME_FAILURES_PER_ADDRESS"]
     current_store().hit(f"resume:{request.remote_addr}", window, amount=-1)
+
+
+def find_typed_reference(typed: str | None) -> Response | None:
+    """The record a visitor (not signed in) names by its reference or id, e.g. to start
+    a Workplan from a Wellbeing Guide. A reference is short enough to guess, so misses
+    count against the address like wrong resume codes; over the limit nothing is found."""
+    if not take_resume_attempt():
+        return None
+    found = current_store().find(typed)
+    if found is not None:
+        give_back_resume_attempt()
+    return found
 
 
 def over_draft_limit() -> bool:

@@ -17,7 +17,7 @@ from formkit.api import (
     Prefill,
     bar_chart,
     current_locale,
-    current_store,
+    find_typed_reference,
     fitting_answers,
     for_form,
     get_form,
@@ -126,14 +126,15 @@ def formkit_prefill(form, args):
     """``?from=<Workplan reference>``: the workplan's outcomes become ours."""
     if not args.get("from") or get_form(WORKPLAN) is None:
         return None
-    plan = current_store().get(str(args["from"]).strip())
+    plan = find_typed_reference(str(args["from"]))  # a reference or an old id, misses counted
     if plan is None or plan.form_id != WORKPLAN or not plan.is_submitted:
         return None
-    answers = {"workplan_reference": plan.id, "team_name": plan.answers.get("team_name")}
+    answers = {"workplan_reference": plan.shown_reference,
+               "team_name": plan.answers.get("team_name")}
     for n in OUTCOMES:
         answers[f"outcome_{n}"] = plan.answers.get(f"outcome_{n}")
     source = t.gettext("your Workplan (%(team)s, reference %(reference)s)",
-               team=plan.answers.get("team_name") or "", reference=plan.id)
+               team=plan.answers.get("team_name") or "", reference=plan.shown_reference)
     return Prefill({k: v for k, v in answers.items() if v}, source=source)
 
 

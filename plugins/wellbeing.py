@@ -104,11 +104,12 @@ def formkit_result_html(form, response):
     )
     workplan = None
     if response.id and response.status == SUBMITTED and get_form("workplan") is not None:
-        workplan = url_for("respond.start", form_id="workplan", **{"from": response.id})
+        workplan = url_for("respond.start", form_id="workplan",
+                           **{"from": response.shown_reference})
     return Markup(t.render_template("wellbeing/result.html", score=score, labels=labels,
                                     ranked=ranked, chart=chart, workplan=workplan,
                                     by_key={a["key"]: a for a in score["areas"]},
-                                    reference=response.id))
+                                    reference=response.shown_reference))
 
 
 @hookimpl

@@ -26,7 +26,7 @@ from formkit.api import (
     Prefill,
     bar_chart,
     current_locale,
-    current_store,
+    find_typed_reference,
     fitting_answers,
     for_form,
     format_cad,
@@ -167,10 +167,11 @@ def formkit_result_html(form, response):
         cad=lambda v: format_cad(v, locale),
         due=lambda v: format_iso_date(v, locale),
         status_label=lambda k: status_label(form, k, locale),
-        evaluation=(url_for("respond.start", form_id="evaluation", **{"from": response.id})
+        evaluation=(url_for("respond.start", form_id="evaluation",
+                            **{"from": response.shown_reference})
                       if response.id and response.status == SUBMITTED
                       and get_form("evaluation") else None),
-        reference=response.id,
+        reference=response.shown_reference,
     ))
 
 
@@ -227,7 +228,7 @@ def formkit_summary_html(form, summary):
 
 
 def submitted_wellbeing(reference: str):
-    response = current_store().get((reference or "").strip())
+    response = find_typed_reference(reference)  # a reference or an old id, misses counted
     if response is None or response.form_id != WELLBEING or not response.is_submitted:
         return None
     return response
@@ -245,14 +246,14 @@ def formkit_prefill(form, args):
         return None
     locale = current_locale()
     labels = {key: text.get(locale) for key, text in wellbeing.field("strength").options["rows"]}
-    answers = {"wellbeing_reference": guide.id,
+    answers = {"wellbeing_reference": guide.shown_reference,
                "team_name": guide.answers.get("team_name"),
                "community": guide.answers.get("community")}
     for (_index, name_field, _o, _t), key in zip(PRIORITIES, guide.score["top_priorities"],
                                                   strict=False):
         answers[name_field] = labels.get(key, key)
     source = t.gettext("your Wellbeing Guide (%(team)s, reference %(reference)s)",
-               team=guide.answers.get("team_name") or "", reference=guide.id)
+               team=guide.answers.get("team_name") or "", reference=guide.shown_reference)
     return Prefill({k: v for k, v in answers.items() if v}, source=source)
 
 
@@ -282,7 +283,7 @@ def from_wellbeing():
         if submitted_wellbeing(reference) is not None:
             return redirect(url_for("respond.start", form_id=FORM_ID, **{"from": reference}))
         error = t.gettext("No submitted Wellbeing Guide has that reference. Copy it from the "
-                          "Guide's result page, for example wellbeing-000001-abcd…")
+                          "Guide's result page, for example WLB-7K3Q-2H.")
     return t.render_template("workplan/from_wellbeing.html", reference=reference,
                              error=error), (404 if error else 200)
 

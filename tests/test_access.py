@@ -421,7 +421,7 @@ def test_coordinator_of_a_form_sees_all_of_it(app):
         pdf = client.get(url)
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF"), url
     csv = client.get(f"/admin/forms/{TARGET}/export.csv")
-    assert csv.status_code == 200 and response.id in csv.get_data(as_text=True)
+    assert csv.status_code == 200 and response.reference in csv.get_data(as_text=True)
     json = client.get(f"/admin/forms/{TARGET}/export.json")
     assert json.status_code == 200 and response.id in json.get_data(as_text=True)
     xlsx = client.get(f"/admin/forms/{TARGET}/export.xlsx")

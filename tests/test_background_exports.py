@@ -44,7 +44,7 @@ def test_a_long_export_is_written_in_the_background(tmp_path, store_url, moment)
         assert download.status_code == 200
         assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
         rows = list(csv.reader(io.StringIO(download.get_data().decode("utf-8-sig"))))
-        assert rows[0][0] == "Référence" and rows[1][0] == response.id
+        assert rows[0][0] == "Référence" and rows[1][0] == response.reference
         download.close()
         assert other.get(job + "/file").status_code == 404
 

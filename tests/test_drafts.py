@@ -82,14 +82,14 @@ def test_200_gets_of_a_prefilled_link_create_no_draft(seed):
     client = seed.test_client()
     pages = [client.get(link) for _ in range(200)]
     assert {p.status_code for p in pages} == {200}
-    assert f'value="{guide.id}"' in pages[-1].text  # shown prefilled...
+    assert f'value="{guide.reference}"' in pages[-1].text  # shown prefilled...
     assert store_of(seed).count("workplan") == 0    # ...not stored
     # The first POST creates the draft, with the (signed) prefill.
     browser = Browser(client)
     browser.get(link)
     assert browser.post("/f/workplan/page/0", {}, action="save").status_code == 302
     [draft] = drafts(seed, "workplan")
-    assert draft.answers["wellbeing_reference"] == guide.id
+    assert draft.answers["wellbeing_reference"] == guide.reference
     assert draft.answers["team_name"] == guide.answers["team_name"]
 
 

@@ -70,7 +70,7 @@ def test_csv_has_one_charset_bom_labels_translated_codes_and_dashes(exports):
     header, row = rows[0], rows[1]
     assert len(rows) == 2 and header[:3] == ["Référence", "État", "Statut d’examen"]
     record = dict(zip(header, row, strict=True))
-    assert record["Référence"] == response.id
+    assert record["Référence"] == response.reference
     assert record["État"] == "soumise" and record["Langue"] == "Français"
     assert record["Nom de l’équipe"] == "'" + HOSTILE
     assert record["Collectivité"] == "—"  # unanswered
@@ -107,7 +107,7 @@ def test_xlsx_cells_are_typed_and_sheets_named_frozen_and_filtered(exports):
     main = book["Réponses"]
     header = [c.value for c in main[1]]
     row = {h: c for h, c in zip(header, main[2], strict=True)}
-    assert row["Référence"].value == response.id and row["État"].value == "soumise"
+    assert row["Référence"].value == response.reference and row["État"].value == "soumise"
     assert row["Nom de l’équipe"].value == "'" + HOSTILE  # text, not a formula
     assert row["Collectivité"].value == "—"
     submitted = row["Envoyée (America/Toronto)"]
@@ -118,11 +118,11 @@ def test_xlsx_cells_are_typed_and_sheets_named_frozen_and_filtered(exports):
     assert cost.value == 1244.5 and "$" in cost.number_format
     assert "Première priorité — résultat et actions – Actions" not in header  # own sheet
     assert main.freeze_panes == "A2" and main.auto_filter.ref == f"A1:{_last(main)}2"
-    assert main.column_dimensions["A"].width > len(response.id)
+    assert main.column_dimensions["A"].width > len(response.reference)
     actions = book["Actions — Première priorité"]
     lines = list(actions.iter_rows(values_only=True))
     assert lines[0][:3] == ("Référence", "Ligne", "Action")
-    assert lines[1][:3] == (response.id, 1, "Café-rencontre")
+    assert lines[1][:3] == (response.reference, 1, "Café-rencontre")
     assert lines[2][2] == "'-Affiches"
     columns = lines[0]
     first = actions[2]

@@ -102,7 +102,7 @@ def test_a_receipt_in_the_respondents_language(mail_app, smtp):
     assert sent["Content-Language"] == "fr"
     assert sent["X-Formkit-Message-Id"] == f"email:receipt:{response.id}"
     text, html = body(sent), body(sent, "html")
-    assert response.id in text and response.id in html
+    assert response.reference in text and response.reference in html
     assert "https://forms.example.ca/f/signup/done/" in text
     assert "English version: https://forms.example.ca/f/signup/done/" in text
     assert "lang=en" in text and 'lang="fr"' in html

@@ -230,6 +230,11 @@ def test_reading_with_filters_cursor_and_labels(app, clock):
     labelled = client.get(f"/api/v1/responses/{ids[0]}?labels=1&lang=fr", headers=headers)
     assert labelled.json["answers"]["role"] == "staff"
     assert labelled.json["labels"]["role"] == "Personnel"
+    # The id stays the key; the reference people read aloud comes with it, and works too.
+    reference = labelled.json["reference"]
+    assert reference.startswith("SGN-") and reference != ids[0]
+    by_reference = client.get(f"/api/v1/responses/{reference.lower()}", headers=headers)
+    assert by_reference.json["id"] == ids[0]
     bad = client.get("/api/v1/forms/signup/responses?status=odd&limit=0&cursor=%%",
                      headers=headers)
     assert bad.status_code == 400 and len(bad.json["errors"]) == 3
@@ -244,9 +249,12 @@ def test_reading_with_filters_cursor_and_labels(app, clock):
 def test_responses_of_hidden_forms_are_404(app):
     client = app.test_client()
     _all, everything = token(app, forms=())
-    hidden = post(client, everything, form="hidden").json["id"]
+    hidden_record = post(client, everything, form="hidden").json
+    hidden = hidden_record["id"]
     _record, headers = token(app)
     assert client.get(f"/api/v1/responses/{hidden}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/responses/{hidden_record['reference']}",
+                      headers=headers).status_code == 404
     assert client.get("/api/v1/responses/signup-nope", headers=headers).status_code == 404
     reply = client.patch(f"/api/v1/responses/{hidden}", json={"review_status": "reviewed"},
                          headers=headers)

@@ -156,6 +156,7 @@ def test_a_submitted_response_is_posted_signed(hook_app, receiver, moment):
     event = json.loads(request["body"])
     assert event["event"] == "submitted" and event["id"] == f"submitted:{response.id}"
     assert event["data"]["id"] == response.id and event["data"]["locale"] == "fr"
+    assert event["data"]["reference"] == response.reference
     assert event["data"]["answers"]["region"] == "west"  # the stored code, not a label
     [sent] = hook_messages(hook_app)
     assert sent.status == SENT

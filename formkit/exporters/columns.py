@@ -72,7 +72,8 @@ def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
         def stamp(name: str) -> Callable[[Response], str]:
             return lambda r: getattr(r, name) or ""
 
-        getters = {"id": lambda r: r.id, "status": lambda r: r.status,
+        getters = {"id": lambda r: r.id, "reference": lambda r: r.reference,
+                   "status": lambda r: r.status,
                    "review": lambda r: review_status(form, r), "locale": lambda r: r.locale,
                    "created": stamp("created"), "submitted": stamp("submitted")}
         return [ExportColumn(key, get, lambda r, get=get: get(r) or None)
@@ -101,7 +102,7 @@ def _meta_columns(form: Form, labels: bool, locale: str) -> list[ExportColumn]:
         return text, cell
 
     columns = [
-        ExportColumn(titles["id"], lambda r: r.id, lambda r: r.id),
+        ExportColumn(titles["id"], lambda r: r.shown_reference, lambda r: r.shown_reference),
         ExportColumn(titles["status"], state, state),
         ExportColumn(titles["review"], lambda r: statuses[review_status(form, r)],
                      lambda r: statuses[review_status(form, r)]),

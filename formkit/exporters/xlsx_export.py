@@ -141,7 +141,8 @@ def xlsx_file(job: ExportJob) -> BinaryIO:
             main.append(response)
             for field_id, rows, table in tables:
                 for number, row in enumerate(rows(response.answers.get(field_id)), start=1):
-                    table.append(row, (response.id, number))
+                    table.append(row, (response.shown_reference if labels else response.id,
+                                       number))
         main.close()
         for _field_id, _rows, table in tables:
             table.close()

@@ -46,8 +46,10 @@ _RESPONSE = {
     "type": "object",
     "required": ["id", "form_id", "status", "locale", "answers", "created"],
     "properties": {
-        "id": {"type": "string"}, "form_id": {"type": "string"},
-        "form_version": {"type": "string"},
+        "id": {"type": "string"},
+        "reference": {"type": ["string", "null"],
+                      "description": "The short code people read aloud (MBR-7K3Q-2H)."},
+        "form_id": {"type": "string"}, "form_version": {"type": "string"},
         "status": {"type": "string", "enum": ["draft", "submitted"]},
         "locale": {"type": "string"}, "created": {"type": "string"},
         "updated": {"type": "string"}, "submitted": _NULLABLE_TEXT,

@@ -54,7 +54,7 @@ def form_schema(form: Form) -> dict[str, Any]:
 def response_data(form: Form, response: Response, *, labels: bool = False,
                   locale: str = "en") -> dict[str, Any]:
     data: dict[str, Any] = {
-        "id": response.id, "form_id": response.form_id,
+        "id": response.id, "reference": response.reference, "form_id": response.form_id,
         "form_version": response.form_version, "status": response.status,
         "locale": response.locale, "created": response.created,
         "updated": response.updated, "submitted": response.submitted,

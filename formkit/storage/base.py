@@ -8,11 +8,12 @@ import copy
 import json
 import marshal
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
-from formkit import clock
+from formkit import clock, references
 from formkit.storage.cycles_contract import CycleStore
 from formkit.storage.listing import ResponseQuery
 
@@ -100,10 +101,20 @@ class Response(_Record):
     review_status: str | None = None
     #: changes of ``review_status``: ``{"at", "by", "from", "to", "comment"}``, oldest first.
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: the short code people read aloud and type (``MBR-7K3Q-2H``, :mod:`formkit.references`),
+    #: made at creation; ``None`` on a record made before references existed until
+    #: :meth:`Store.fill_references` gives it one.
+    reference: str | None = None
 
     @property
     def is_submitted(self) -> bool:
         return self.status == SUBMITTED
+
+    @property
+    def shown_reference(self) -> str:
+        """What people see as its reference: the code, or the id of a record made before
+        references existed (until it gets one)."""
+        return self.reference or self.id
 
 
 @dataclass
@@ -443,6 +454,32 @@ class Store(CycleStore, abc.ABC):
     @abc.abstractmethod
     def get(self, response_id: str) -> Response | None:
         """One record, or ``None`` (also for malformed ids)."""
+
+    #: declared ``reference_prefix`` by form id (the app sets it from its forms); a form
+    #: not in it gets :func:`formkit.references.derive_prefix` of its id.
+    reference_prefixes: Mapping[str, str] = MappingProxyType({})
+
+    def reference_prefix(self, form_id: str) -> str:
+        return self.reference_prefixes.get(form_id) or references.derive_prefix(form_id)
+
+    @abc.abstractmethod
+    def get_by_reference(self, reference: str) -> Response | None:
+        """The record whose reference is ``reference`` (as stored: ``MBR-7K3Q-2H``)."""
+
+    def find(self, typed: str | None) -> Response | None:
+        """The record a person means by ``typed``: a reference in any case, with or
+        without dashes, or an id (old links, emails and exports keep working)."""
+        typed = (typed or "").strip()
+        if not typed or len(typed) > 200:
+            return None
+        reference = references.normalise(typed)
+        found = self.get_by_reference(reference) if reference else None
+        return found or self.get(typed)
+
+    @abc.abstractmethod
+    def fill_references(self) -> int:
+        """Give a reference to every record made before references existed; how many.
+        Safe to run again (``formkit db upgrade`` runs it)."""
 
     @abc.abstractmethod
     def iter_responses(self, form_id: str, status: str | None = None,

@@ -85,6 +85,8 @@ class ResponseQuery:
     locale: str | None = None
     search: str = ""
     labelled: tuple[tuple[str, Any], ...] = ()
+    #: the search read as a whole reference (``MBR-7K3Q-2H``), if it can be one.
+    reference: str | None = None
     sort: str = "submitted"
     descending: bool = True
     offset: int = 0
@@ -117,7 +119,14 @@ class ResponseQuery:
         wanted = self.wanted
         return not wanted or wanted in search_text(response.answers) or any(
             holds(response.answers.get(field_id), answer)
-            for field_id, answer in self.labelled)
+            for field_id, answer in self.labelled) or self.finds(response)
+
+    def finds(self, response: Response) -> bool:
+        """Whether the search names ``response``: its whole reference, part of it, or
+        its id."""
+        return ((self.reference is not None and response.reference == self.reference)
+                or response.id == self.search.strip()
+                or (bool(response.reference) and self.wanted in response.reference.casefold()))
 
     def sorted(self, responses: Iterable[Response]) -> list[Response]:
         """``responses`` (in stored order) in the list's order: ties keep stored order;

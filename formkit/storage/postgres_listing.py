@@ -47,11 +47,14 @@ class PostgresListing:
             where.append(f"{review} = %s")
             params += [*review_params, query.review]
         if query.wanted:  # strpos, not LIKE: a query may hold % or _
-            where.append("(strpos(search_text, %s) > 0 OR answers @> ANY(%s))")
+            where.append("(strpos(search_text, %s) > 0 OR answers @> ANY(%s)"
+                         " OR reference = %s OR id = %s"
+                         " OR strpos(lower(coalesce(reference, '')), %s) > 0)")
             labelled = [Jsonb({f: value}) for f, answer in query.labelled
                         for value in (answer, [answer])]
-            params += [query.wanted.replace("\x00", ""),  # text never holds NUL
-                       labelled]
+            wanted = query.wanted.replace("\x00", "")  # text never holds NUL
+            params += [wanted, labelled, query.reference,
+                       query.search.strip().replace("\x00", ""), wanted]
         where_sql = " AND ".join(where)
         order, order_params = _order(query, review, review_params)
         # The page's ids first (narrow rows sort fast), then those rows, in that order.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from formkit import clock
+from formkit import clock, references
 from formkit.storage.base import (
     DRAFT,
     QUEUED,
@@ -50,7 +50,7 @@ from formkit.storage.postgres_teams import PostgresTeams
 JSON_COLUMNS = {"answers", "score", "pending", "history"}
 COLUMNS = ("id", "form_id", "form_version", "locale", "status", "answers", "score", "created",
            "updated", "submitted", "page", "pending", "key", "resume_hash", "review_status",
-           "history", "browser")
+           "history", "browser", "reference")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM responses"
 
 
@@ -196,6 +196,7 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
                     conn.execute("SELECT pg_advisory_unlock(7261549)")
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from exc
+        self.fill_references()  # rows made before references existed (migration 11)
         return applied
 
     def check_schema(self) -> None:
@@ -217,7 +218,9 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
         record = Response(id=f"{form_id}-{new_token(12)}", form_id=form_id,
                           form_version=form_version, locale=locale,
                           answers=dict(answers or {}), key=key, browser=browser).to_dict()
-        row = self._insert(record, "ON CONFLICT (form_id, key) DO NOTHING")
+        row = self._with_new_reference(
+            form_id, lambda ref: self._insert({**record, "reference": ref},
+                                              "ON CONFLICT (form_id, key) DO NOTHING"))
         if row is None:  # the same key was used before: that record is this draft
             row = self._one(f"{_SELECT} WHERE form_id = %s AND key = %s", (form_id, key))
         return _response(row)
@@ -251,6 +254,30 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
 
     def get(self, response_id: str) -> Response | None:
         return _response(self._one(f"{_SELECT} WHERE id = %s", (response_id or "",)))
+
+    def _with_new_reference(self, form_id: str, write: Callable[[str], Any]) -> Any:
+        """``write(reference)`` with a fresh reference, again with another while the
+        unique index refuses it (one in hundreds of millions per prefix)."""
+        prefix = self.reference_prefix(form_id)
+        for _attempt in range(20):
+            try:
+                return write(references.new_reference(prefix))
+            except psycopg.errors.UniqueViolation as exc:
+                if "responses_reference" not in str(exc.diag.constraint_name or ""):
+                    raise
+        raise StoreError(f"no free reference left for prefix {prefix}")
+
+    def get_by_reference(self, reference: str) -> Response | None:
+        return _response(self._one(f"{_SELECT} WHERE reference = %s", (reference or "",)))
+
+    def fill_references(self) -> int:
+        rows = self._all("SELECT id, form_id FROM responses WHERE reference IS NULL "
+                         "ORDER BY seq")
+        for row in rows:
+            self._with_new_reference(row["form_id"], lambda ref, row_id=row["id"]: self._run(
+                "UPDATE responses SET reference = %s WHERE id = %s AND reference IS NULL",
+                (ref, row_id)))
+        return len(rows)
 
     def iter_responses(self, form_id: str, status: str | None = None,
                        after: str | None = None) -> Iterator[Response]:

@@ -34,7 +34,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from formkit import clock
+from formkit import clock, references
 from formkit.storage.base import (
     DEAD,
     DRAFT,
@@ -438,6 +438,8 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
         self._resume = _ShardedIndex(self._files, self.root / "index" / "resume")
         #: ids made by another store (copied or restored here): id -> [form, segment].
         self._aliases = _ShardedIndex(self._files, self.root / "index" / "ids")
+        #: references people type (``MBR-7K3Q-2H``) -> id.
+        self._references = _ShardedIndex(self._files, self.root / "index" / "references")
         self._audit = _SegmentedTable(self._files, self.root / "audit", "audit")
         self._accounts = self.root / "accounts.json"
         self._counters = self.root / "counters.json"
@@ -503,12 +505,46 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
                 found = self.get(existing)
                 if found is not None:
                     return found
+            reference = self._new_reference(form_id)
             record = table.insert(lambda new_id: Response(
                 id=new_id, form_id=form_id, form_version=form_version, locale=locale,
-                answers=dict(answers or {}), key=key, browser=browser,
+                answers=dict(answers or {}), key=key, browser=browser, reference=reference,
             ).to_dict())
             self._keys.set(index_key, record["id"])
+            self._references.set(reference, record["id"])
         return Response.from_dict(record)
+
+    def _new_reference(self, form_id: str) -> str:
+        """A reference no record has; under the lock (no other writer takes it)."""
+        prefix = self.reference_prefix(form_id)
+        for _attempt in range(20):
+            reference = references.new_reference(prefix)
+            if self._references.get(reference) is None:
+                return reference
+        raise StoreError(f"no free reference left for prefix {prefix}")
+
+    def get_by_reference(self, reference: str) -> Response | None:
+        response_id = self._references.get(reference or "")
+        found = self.get(response_id) if response_id else None
+        # An index entry outlives a deleted record: the record itself must still say so.
+        return found if found is not None and found.reference == reference else None
+
+    def fill_references(self) -> int:
+        filled = 0
+        folder = self.root / "responses"
+        for form_id in sorted(os.listdir(folder)) if folder.is_dir() else []:
+            if not _NAME.match(form_id):
+                continue
+            missing = [r["id"] for r in self._responses(form_id) if not r.get("reference")]
+            for response_id in missing:
+                with self._lock:
+                    reference = self._new_reference(form_id)
+                    stored = self._modify(response_id, lambda r, ref=reference: r if r.get(
+                        "reference") else {**r, "reference": ref})
+                    if stored is not None and stored.get("reference") == reference:
+                        self._references.set(reference, response_id)
+                        filled += 1
+        return filled
 
     def _modify(self, response_id: str, change: Callable[[dict], dict | None]) -> dict | None:
         table = self._table_of(response_id)
@@ -683,6 +719,8 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
                 self._keys.set(f"{record['form_id']}:{record['key']}", None)
             if record.get("resume_hash"):
                 self._resume.set(record["resume_hash"], None)
+            if record.get("reference"):
+                self._references.set(record["reference"], None)
         return True
 
     def set_resume_hash(self, response_id: str, code_hash: str) -> Response | None:
@@ -758,6 +796,8 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
                                      for _n, r in stored if r.get("key")})
                 self._resume.set_many({r["resume_hash"]: r["id"] for _n, r in stored
                                        if r.get("resume_hash") and r["status"] == DRAFT})
+                self._references.set_many({r["reference"]: r["id"] for _n, r in stored
+                                           if r.get("reference")})
                 native = f"{form_id}-{{:06d}}-"
                 self._aliases.set_many({r["id"]: [form_id, number] for number, r in stored
                                         if not r["id"].startswith(native.format(number))})

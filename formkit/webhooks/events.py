@@ -25,7 +25,7 @@ TEST = "test"
 
 def response_data(response: Response) -> dict[str, Any]:
     """What an event says about a response: answers as stored codes, never labels."""
-    return {"id": response.id, "form_id": response.form_id,
+    return {"id": response.id, "reference": response.reference, "form_id": response.form_id,
             "form_version": response.form_version, "locale": response.locale,
             "status": response.status, "submitted": response.submitted,
             "review_status": response.review_status, "answers": response.answers,

@@ -6,7 +6,8 @@ without doing anything:
 
 - every endpoint but :data:`PUBLIC_ENDPOINTS` needs a signed-in, active account;
 - a ``response_id`` in the URL is resolved to ``g.response`` (and its form to
-  ``g.form``); one that does not exist, or belongs to a form the account may not see,
+  ``g.form``); a reference in its place redirects to the id's address; one that does
+  not exist, or belongs to a form the account may not see,
   gets the same 404 page, so a response's existence is never revealed;
 - a ``form_id`` is resolved to ``g.form``: an unknown form is a 404, a form the account
   may not see a 403 (form ids are public: respondents open ``/f/<form_id>/``);
@@ -18,7 +19,7 @@ show only what every coordinator may see (the dashboard lists the visible forms)
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from formkit.auth import current_user
@@ -60,6 +61,12 @@ def checkpoint():
         return render_error(403, _("You do not have access to this form. An "
                                    "administrator can give it to you."))
     g.form, g.response = scope.form, scope.response
+    if (scope.response is not None and request.method == "GET"
+            and request.view_args["response_id"] != scope.response.id):
+        # A typed reference (/admin/responses/mbr-7k3q-2h): the page's one address.
+        return redirect(url_for(request.endpoint, **{
+            **request.args.to_dict(flat=False), **request.view_args,
+            "response_id": scope.response.id}))
     return None
 
 
