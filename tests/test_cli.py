@@ -78,8 +78,8 @@ def test_serve_stops_on_a_broken_form_before_any_worker(monkeypatch, tmp_path):
 
 
 def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
-    """WeasyPrint (with Pillow, fontTools, lxml) and openpyxl are not loaded when an app
-    starts: most workers only serve form pages (worker memory, bench/server.py)."""
+    """WeasyPrint (with Pillow, fontTools, lxml), openpyxl and XlsxWriter are not loaded
+    when an app starts: most workers only serve form pages (worker memory, bench/server.py)."""
     import subprocess
     import sys
 
@@ -87,7 +87,7 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
             f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
             f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
             " environment=False); "
-            "print(sorted(m for m in ('weasyprint', 'openpyxl', 'PIL', 'fontTools') "
+            "print(sorted(m for m in ('weasyprint', 'openpyxl', 'PIL', 'fontTools', 'xlsxwriter') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})

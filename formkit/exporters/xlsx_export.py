@@ -20,17 +20,18 @@ import io
 import shutil
 import tempfile
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-import xlsxwriter
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from xlsxwriter.exceptions import FileCreateError
 
 from formkit.exporters import Exporter, ExportJob
 from formkit.exporters.cells import neutralize
 from formkit.exporters.columns import export_columns, export_sheets, unique_sheet_name
 from formkit.formatting import or_empty
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 #: rows measured to size the columns.
 MEASURED_ROWS = 100
@@ -118,6 +119,9 @@ def xlsx_file(job: ExportJob) -> BinaryIO:
     :class:`OSError`."""
     form, labels, locale = job.form, job.labels, job.locale
     columns = export_columns(form, job.columns, labels, locale, sheets=True)
+    import xlsxwriter  # on the first XLSX, not when a worker starts (2 MiB)
+    from xlsxwriter.exceptions import FileCreateError
+
     target = io.BytesIO()
     folder = None
     try:
