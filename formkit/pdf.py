@@ -22,7 +22,6 @@ removes those a crash left.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 import importlib.metadata
@@ -42,6 +41,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from formkit import __version__, fonts
+from formkit.formatting import local_today
 from formkit.rendering import css_string
 from formkit.state import current_registry
 
@@ -216,7 +216,8 @@ def render(key_parts: Iterable[object], build_html: Callable[[], str], folder: P
     """PDF bytes for what ``key_parts`` identify: from the cache in ``folder``
     (:func:`response_folder` or :func:`summary_folder`), or ``build_html()`` rendered
     and remembered there."""
-    parts = [renderer_fingerprint(), datetime.date.today().isoformat(), *map(str, key_parts)]
+    # the day is part of the key: results count from today (overdue actions, ages)
+    parts = [renderer_fingerprint(), local_today().isoformat(), *map(str, key_parts)]
     name = hashlib.sha256("\n".join(parts).encode()).hexdigest() + ".pdf"
     cached = _read_cached(folder / name)
     if cached is not None:

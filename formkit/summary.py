@@ -16,7 +16,7 @@ from formkit.conditions import is_answered
 from formkit.fields.base import TEXTS_SHOWN
 from formkit.formatting import format_mean
 from formkit.review import review_status, review_statuses
-from formkit.schema import Form
+from formkit.schema import FieldSpec, Form
 from formkit.state import current_registry
 from formkit.storage import Response
 
@@ -134,6 +134,30 @@ class _SharedPass:
         self.complete = True
 
 
+def summary_sections(form: Form, locale: str,
+                     block_of: Callable[[FieldSpec], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary's sections: each question's block (``block_of(spec)``, what its type
+    summarised), labelled and charted; questions summarised by a count only are listed
+    apart."""
+    sections = []
+    for section in form.sections:
+        blocks = []
+        answered: list[tuple[str, int]] = []  # questions summarised by a count only
+        for spec in section.fields:
+            if not spec.stores_value:
+                continue
+            label = spec.label.get(locale) if spec.label else spec.id
+            block = finished_block(block_of(spec))
+            if block["kind"] == "answered":
+                answered.append((label, block["answered"]))
+            else:
+                blocks.append({"label": label, "block": block,
+                               "chart": _chart(block, label, locale)})
+        sections.append({"title": section.title.get(locale), "blocks": blocks,
+                         "answered": answered})
+    return sections
+
+
 @collector_paused()
 def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
     """Everything the summary page and PDF show, in ``locale``. ``responses`` is a list,
@@ -150,23 +174,9 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
             totals.add(response)
     aggregate_html = (registry.hook.formkit_summary_html(form=form, summary=aggregate)
                       if aggregate is not None else None)
-    sections = []
-    for section in form.sections:
-        blocks = []
-        answered: list[tuple[str, int]] = []  # questions summarised by a count only
-        for spec in section.fields:
-            if not spec.stores_value:
-                continue
-            label = spec.label.get(locale) if spec.label else spec.id
-            state = totals.states[spec.id][1]
-            block = finished_block(spec.kind.summary_finish(spec, state, locale))
-            if block["kind"] == "answered":
-                answered.append((label, block["answered"]))
-            else:
-                blocks.append({"label": label, "block": block,
-                               "chart": _chart(block, label, locale)})
-        sections.append({"title": section.title.get(locale), "blocks": blocks,
-                         "answered": answered})
+    sections = summary_sections(
+        form, locale, lambda spec: spec.kind.summary_finish(spec, totals.states[spec.id][1],
+                                                            locale))
     statuses = review_statuses(form, locale)
     return {
         "count": totals.count,

@@ -17,7 +17,7 @@ from formkit.fields.base import TEXTS_SHOWN, FieldType
 from formkit.review import Filters, matching
 from formkit.state import current_store
 from formkit.storage import SUBMITTED, Response
-from formkit.summary import Rereadable, _chart, build_summary, finished_block
+from formkit.summary import Rereadable, build_summary, summary_sections
 from formkit.versions import fits
 
 #: more than TEXTS_SHOWN, so long texts are cut and the hidden ones counted.
@@ -52,24 +52,12 @@ def varied(value: Any, i: int) -> Any:
 
 def listed_sections(form, responses: list[Response], locale: str) -> list[dict]:
     """The sections as every type's list-based ``summary`` makes them."""
-    sections = []
-    for section in form.sections:
-        blocks, answered = [], []
-        for spec in section.fields:
-            if not spec.stores_value:
-                continue
-            values = [r.answers[spec.id] for r in responses
-                      if is_answered(r.answers.get(spec.id)) and fits(spec, r.answers[spec.id])]
-            label = spec.label.get(locale) if spec.label else spec.id
-            block = finished_block(spec.kind.summary(spec, values, locale))
-            if block["kind"] == "answered":
-                answered.append((label, block["answered"]))
-            else:
-                blocks.append({"label": label, "block": block,
-                               "chart": _chart(block, label, locale)})
-        sections.append({"title": section.title.get(locale), "blocks": blocks,
-                         "answered": answered})
-    return sections
+    def listed(spec):
+        values = [r.answers[spec.id] for r in responses
+                  if is_answered(r.answers.get(spec.id)) and fits(spec, r.answers[spec.id])]
+        return spec.kind.summary(spec, values, locale)
+
+    return summary_sections(form, locale, listed)
 
 
 def assert_streamed_equal_listed(app) -> set[str]:
