@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from teams import _times, bench_schema  # bench/teams.py: timing and a private schema
+from teams import _times, on_each_store  # bench/teams.py: timing and the stores
 
 from formkit.storage import SUBMITTED, Response
 from formkit.testing import make_app
@@ -66,17 +66,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = ["| store | applications | page | median ms | p95 ms |", "|---|---|---|---|---|"]
     for size in (int(s) for s in args.sizes.split(",")):
-        for kind in args.stores.split(","):
-            started = time.perf_counter()
-            if kind == "postgresql":
-                url, drop = bench_schema(args.postgres)
-                try:
-                    rows += measure(kind, url, size, args.renders)
-                finally:
-                    drop()
-            else:
-                rows += measure(kind, "", size, args.renders)
-            print(f"{kind} {size}: {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        rows += on_each_store(args, lambda kind, url, size=size: measure(kind, url, size,
+                                                                          args.renders))
+        print(f"{size}: {time.perf_counter() - started:.1f} s", flush=True)
     print("\n".join(rows))
 
 

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from teams import _signed_in_member, _times, bench_schema  # noqa: E402
+from teams import _signed_in_member, _times, on_each_store  # noqa: E402
 
 from formkit.testing import make_app  # noqa: E402
 
@@ -86,15 +86,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
     args = parser.parse_args()
     rows = ["| store | page | stories | median ms | p95 ms |", "|---|---|---|---|---|"]
-    for kind in args.stores.split(","):
-        if kind == "postgresql":
-            url, drop = bench_schema(args.postgres)
-            try:
-                rows += measure(kind, url, args)
-            finally:
-                drop()
-        else:
-            rows += measure(kind, "", args)
+    rows += on_each_store(args, lambda kind, url: measure(kind, url, args))
     print("\n".join(rows))
 
 

@@ -214,6 +214,22 @@ def bench_schema(url: str) -> tuple[str, Callable[[], None]]:
     return schema_url, drop
 
 
+def on_each_store(args, measure: Callable[[str, str], list[str]]) -> list[str]:
+    """``measure(kind, store_url)`` for each store of ``--stores`` (PostgreSQL in a
+    private schema, dropped afterwards; TinyDB: ``""``, a temporary folder)."""
+    rows: list[str] = []
+    for kind in args.stores.split(","):
+        if kind == "postgresql":
+            url, drop = bench_schema(args.postgres)
+            try:
+                rows += measure(kind, url)
+            finally:
+                drop()
+        else:
+            rows += measure(kind, "")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--teams", type=int, default=100)
@@ -227,15 +243,7 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
     args = parser.parse_args()
     rows = ["| store | viewer | teams | median ms | p95 ms |", "|---|---|---|---|---|"]
-    for kind in args.stores.split(","):
-        if kind == "postgresql":
-            url, drop = bench_schema(args.postgres)
-            try:
-                rows += measure(kind, url, args)
-            finally:
-                drop()
-        else:
-            rows += measure(kind, "", args)
+    rows += on_each_store(args, lambda kind, url: measure(kind, url, args))
     print("\n".join(rows))
 
 
