@@ -46,6 +46,9 @@ from formkit.scoring import compute_scores
 from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
+from formkit.teams.cycles import current as current_cycle
+from formkit.teams.cycles import earlier as earlier_cycle
+from formkit.teams.cycles import member_responses, team_response
 from formkit.versions import fitting_answers, shown_text
 
 
@@ -84,6 +87,10 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 __all__ = [
     "CellError",
+    "current_cycle",
+    "earlier_cycle",
+    "member_responses",
+    "team_response",
     "Catalog",
     "Column",
     "LINK_HOURS",

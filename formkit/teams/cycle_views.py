@@ -100,18 +100,15 @@ def new_cycle(slug: str):
 def _member_view(form, cycle):
     """What a member-scoped form shows the team: the members' aggregate, once enough
     have answered (nothing identifying before)."""
-    store = current_store()
-    slots = [s for s in store.list_team_responses(cycle.id)
-             if s.form_id == form.id and s.member_id is not None and s.status == "submitted"]
+    responses = cycles.member_responses(cycle, form.id)
     minimum = int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
-    if len(slots) < minimum:
-        return None, len(slots), minimum
-    responses = [r for r in (store.get(s.response_id) for s in slots) if r is not None]
+    if len(responses) < minimum:
+        return None, len(responses), minimum
     registry = current_registry()
     summary = registry.hook.formkit_summarize(form=form, responses=responses)
     html = registry.hook.formkit_summary_html(form=form, summary=summary) \
         if summary is not None else None
-    return html or Markup(""), len(slots), minimum
+    return html or Markup(""), len(responses), minimum
 
 
 @bp.get("/c/<int:number>/<form_id>/")

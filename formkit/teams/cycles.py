@@ -80,6 +80,26 @@ def responses_of(cycle: Cycle, member_id: str | None) -> dict[str, Response]:
     return found
 
 
+def team_response(cycle: Cycle, form_id: str) -> Response | None:
+    """The team's own (shared) response of ``form_id`` in ``cycle``, or ``None``."""
+    store = current_store()
+    for slot in store.list_team_responses(cycle.id):
+        if slot.form_id == form_id and slot.member_id is None:
+            return store.get(slot.response_id)
+    return None
+
+
+def member_responses(cycle: Cycle, form_id: str, submitted_only: bool = True
+                     ) -> list[Response]:
+    """The members' own responses of ``form_id`` in ``cycle`` (member scope), only the
+    submitted ones unless ``submitted_only`` is false."""
+    store = current_store()
+    slots = [s for s in store.list_team_responses(cycle.id)
+             if s.form_id == form_id and s.member_id is not None
+             and (not submitted_only or s.status == "submitted")]
+    return [r for r in (store.get(s.response_id) for s in slots) if r is not None]
+
+
 def open_response(team, cycle: Cycle, form: Form, member_id: str | None
                   ) -> tuple[TeamResponse, Response]:
     """The cycle's response of ``form`` (the team's, or ``member_id``'s own), made on
