@@ -70,6 +70,8 @@ DEFAULTS: dict[str, Any] = {
     # "send me a new link": per client address and per email address, (count, seconds)
     "SIGNIN_LINKS_PER_ADDRESS": (20, 60 * 60),
     "SIGNIN_LINKS_PER_EMAIL": (3, 60 * 60),
+    # messages one member may send to other teams (finding peers), (count, seconds)
+    "PEER_MESSAGES_PER_DAY": (5, 24 * 60 * 60),
     "ARGON2_PROFILE": "RFC_9106_LOW_MEMORY",
     # epoch seconds for everything stored or compared (tests pass a ManualClock)
     "CLOCK": None,

@@ -298,3 +298,20 @@ def formkit_compare(form, response, previous):
     :return: HTML (``markupsafe.Markup``) with its own heading, or ``None``. Every
         plugin's comparison is shown, in plugin order.
     """
+
+
+# -- teams: finding peers (docs/teams.md, "Finding peers") -----------------------------
+@hookspec
+def formkit_team_tags(team, cycle):
+    """What ``team`` works on in ``cycle`` (e.g. the priority areas it confirmed), shown
+    to other teams in the peers listing (``/t/<slug>/peers/``) and used as its filter.
+
+    Called only for teams that chose to be listed, and for the viewer's own team.
+
+    :param team: the :class:`formkit.storage.Team`.
+    :param cycle: the team's current :class:`formkit.storage.Cycle`, or ``None``.
+    :return: a list of ``(key, label)`` pairs, or ``None``: ``key`` is stable across
+        teams and languages (the filter's value, e.g. ``"transportation"``), ``label``
+        is in the current locale. Every plugin's tags are combined, in plugin order; a
+        key given twice is shown once.
+    """

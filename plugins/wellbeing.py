@@ -180,3 +180,26 @@ def formkit_summarize(form, responses):
     ]
     areas.sort(key=lambda a: (-a["top_priority_count"], -a["mean_priority"]))
     return {"teams": teams, "areas": areas}
+
+
+# -- finding peers: what a team works on (formkit_team_tags) -----------------------------
+
+#: the team form where the lead confirms the cycle's priorities (forms/priorities.yaml).
+PRIORITIES_FORM = "priorities"
+
+
+@hookimpl
+def formkit_team_tags(team, cycle):
+    """The priority areas the team's lead confirmed in ``cycle`` (``priority_1..3``),
+    labelled as the Wellbeing Guide's rows in the current language; ``None`` before
+    they are confirmed."""
+    # Imported here so that this addition stands apart from the rest of the plugin.
+    from formkit.api import team_response
+
+    form = get_form(FORM_ID)
+    response = team_response(cycle, PRIORITIES_FORM) if cycle is not None else None
+    if form is None or response is None:
+        return None
+    labels = area_labels(form, current_locale())
+    keys = [response.answers.get(f"priority_{n}") for n in range(1, TOP + 1)]
+    return [(key, labels[key]) for key in dict.fromkeys(keys) if key in labels] or None

@@ -76,7 +76,8 @@ def app(tmp_path, store_url):
         from formkit.teams import cycles, roster
 
         river, _lead = roster.create_team("River Team", LEAD, "Lee")
-        roster.create_team("Lake Team", "lake@example.ca", "Lia")
+        lake, _lead = roster.create_team("Lake Team", "lake@example.ca", "Lia")
+        store_of(app).update_team(lake.id, listed=True)  # found by peers, for /peers/
         # a cycle whose target form has a response, for the cycle routes (number 1)
         cycle = cycles.start(river, "2026–2027", LEAD)
         cycles.open_response(river, cycle, form_of(app, TARGET), None)
@@ -126,7 +127,7 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
               "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0,
-              "story_id": team_story(app).id, "job_id": job_id}
+              "story_id": team_story(app).id, "job_id": job_id, "other": OTHER_TEAM}
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
@@ -152,7 +153,9 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
                                "events": ["submitted", "reviewed"],
                                # a new cycle; a save of the cycle's response (revision 0)
                                "label": "Mole cycle", "_action": "save", "_revision": "0",
-                               "q_team_name": "Mole team"}]
+                               "q_team_name": "Mole team",
+                               # listing the team; a message to a listed team
+                               "listed": "yes", "message": "Mole message"}]
                     if rule.endpoint == "admin.accounts.user_action":
                         bodies += [{"action": action} for action in ("disable", "reset")]
                         bodies += [{"action": "forms", "all_forms": "yes", "forms": [TARGET]}]

@@ -75,7 +75,8 @@ def test_discovery_order_builtins_entry_points_then_directory(tmp_path, entry_po
     assert names == ["formkit.builtins.field_types", "formkit.builtins.yaml_forms",
                      "formkit.builtins.scoring", "formkit.builtins.exporters",
                      "formkit.teams.panels", "formkit.teams.cycle_space",
-                     "formkit.teams.carry_over", "sample", "local"]
+                     "formkit.teams.carry_over", "formkit.teams.peers", "sample",
+                     "local"]
     forms = app.extensions["formkit"].registry.forms
     assert forms["from_entry_point"].plugin == "sample"
     assert forms["all_types"].plugin == "formkit.builtins.yaml_forms"

@@ -8,4 +8,5 @@ BUILTIN_PLUGINS = (
     "formkit.teams.panels",
     "formkit.teams.cycle_space",
     "formkit.teams.carry_over",
+    "formkit.teams.peers",
 )

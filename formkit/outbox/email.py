@@ -79,13 +79,17 @@ def compose(name: str, locale: str, context: dict[str, Any],
 
 def send_email(to: str, template: str, context: dict[str, Any], *, locale: str, key: str,
                form_id: str | None = None, response_id: str | None = None,
-               after_submit: str | None = None, link: str | None = None) -> bool:
+               after_submit: str | None = None, link: str | None = None,
+               reply_to: str | None = None) -> bool:
     """Queue an email to ``to`` from ``template`` (see :func:`compose`) in ``locale``.
 
     ``key`` is the idempotency id: the same key twice sends once. ``after_submit`` (a
-    response id) holds the email until that response is submitted. Returns whether a
-    new message was queued."""
+    response id) holds the email until that response is submitted. ``reply_to``: the
+    address answers go to (a person who agreed to share it). Returns whether a new
+    message was queued."""
     payload = {"to": to, **compose(template, locale, context, form_id, link)}
+    if reply_to:
+        payload["reply_to"] = reply_to
     return enqueue(f"{KIND}:{key}", KIND, payload, recipient=to.lower(), form_id=form_id,
                    response_id=response_id, after_submit=after_submit)
 
@@ -105,7 +109,7 @@ def deliver(payload: dict[str, Any], message_id: str) -> None:
         f"no-reply@{current_app.config['MAIL_SERVER']}"
     message = EmailMultiAlternatives(
         subject=payload["subject"], body=payload["text"], from_email=sender,
-        to=[payload["to"]],
+        to=[payload["to"]], reply_to=[payload["reply_to"]] if payload.get("reply_to") else None,
         headers={"Content-Language": payload.get("locale", "en"),
                  # receivers (and people) can tell a repeated delivery from a new email
                  "X-Formkit-Message-Id": message_id,

@@ -48,6 +48,11 @@ from formkit.teams.cycle_views import bp as _cycles_bp  # noqa: E402
 
 bp.register_blueprint(_cycles_bp)
 
+# Finding peers (/t/<slug>/peers/…), behind the same checkpoint.
+from formkit.teams.peers import bp as _peers_bp  # noqa: E402
+
+bp.register_blueprint(_peers_bp)
+
 
 @bp.get("/")
 def my_teams():
