@@ -190,16 +190,23 @@ PRIORITIES_FORM = "priorities"
 
 @hookimpl
 def formkit_team_tags(team, cycle):
-    """The priority areas the team's lead confirmed in ``cycle`` (``priority_1..3``),
-    labelled as the Wellbeing Guide's rows in the current language; ``None`` before
-    they are confirmed."""
+    """The priority areas the team's lead confirmed (``priority_1..3`` of the
+    ``priorities`` form), labelled as the Wellbeing Guide's rows in the current language:
+    those of ``cycle``, or, while a new cycle has none confirmed yet, of the latest
+    earlier cycle that has (a team keeps working on them); ``None`` when none has."""
     # Imported here so that this addition stands apart from the rest of the plugin.
-    from formkit.api import team_response
+    from formkit.api import earlier_cycle, team_response
 
     form = get_form(FORM_ID)
-    response = team_response(cycle, PRIORITIES_FORM) if cycle is not None else None
-    if form is None or response is None:
+    if form is None:
         return None
     labels = area_labels(form, current_locale())
-    keys = [response.answers.get(f"priority_{n}") for n in range(1, TOP + 1)]
-    return [(key, labels[key]) for key in dict.fromkeys(keys) if key in labels] or None
+    while cycle is not None:
+        response = team_response(cycle, PRIORITIES_FORM)
+        answers = response.answers if response is not None else {}
+        keys = [answers.get(f"priority_{n}") for n in range(1, TOP + 1)]
+        tags = [(key, labels[key]) for key in dict.fromkeys(keys) if key in labels]
+        if tags:
+            return tags
+        cycle = earlier_cycle(team, cycle)
+    return None

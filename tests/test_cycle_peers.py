@@ -239,3 +239,20 @@ def test_french(app, world):
     assert message.payload["subject"].startswith("Un message de l’équipe Oak Team")
     assert "Pour répondre, répondez à ce courriel ou écrivez à omar@example.ca." in \
         message.payload["text"]
+
+
+def test_a_new_cycle_keeps_the_last_confirmed_priorities_until_new_ones(app, world):
+    from formkit.storage import TeamResponse
+    from formkit.teams import cycles
+
+    river = store_of(app).find_team("river-team")
+    with app.test_request_context("/"):
+        second = cycles.start(river, "2027–2028", None)
+    shown = world["member"].get("/t/oak-team/peers/?area=housing")
+    assert "River Team" in names_on(shown)  # cycle 1's priorities, none confirmed in 2
+    store_of(app).open_team_response(TeamResponse(
+        response_id="", team_id=river.id, cycle_id=second.id, form_id="priorities"),
+        "1", "en", {"priority_1": "inclusion", "priority_2": "", "reason": "Newcomers"})
+    assert names_on(world["member"].get("/t/oak-team/peers/?area=housing")) == ["Birch Team"]
+    assert names_on(world["member"].get("/t/oak-team/peers/?area=inclusion")) == [
+        "River Team"]
