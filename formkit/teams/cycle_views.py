@@ -27,7 +27,7 @@ from formkit.auth import current_user
 from formkit.flow import apply_values, final_answers, missing_required, page_form, read_page
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
-from formkit.schema import MEMBER
+from formkit.schema import LEADS, MEMBER
 from formkit.state import current_registry, current_store
 from formkit.teams import activity, cycles, living
 from formkit.teams.site import cycle_forms
@@ -66,10 +66,20 @@ def _author() -> tuple[str, str]:
     return g.member.id, g.member.name
 
 
+def may_edit(form) -> bool:
+    """Whether the viewer edits the team's response of ``form``: a member of the team,
+    and a lead when the form says ``editors: leads``."""
+    return g.member is not None and (form.editors != LEADS or g.member.role == "lead")
+
+
 def _editable():
-    """Only the team's members edit its responses (coordinators read them)."""
+    """Only the team's members edit its responses (coordinators read them); a form with
+    ``editors: leads`` only its leads (the other members read it)."""
     if g.member is None:
         return render_error(403, _("Only the team’s members edit its responses."))
+    if not may_edit(g.form):
+        return render_error(403, _("Only the team’s leads edit this form; the other "
+                                   "members read it."))
     return None
 
 
@@ -97,11 +107,19 @@ def new_cycle(slug: str):
     return redirect(url_for("teams.space", slug=g.team.slug, cycle=cycle.number))
 
 
+def team_minimum(form) -> int:
+    """How many members must have submitted before the team sees the aggregate: the
+    form's ``team_minimum:``, else the site's TEAM_AGGREGATE_MINIMUM."""
+    if form.team_minimum is not None:
+        return form.team_minimum
+    return int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
+
+
 def _member_view(form, cycle):
     """What a member-scoped form shows the team: the members' aggregate, once enough
     have answered (nothing identifying before)."""
     responses = cycles.member_responses(cycle, form.id)
-    minimum = int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
+    minimum = team_minimum(form)
     if len(responses) < minimum:
         return None, len(responses), minimum
     registry = current_registry()
@@ -125,7 +143,7 @@ def response(slug: str, number: int, form_id: str):
                                slot=None, response=None, sections=[], history=[],
                                result=None, comparisons=[], aggregate=aggregate,
                                answered=answered, minimum=minimum, editable=False)
-    if g.member is None:
+    if not may_edit(form):  # a coordinator, or a member reading a leads' form
         found = [s for s in current_store().list_team_responses(cycle.id)
                  if s.form_id == form.id and s.member_id is None]
         stored = current_store().get(found[0].response_id) if found else None
@@ -149,7 +167,7 @@ def response(slug: str, number: int, form_id: str):
     return render_template("teams/response.html", team=g.team, cycle=cycle, form=form,
                            slot=slot, response=stored, sections=sections, history=history,
                            result=result, comparisons=comparisons or [], aggregate=aggregate,
-                           answered=answered, minimum=minimum, editable=g.member is not None)
+                           answered=answered, minimum=minimum, editable=may_edit(form))
 
 
 def _render_edit(form, cycle, page, slot, stored, wtform=None, errors=None, conflict=None,
