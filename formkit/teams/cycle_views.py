@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -33,7 +32,7 @@ from formkit.teams import activity, cycles, living
 from formkit.teams.site import cycle_forms
 from formkit.views.admin.review import answer_sections
 from formkit.views.errors import render_error
-from formkit.views.respond import field_states
+from formkit.views.respond import field_states, result_preview
 
 bp = Blueprint("cycles", __name__, url_prefix="/<slug>")
 
@@ -107,25 +106,26 @@ def new_cycle(slug: str):
     return redirect(url_for("teams.space", slug=g.team.slug, cycle=cycle.number))
 
 
-def team_minimum(form) -> int:
-    """How many members must have submitted before the team sees the aggregate: the
-    form's ``team_minimum:``, else the site's TEAM_AGGREGATE_MINIMUM."""
-    if form.team_minimum is not None:
-        return form.team_minimum
-    return int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
-
-
 def _member_view(form, cycle):
     """What a member-scoped form shows the team: the members' aggregate, once enough
-    have answered (nothing identifying before)."""
+    have answered (nothing identifying before), with the previous cycle's aggregate
+    (when it had enough answers too) for the change since then."""
     responses = cycles.member_responses(cycle, form.id)
-    minimum = team_minimum(form)
+    minimum = cycles.aggregate_minimum(form)
     if len(responses) < minimum:
         return None, len(responses), minimum
-    registry = current_registry()
-    summary = registry.hook.formkit_summarize(form=form, responses=responses)
-    html = registry.hook.formkit_summary_html(form=form, summary=summary) \
-        if summary is not None else None
+    hook = current_registry().hook
+    summary = hook.formkit_summarize(form=form, responses=responses)
+    if summary is None:
+        return Markup(""), len(responses), minimum
+    before = cycles.earlier(g.team, cycle)
+    earlier = cycles.member_responses(before, form.id) if before else []
+    previous = hook.formkit_summarize(form=form, responses=earlier) \
+        if len(earlier) >= minimum else None
+    html = hook.formkit_team_summary_html(form=form, summary=summary, previous=previous,
+                                          team=g.team, cycle=cycle)
+    if html is None:
+        html = hook.formkit_summary_html(form=form, summary=summary)
     return html or Markup(""), len(responses), minimum
 
 
@@ -180,7 +180,10 @@ def _render_edit(form, cycle, page, slot, stored, wtform=None, errors=None, conf
         "teams/edit.html", team=g.team, cycle=cycle, form=form, section=section, page=page,
         wtform=wtform, errors=errors or {}, states=field_states(form, page, stored.answers),
         conditions={}, revision=slot.revision if revision is None else revision,
-        conflict=conflict), status
+        conflict=conflict,
+        # as on the public pages: a section with show_result shows the result so far
+        preview=result_preview(form, stored.answers, locale) if section.show_result
+        else None), status
 
 
 @bp.route("/c/<int:number>/<form_id>/edit/<int:page>", methods=["GET", "POST"])

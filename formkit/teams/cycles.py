@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -98,6 +99,23 @@ def member_responses(cycle: Cycle, form_id: str, submitted_only: bool = True
              if s.form_id == form_id and s.member_id is not None
              and (not submitted_only or s.status == "submitted")]
     return [r for r in (store.get(s.response_id) for s in slots) if r is not None]
+
+
+def aggregate_minimum(form: Form) -> int:
+    """How many members must have submitted ``form`` (member scope) before their team
+    sees the aggregate: the form's ``team_minimum:``, else TEAM_AGGREGATE_MINIMUM."""
+    if form.team_minimum is not None:
+        return form.team_minimum
+    return int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
+
+
+def current_team_cycle():
+    """``(team, cycle)`` of the team page being served (``/t/<team>/c/<number>/…``), else
+    ``(None, None)``: what a plugin's validation or result reads when it depends on the
+    team (hooks called outside a team page get ``(None, None)``)."""
+    if not has_request_context():
+        return None, None
+    return g.get("team"), g.get("cycle")
 
 
 def open_response(team, cycle: Cycle, form: Form, member_id: str | None
