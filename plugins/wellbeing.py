@@ -381,13 +381,18 @@ def confirmed_areas(cycle) -> list[str]:
     """The area keys the team's lead confirmed in ``cycle`` (form ``priorities``), in
     order; ``[]`` when none are."""
     response = team_response(cycle, PRIORITIES_ID) if cycle is not None else None
-    if response is None:
-        return []
-    return [response.answers[f] for f in PRIORITY_FIELDS if response.answers.get(f)]
+    return chosen_areas(response.answers) if response is not None else []
 
 
-# called last: the Team record wins over the answers carried over from the last cycle
-@hookimpl(specname="formkit_prefill", trylast=True)
+def chosen_areas(answers: dict) -> list[str]:
+    """The areas of ``priority_1`` to ``priority_3`` in order, each once: an area chosen
+    again lower down is the same priority, not a second one."""
+    return list(dict.fromkeys(answers[f] for f in PRIORITY_FIELDS if answers.get(f)))
+
+
+# (a plugin's answers win over the built-in carry-over of the previous cycle's: the
+# Team record, not last year's answer, names the team)
+@hookimpl(specname="formkit_prefill")
 @for_form(FORM_ID)
 def prefill_team(form, team):
     """A member's Guide names their team as its record says (the region when it is one
@@ -418,19 +423,13 @@ def prefill_priorities(form, cycle):
 @hookimpl(specname="formkit_validate")
 @for_form(PRIORITIES_ID)
 def validate_priorities(form, section, answers):
-    """Each area once; other areas than the team's top three need a reason."""
+    """Other areas than the team's top three need a reason (an area chosen twice
+    counts once: see :func:`chosen_areas`)."""
     if PRIORITY_FIELDS[0] not in {spec.id for spec in section.fields}:
         return None
     errors: dict[str, list[str]] = {}
-    seen = set()
-    for name in PRIORITY_FIELDS:
-        key = answers.get(name)
-        if key and key in seen:
-            errors[name] = [t.gettext("Choose each area only once.")]
-        seen.add(key)
     ranking = team_ranking(current_team_cycle()[1])
-    chosen = {answers.get(name) for name in PRIORITY_FIELDS} - {None, ""}
-    if ranking is not None and chosen != set(ranking["top_priorities"]) \
+    if ranking is not None and set(chosen_areas(answers)) != set(ranking["top_priorities"]) \
             and not (answers.get("reason") or "").strip():
         labels = area_labels(get_form(FORM_ID), current_locale())
         errors["reason"] = [t.gettext(
@@ -444,7 +443,7 @@ def validate_priorities(form, section, answers):
 @for_form(PRIORITIES_ID)
 def score_priorities(form, answers):
     """The confirmed areas, in order (so the page shows them beside the ranking)."""
-    return {"priorities": [answers[f] for f in PRIORITY_FIELDS if answers.get(f)]}
+    return {"priorities": chosen_areas(answers)}
 
 
 @hookimpl(specname="formkit_result_html")

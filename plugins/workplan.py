@@ -299,8 +299,9 @@ def formkit_blueprints():
 CONFIRMED = "priorities"
 
 
-# called last, so that the confirmed priorities win over last cycle's plan carried over
-@hookimpl(specname="formkit_prefill", trylast=True)
+# (a plugin's answers win over the built-in carry-over: the confirmed priorities, not
+# last cycle's plan; an unconfirmed second or third priority is left empty)
+@hookimpl(specname="formkit_prefill")
 @for_form(FORM_ID)
 def prefill_confirmed_priorities(form, cycle):
     """In a team's cycle, the priorities are the areas its lead confirmed in that cycle
@@ -312,8 +313,10 @@ def prefill_confirmed_priorities(form, cycle):
         return None
     labels = {key: text.get(confirmed.locale)
               for key, text in wellbeing.field("strength").options["rows"]}
-    names = [labels.get(confirmed.answers.get(f"priority_{i}")) for i in (1, 2, 3)]
-    if not any(names):
+    keys = dict.fromkeys(confirmed.answers.get(f"priority_{i}") for i in (1, 2, 3)
+                         if confirmed.answers.get(f"priority_{i}"))  # each area once
+    names = [labels.get(key) for key in keys] + [None, None, None]
+    if not keys:
         return None
     return {name_field: name for (_i, name_field, _o, _t), name in zip(PRIORITIES, names,
-                                                                        strict=True)}
+                                                                        strict=False)}

@@ -131,10 +131,14 @@ def open_response(team, cycle: Cycle, form: Form, member_id: str | None
     before = earlier(team, cycle)
     previous = responses_of(before, member_id) if before else {}
     prefill: dict = {}
+    # pluggy's call order, as on the public start page: the implementation called first
+    # (a plugin registered last, or tryfirst) wins on a field, so any plugin's answers
+    # win over the built-in carry-over of the previous cycle's
     for result in current_registry().hook.formkit_prefill(
             form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
             previous=previous):
-        prefill.update(result or {})
+        for field_id, value in (result or {}).items():
+            prefill.setdefault(field_id, value)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
                         member_id=member_id)
