@@ -9,7 +9,7 @@ import inspect
 
 from formkit import clock, hookimpl
 from formkit.catalog import Catalog
-from formkit.charts import bar_chart
+from formkit.charts import bar_chart, change_chart
 from formkit.conditions import is_answered
 from formkit.exporters import Exporter, ExportJob
 from formkit.exporters.columns import export_columns
@@ -46,9 +46,14 @@ from formkit.scoring import compute_scores
 from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
+from formkit.teams.cycles import (
+    aggregate_minimum,
+    current_team_cycle,
+    member_responses,
+    team_response,
+)
 from formkit.teams.cycles import current as current_cycle
 from formkit.teams.cycles import earlier as earlier_cycle
-from formkit.teams.cycles import member_responses, team_response
 from formkit.versions import fitting_answers, shown_text
 
 
@@ -91,6 +96,8 @@ __all__ = [
     "earlier_cycle",
     "member_responses",
     "team_response",
+    "aggregate_minimum",
+    "current_team_cycle",
     "Catalog",
     "Column",
     "LINK_HOURS",
@@ -120,6 +127,7 @@ __all__ = [
     "field_label",
     "fields_section",
     "bar_chart",
+    "change_chart",
     "compute_scores",
     "send_email",
     "current_locale",

@@ -86,3 +86,63 @@ def bar_chart(
         "<title>{t}</title>"
     ).format(w=width, h=height, t=title, size=FONT_PX)
     return head + Markup("").join(rows) + Markup("</svg>")
+
+
+FALL = "#a8200d"
+
+
+def change_chart(
+    rows: Sequence[tuple[str, float]],
+    *,
+    maximum: float,
+    title: str,
+    value_label: Callable[[float], str] = lambda v: f"{v:+g}",
+    width: int = 440,
+) -> Markup:
+    """A chart of changes, each row's bar drawn from a middle line to the right (a rise)
+    or to the left (a fall), its label above it and its value, with its sign, beside
+    it: the sign says the direction, never the colour alone.
+
+    :param rows: ``(label, change)`` in the order to draw, top to bottom.
+    :param maximum: the size of change that fills half the width (larger ones are drawn
+        to the edge).
+    """
+    pad, line, bar = 6, 16, 13
+    shown = [value_label(value) for _label, value in rows]
+    value_width = max([48.0, *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
+    plot = max(120, round(width - value_width - pad))
+    width = round(plot + value_width + pad)
+    middle = pad + plot / 2
+    drawn = []
+    y = pad
+    for index, (label, value) in enumerate(rows):
+        lines = _lines(str(label), width=58)
+        share = 0.0 if maximum <= 0 else max(-1.0, min(float(value) / maximum, 1.0))
+        length = plot / 2 * abs(share)
+        label_text = Markup("").join(
+            Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=pad, y=y + 12 + line * i,
+                                                                 t=text)
+            for i, text in enumerate(lines)
+        )
+        top = y + line * len(lines) + 2
+        drawn.append(Markup(
+            '<g><title>{full} – {shown}</title>'
+            '<text fill="{text}">{label}</text>'
+            '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>'
+            '<rect x="{bx:.1f}" y="{top}" width="{bw:.1f}" height="{bar}" fill="{colour}"/>'
+            '<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{bottom}" stroke="{text}"/>'
+            '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
+        ).format(
+            full=label, shown=shown[index], label=label_text, x=pad, top=top, plot=plot,
+            bar=bar, track=TRACK, bx=middle if share >= 0 else middle - length, bw=length,
+            colour=BAR if share >= 0 else FALL, mx=middle, bottom=top + bar, text=TEXT,
+            vx=pad + plot + 6, vy=top + 11,
+        ))
+        y = top + bar + 7
+    head = Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="{size}">'
+        "<title>{t}</title>"
+    ).format(w=width, h=y + pad, t=title, size=FONT_PX)
+    return head + Markup("").join(drawn) + Markup("</svg>")

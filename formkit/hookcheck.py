@@ -32,14 +32,18 @@ def contract_problems(pm: pluggy.PluginManager, plugin: Any, name: str) -> list[
     problems = []
     for attribute in dir(plugin):
         function = getattr(plugin, attribute, None)
-        if not callable(function) or pm.parse_hookimpl_opts(plugin, attribute) is None:
+        options = pm.parse_hookimpl_opts(plugin, attribute) if callable(function) else None
+        if options is None:
             continue
-        if attribute not in specs:
-            hint = closest(attribute, specs) or f"the hooks are {', '.join(sorted(specs))}"
-            problems.append(f"{where(function)}: plugin '{name}' implements {attribute}, "
+        # ``@hookimpl(specname="formkit_prefill")``: a second implementation of one hook
+        # in one module, under its own name
+        hook = options.get("specname") or attribute
+        if hook not in specs:
+            hint = closest(hook, specs) or f"the hooks are {', '.join(sorted(specs))}"
+            problems.append(f"{where(function)}: plugin '{name}' implements {hook}, "
                             f"which is not a formkit hook; {hint}")
             continue
-        allowed = specs[attribute]
+        allowed = specs[hook]
         for argument in inspect.signature(function).parameters:
             if argument not in allowed:
                 hint = closest(argument, allowed)

@@ -300,6 +300,28 @@ def formkit_compare(form, response, previous):
     """
 
 
+# -- teams: the team view of a member-scoped form, with change over time (issue 19) ---
+@hookspec(firstresult=True)
+def formkit_team_summary_html(form, summary, previous, team, cycle):
+    """What a team sees of a member-scoped form: its members' aggregate in ``cycle``,
+    with the change since the previous cycle (the Wellbeing Guide's team view).
+
+    Called on the form's page in a team's cycle once ``form``'s minimum of members
+    (``team_minimum:``, else TEAM_AGGREGATE_MINIMUM) have submitted. When no plugin
+    answers, the page shows ``formkit_summary_html(form, summary)``, the coordinators'
+    summary. Render in the current locale.
+
+    :param form: the member-scoped :class:`formkit.schema.Form`.
+    :param summary: ``formkit_summarize(form, responses)`` over the members' submitted
+        responses of ``cycle``.
+    :param previous: the same over the previous cycle's submitted responses, or ``None``
+        (no previous cycle, or fewer members than the minimum answered then).
+    :param team: the :class:`formkit.storage.Team`.
+    :param cycle: the :class:`formkit.storage.Cycle` shown.
+    :return: ``markupsafe.Markup`` or ``None``. **firstresult**.
+    """
+
+
 # -- teams: finding peers (docs/teams.md, "Finding peers") -----------------------------
 @hookspec
 def formkit_team_tags(team, cycle):

@@ -32,6 +32,10 @@ LANGUAGES = ("en", "fr")
 #: a team (one shared, living response per cycle), or each member of a team.
 PUBLIC, TEAM, MEMBER = "public", "team", "member"
 SCOPES = (PUBLIC, TEAM, MEMBER)
+#: who edits a team-scope form's shared response (``editors:``): every member of the
+#: team (the default) or only its leads (the others read it).
+MEMBERS, LEADS = "members", "leads"
+EDITORS = (MEMBERS, LEADS)
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -156,6 +160,11 @@ class Form:
     #: the three letters its responses' references start with (``reference_prefix:``,
     #: else derived from the id: :mod:`formkit.references`).
     reference_prefix: str = ""
+    #: who edits a team-scope form's shared response (:data:`EDITORS`, ``editors:``).
+    editors: str = MEMBERS
+    #: member scope: how many members must have submitted before the team sees the
+    #: aggregate (``team_minimum:``); ``None`` means the site's TEAM_AGGREGATE_MINIMUM.
+    team_minimum: int | None = None
 
     def __post_init__(self) -> None:
         self._fields = {f.id: f for s in self.sections for f in s.fields}
@@ -391,6 +400,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
                   suggestion=closest(str(scope), SCOPES) or "scope: public  (anyone, "
                   "anonymously), team (one shared response per team) or member")
     list_columns = _list_columns(data, ctx, [f for s in sections for f in s.fields])
+    editors, team_minimum = _team_settings(data, ctx, scope)
     reference_prefix = data.get("reference_prefix", references.derive_prefix(form_id or ""))
     if not references.valid_prefix(reference_prefix):
         ctx.error(data, "'reference_prefix' must be three capital letters (A to Z), e.g. "
@@ -399,7 +409,7 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         raise FormLoadError(ctx.errors)
     known_keys = {"id", "version", "title", "description", "sections", "review_statuses",
                   "scoring", "confirmation_email", "schedule", "retention", "scope",
-                  "list_columns", "reference_prefix"}
+                  "list_columns", "reference_prefix", "editors", "team_minimum"}
     extra = {k: v for k, v in data.items() if k not in known_keys}
     return Form(
         id=form_id,
@@ -417,7 +427,36 @@ def parse_form(data: Any, source: str, types: Mapping[str, FieldType]) -> Form:
         scope=scope,
         list_columns=list_columns,
         reference_prefix=reference_prefix,
+        editors=editors,
+        team_minimum=team_minimum,
     )
+
+
+def _team_settings(data: Mapping, ctx: SchemaContext, scope: str) -> tuple[str, int | None]:
+    """``editors: leads`` (a team-scope form only its leads edit) and ``team_minimum: 2``
+    (a member-scope form whose aggregate the team sees from 2 submitted members)."""
+    editors = data.get("editors", MEMBERS)
+    if editors not in EDITORS:
+        ctx.error(data, f"'editors' must be one of {', '.join(EDITORS)} (got {editors!r})",
+                  key="editors", suggestion=closest(str(editors), EDITORS)
+                  or "editors: leads  (only the team's leads edit the shared response)")
+        editors = MEMBERS
+    elif "editors" in data and scope != TEAM:
+        ctx.error(data, "'editors' applies to forms of scope team (one shared response per "
+                  "team)", key="editors", suggestion="remove 'editors', or write  scope: team")
+    minimum = data.get("team_minimum")
+    if minimum is not None:
+        if isinstance(minimum, bool) or not isinstance(minimum, int) or not 1 <= minimum <= 100:
+            ctx.error(data, f"'team_minimum' must be a whole number from 1 to 100 (got "
+                      f"{minimum!r})", key="team_minimum",
+                      suggestion="e.g.  team_minimum: 2  (the team sees the aggregate from "
+                      "2 submitted members)")
+            minimum = None
+        elif scope != MEMBER:
+            ctx.error(data, "'team_minimum' applies to forms of scope member (each member "
+                      "answers for themself)", key="team_minimum",
+                      suggestion="remove 'team_minimum', or write  scope: member")
+    return editors, minimum
 
 
 #: columns a list can show beside its own (date, status, language) and still fit.

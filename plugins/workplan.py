@@ -34,6 +34,7 @@ from formkit.api import (
     get_form,
     hookimpl,
     local_today,
+    team_response,
     xlsx_currency_format,
 )
 
@@ -291,3 +292,31 @@ def from_wellbeing():
 @hookimpl
 def formkit_blueprints():
     return [bp]
+
+
+# -- a team's Workplan starts from the priorities its lead confirmed (issue 19) ----------
+#: the team-scope form in which a team's lead confirms its priorities (plugins/wellbeing.py).
+CONFIRMED = "priorities"
+
+
+# (a plugin's answers win over the built-in carry-over: the confirmed priorities, not
+# last cycle's plan; an unconfirmed second or third priority is left empty)
+@hookimpl(specname="formkit_prefill")
+@for_form(FORM_ID)
+def prefill_confirmed_priorities(form, cycle):
+    """In a team's cycle, the priorities are the areas its lead confirmed in that cycle
+    (``team_response(cycle, "priorities")``), named in the language of that response;
+    nothing when none are confirmed yet (the plan then carries last cycle's over)."""
+    confirmed = team_response(cycle, CONFIRMED) if cycle is not None else None
+    wellbeing = get_form(WELLBEING)
+    if confirmed is None or wellbeing is None:
+        return None
+    labels = {key: text.get(confirmed.locale)
+              for key, text in wellbeing.field("strength").options["rows"]}
+    keys = dict.fromkeys(confirmed.answers.get(f"priority_{i}") for i in (1, 2, 3)
+                         if confirmed.answers.get(f"priority_{i}"))  # each area once
+    names = [labels.get(key) for key in keys] + [None, None, None]
+    if not keys:
+        return None
+    return {name_field: name for (_i, name_field, _o, _t), name in zip(PRIORITIES, names,
+                                                                        strict=False)}

@@ -94,7 +94,7 @@ def test_summary_page_has_charts_and_free_text(seed_app, admin):
     assert page.status_code == 200
     assert page.text.count("<svg") >= 4
     assert "No bus on Sundays" in page.text
-    assert "How many teams name each area a top priority" in page.text
+    assert "How many ratings name each area a top priority" in page.text
 
 
 def test_summary_pdf_cache_follows_new_responses(seed_app, admin):

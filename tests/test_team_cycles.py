@@ -85,10 +85,10 @@ def test_a_lead_starts_a_cycle_and_the_space_lists_its_forms(app):
     space = text_of(lead.get("/t/river-team/"))
     assert "Cycle 2026–2027" in space
     titles = [f.title.en for f in (app.extensions["formkit"].registry.get_form(i)
-                                   for i in ("wellbeing", "workplan", "evaluation",
-                                             "competency"))]
+                                   for i in ("wellbeing", "priorities", "workplan",
+                                             "evaluation", "competency"))]
     positions = [space.index(t) for t in titles]
-    assert positions == sorted(positions) and space.count("Not started") == 4
+    assert positions == sorted(positions) and space.count("Not started") == 5
     assert "Lee started the cycle 2026–2027." in space
 
 

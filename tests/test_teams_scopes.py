@@ -29,14 +29,14 @@ def test_scope_defaults_to_public_and_is_checked(seed_app):
 def test_seed_forms_follow_the_seeds_model(seed_app):
     forms = seed_app.extensions["formkit"].registry.forms
     assert {f.id: f.scope for f in forms.values()} == {
-        "wellbeing": "team", "workplan": "team", "evaluation": "team",
-        "competency": "member", "membership": "public",
+        "wellbeing": "member", "priorities": "team", "workplan": "team",
+        "evaluation": "team", "competency": "member", "membership": "public",
         # a team's stories: several per team, outside the cycles (docs/forms/story.md)
         "story": "team"}
     assert seed_app.test_client().get("/f/story/").status_code == 404  # never anonymous
     # The shipped site file: the cycle's forms in order, the seeds still open publicly.
-    assert seed_app.config["CYCLE_FORMS"] == ["wellbeing", "workplan", "evaluation",
-                                              "competency"]
+    assert seed_app.config["CYCLE_FORMS"] == ["wellbeing", "priorities", "workplan",
+                                              "evaluation", "competency"]
     assert seed_app.config["PUBLIC_FORMS"] == ["wellbeing", "workplan", "evaluation",
                                                "competency"]
 
@@ -86,3 +86,31 @@ def test_the_site_file_in_the_forms_folder_is_read_as_settings_not_as_a_form(tmp
     app = make_app(tmp_path, FORMS_DIR=str(forms), PLUGINS_DIR=str(ROOT / "plugins"))
     assert sorted(app.extensions["formkit"].registry.forms) == ["membership", "workplan"]
     assert app.config["CYCLE_FORMS"] == ["workplan"]
+
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"scope": "team", "editors": "lead"}, "'editors' must be one of members, leads"),
+    ({"scope": "member", "editors": "leads"}, "'editors' applies to forms of scope team"),
+    ({"scope": "member", "team_minimum": 0}, "'team_minimum' must be a whole number from 1"),
+    ({"scope": "member", "team_minimum": "two"}, "'team_minimum' must be a whole number"),
+    ({"scope": "member", "team_minimum": True}, "'team_minimum' must be a whole number"),
+    ({"scope": "team", "team_minimum": 2}, "'team_minimum' applies to forms of scope member"),
+])
+def test_the_team_settings_of_a_form_are_checked(seed_app, settings, message):
+    types = seed_app.extensions["formkit"].registry.field_types
+    with pytest.raises(FormLoadError) as error:
+        parse_form({**MINIMAL, **settings}, "x.yaml", types)
+    assert message in str(error.value)
+
+
+def test_the_team_settings_are_read_with_their_defaults(seed_app):
+    types = seed_app.extensions["formkit"].registry.field_types
+    plain = parse_form({**MINIMAL, "scope": "team"}, "x.yaml", types)
+    assert (plain.editors, plain.team_minimum) == ("members", None)
+    leads = parse_form({**MINIMAL, "scope": "team", "editors": "leads"}, "x.yaml", types)
+    member = parse_form({**MINIMAL, "scope": "member", "team_minimum": 2}, "x.yaml", types)
+    assert (leads.editors, member.team_minimum) == ("leads", 2)
+    forms = seed_app.extensions["formkit"].registry.forms
+    assert (forms["priorities"].editors, forms["wellbeing"].team_minimum,
+            forms["competency"].team_minimum) == ("leads", 2, None)

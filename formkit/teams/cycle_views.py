@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -27,13 +26,13 @@ from formkit.auth import current_user
 from formkit.flow import apply_values, final_answers, missing_required, page_form, read_page
 from formkit.i18n import current_locale
 from formkit.outbox import notifications
-from formkit.schema import MEMBER
+from formkit.schema import LEADS, MEMBER
 from formkit.state import current_registry, current_store
 from formkit.teams import activity, cycles, living
 from formkit.teams.site import cycle_forms
 from formkit.views.admin.review import answer_sections
 from formkit.views.errors import render_error
-from formkit.views.respond import field_states
+from formkit.views.respond import field_states, result_preview
 
 bp = Blueprint("cycles", __name__, url_prefix="/<slug>")
 
@@ -66,10 +65,20 @@ def _author() -> tuple[str, str]:
     return g.member.id, g.member.name
 
 
+def may_edit(form) -> bool:
+    """Whether the viewer edits the team's response of ``form``: a member of the team,
+    and a lead when the form says ``editors: leads``."""
+    return g.member is not None and (form.editors != LEADS or g.member.role == "lead")
+
+
 def _editable():
-    """Only the team's members edit its responses (coordinators read them)."""
+    """Only the team's members edit its responses (coordinators read them); a form with
+    ``editors: leads`` only its leads (the other members read it)."""
     if g.member is None:
         return render_error(403, _("Only the team’s members edit its responses."))
+    if not may_edit(g.form):
+        return render_error(403, _("Only the team’s leads edit this form; the other "
+                                   "members read it."))
     return None
 
 
@@ -99,15 +108,24 @@ def new_cycle(slug: str):
 
 def _member_view(form, cycle):
     """What a member-scoped form shows the team: the members' aggregate, once enough
-    have answered (nothing identifying before)."""
+    have answered (nothing identifying before), with the previous cycle's aggregate
+    (when it had enough answers too) for the change since then."""
     responses = cycles.member_responses(cycle, form.id)
-    minimum = int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
+    minimum = cycles.aggregate_minimum(form)
     if len(responses) < minimum:
         return None, len(responses), minimum
-    registry = current_registry()
-    summary = registry.hook.formkit_summarize(form=form, responses=responses)
-    html = registry.hook.formkit_summary_html(form=form, summary=summary) \
-        if summary is not None else None
+    hook = current_registry().hook
+    summary = hook.formkit_summarize(form=form, responses=responses)
+    if summary is None:
+        return Markup(""), len(responses), minimum
+    before = cycles.earlier(g.team, cycle)
+    earlier = cycles.member_responses(before, form.id) if before else []
+    previous = hook.formkit_summarize(form=form, responses=earlier) \
+        if len(earlier) >= minimum else None
+    html = hook.formkit_team_summary_html(form=form, summary=summary, previous=previous,
+                                          team=g.team, cycle=cycle)
+    if html is None:
+        html = hook.formkit_summary_html(form=form, summary=summary)
     return html or Markup(""), len(responses), minimum
 
 
@@ -125,7 +143,7 @@ def response(slug: str, number: int, form_id: str):
                                slot=None, response=None, sections=[], history=[],
                                result=None, comparisons=[], aggregate=aggregate,
                                answered=answered, minimum=minimum, editable=False)
-    if g.member is None:
+    if not may_edit(form):  # a coordinator, or a member reading a leads' form
         found = [s for s in current_store().list_team_responses(cycle.id)
                  if s.form_id == form.id and s.member_id is None]
         stored = current_store().get(found[0].response_id) if found else None
@@ -149,7 +167,7 @@ def response(slug: str, number: int, form_id: str):
     return render_template("teams/response.html", team=g.team, cycle=cycle, form=form,
                            slot=slot, response=stored, sections=sections, history=history,
                            result=result, comparisons=comparisons or [], aggregate=aggregate,
-                           answered=answered, minimum=minimum, editable=g.member is not None)
+                           answered=answered, minimum=minimum, editable=may_edit(form))
 
 
 def _render_edit(form, cycle, page, slot, stored, wtform=None, errors=None, conflict=None,
@@ -162,7 +180,10 @@ def _render_edit(form, cycle, page, slot, stored, wtform=None, errors=None, conf
         "teams/edit.html", team=g.team, cycle=cycle, form=form, section=section, page=page,
         wtform=wtform, errors=errors or {}, states=field_states(form, page, stored.answers),
         conditions={}, revision=slot.revision if revision is None else revision,
-        conflict=conflict), status
+        conflict=conflict,
+        # as on the public pages: a section with show_result shows the result so far
+        preview=result_preview(form, stored.answers, locale) if section.show_result
+        else None), status
 
 
 @bp.route("/c/<int:number>/<form_id>/edit/<int:page>", methods=["GET", "POST"])

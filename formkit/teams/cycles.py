@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -100,6 +101,23 @@ def member_responses(cycle: Cycle, form_id: str, submitted_only: bool = True
     return [r for r in (store.get(s.response_id) for s in slots) if r is not None]
 
 
+def aggregate_minimum(form: Form) -> int:
+    """How many members must have submitted ``form`` (member scope) before their team
+    sees the aggregate: the form's ``team_minimum:``, else TEAM_AGGREGATE_MINIMUM."""
+    if form.team_minimum is not None:
+        return form.team_minimum
+    return int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
+
+
+def current_team_cycle():
+    """``(team, cycle)`` of the team page being served (``/t/<team>/c/<number>/…``), else
+    ``(None, None)``: what a plugin's validation or result reads when it depends on the
+    team (hooks called outside a team page get ``(None, None)``)."""
+    if not has_request_context():
+        return None, None
+    return g.get("team"), g.get("cycle")
+
+
 def open_response(team, cycle: Cycle, form: Form, member_id: str | None
                   ) -> tuple[TeamResponse, Response]:
     """The cycle's response of ``form`` (the team's, or ``member_id``'s own), made on
@@ -113,10 +131,14 @@ def open_response(team, cycle: Cycle, form: Form, member_id: str | None
     before = earlier(team, cycle)
     previous = responses_of(before, member_id) if before else {}
     prefill: dict = {}
+    # pluggy's call order, as on the public start page: the implementation called first
+    # (a plugin registered last, or tryfirst) wins on a field, so any plugin's answers
+    # win over the built-in carry-over of the previous cycle's
     for result in current_registry().hook.formkit_prefill(
             form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
             previous=previous):
-        prefill.update(result or {})
+        for field_id, value in (result or {}).items():
+            prefill.setdefault(field_id, value)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
                         member_id=member_id)
