@@ -1,12 +1,21 @@
-"""Workplan: date checks, cost totals, status counts, overdue actions; prefill from a
-Wellbeing Guide's top priorities.
+"""Workplan: a team's living tracker of the actions for its priorities.
 
-The score stored at submit holds, as of the submission date:
-- ``total_cost`` and ``by_priority`` (cost and number of actions per priority),
-- ``by_funding`` (cost per funding source key; ``unspecified`` when none is chosen;
-  ``other:<name>`` for an "other" source the team named, so a chart names it),
+This plugin owns the Workplan's own logic: date checks, cost totals (estimated and
+actual, by funding source), status counts, overdue actions; prefill from a Wellbeing
+Guide's top priorities.
+
+:func:`workplan_score` is the one computation of those figures, *as of a day*. The score
+stored with a response (and each revision) is as of the day it was saved; every page that
+shows a team or a coordinator what is overdue recomputes it as of today
+(:func:`current_score`, the application's clock through ``local_today()``), so an action
+that fell due since the last save shows as overdue. It holds:
+
+- ``total_cost`` and ``by_priority`` (estimated cost and number of actions per priority),
+- ``by_funding`` (estimated cost per funding source key; ``unspecified`` when none is
+  chosen; ``other:<name>`` for an "other" source the team named, so a chart names it),
+- ``total_actual`` and ``actual_by_funding`` (the actual cost recorded so far, same keys),
 - ``status_counts`` (actions per status; ``unspecified`` when none is chosen),
-- ``overdue``: actions whose due date is before that date and that are not done.
+- ``overdue``: actions whose due date is before that day and that are not done.
 """
 
 from __future__ import annotations
@@ -89,9 +98,22 @@ def formkit_validate(form, section, answers):
     return errors
 
 
+def funding_key(row: dict) -> str:
+    """The funding source of an action as the figures group it."""
+    source = row.get("funding") or "unspecified"
+    named = " ".join(str(row.get("funding_other") or "").split())
+    return f"{OTHER}{named}" if source == "other" and named else source
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
 def workplan_score(answers: dict, today: datetime.date) -> dict:
-    total = Decimal(0)
+    """The workplan's figures as of ``today`` (see the module's docstring)."""
+    total = actual = Decimal(0)
     by_funding: dict[str, Decimal] = {}
+    actual_by_funding: dict[str, Decimal] = {}
     status_counts = dict.fromkeys((*STATUSES, "unspecified"), 0)
     by_priority, overdue = [], []
     for index, name_field, _outcome, table in PRIORITIES:
@@ -100,15 +122,16 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
         cost = Decimal(0)
         rows = answers.get(table) or []
         for row in rows:
-            amount = Decimal(str(row.get("cost") or 0))
+            amount = _amount(row.get("cost"))
             cost += amount
-            source = row.get("funding") or "unspecified"
-            named = " ".join(str(row.get("funding_other") or "").split())
-            if source == "other" and named:
-                source = f"{OTHER}{named}"
+            source = funding_key(row)
             by_funding[source] = by_funding.get(source, Decimal(0)) + amount
+            if row.get("actual_cost") is not None:
+                spent = _amount(row.get("actual_cost"))
+                actual += spent
+                actual_by_funding[source] = actual_by_funding.get(source, Decimal(0)) + spent
             status = row.get("status") or "unspecified"
-            status_counts[status] += 1
+            status_counts[status] = status_counts.get(status, 0) + 1
             due = _date(row.get("due"))
             if due and due < today and status != "done":
                 overdue.append({"priority": index, "action": row.get("action"),
@@ -119,12 +142,21 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
     return {
         "as_of": today.isoformat(),
         "total_cost": float(total),
+        "total_actual": float(actual),
         "actions": sum(p["actions"] for p in by_priority),
         "by_priority": by_priority,
         "by_funding": {k: float(v) for k, v in sorted(by_funding.items(), key=lambda i: -i[1])},
+        "actual_by_funding": {k: float(v) for k, v in
+                              sorted(actual_by_funding.items(), key=lambda i: -i[1])},
         "status_counts": status_counts,
         "overdue": sorted(overdue, key=lambda o: o["due"]),
     }
+
+
+def current_score(form, response) -> dict:
+    """A response's figures as of today (what a team or a coordinator is shown): the
+    stored score says what was overdue on the day it was saved, not now."""
+    return workplan_score(fitting_answers(form, response.answers), local_today())
 
 
 @hookimpl
@@ -149,19 +181,29 @@ def status_label(form, key: str, locale: str) -> str:
     return column.kind.display(column, key, locale)
 
 
+def spending_rows(form, score: dict, locale: str) -> list[tuple[str, float, float | None]]:
+    """(funding source, estimated, actual) per source, largest estimate first; the actual
+    is ``None`` for a source with no actual cost recorded yet."""
+    planned, actual = score["by_funding"], score.get("actual_by_funding", {})
+    keys = list(dict.fromkeys([*planned, *actual]))
+    return [(funding_label(form, key, locale), planned.get(key, 0.0), actual.get(key))
+            for key in keys if planned.get(key) or key in actual]
+
+
 @hookimpl
 @for_form(FORM_ID)
 def formkit_result_html(form, response):
     if not response.score:
         return None
     locale = current_locale()
-    score = response.score
+    score = current_score(form, response)
     funding = [(funding_label(form, k, locale), v) for k, v in score["by_funding"].items()]
     chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [0]),
                       title=t.gettext("Estimated cost by funding source"),
                       value_label=lambda v: format_cad(v, locale)) if funding else None
     return Markup(t.render_template(
         "workplan/result.html", score=score, funding=funding, chart=chart,
+        spending=spending_rows(form, score, locale),
         statuses=[(status_label(form, k, locale), n) for k, n in score["status_counts"].items()
                     if n],
         cad=lambda v: format_cad(v, locale),
@@ -179,21 +221,22 @@ def formkit_result_html(form, response):
 @for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across workplans: cost by funding source, actions by status, overdue actions."""
-    plans, total = 0, 0.0
+    plans, total, actual = 0, 0.0, 0.0
     by_funding: dict[str, float] = {}
     status_counts: dict[str, int] = {}
     overdue = 0
     for response in responses:
-        score = response.score or workplan_score(fitting_answers(form, response.answers),
-                                                 local_today())
+        score = current_score(form, response)  # overdue as of today, not as of saving
         plans += 1
         total += score["total_cost"]
+        actual += score["total_actual"]
         for key, amount in score["by_funding"].items():
             by_funding[key] = round(by_funding.get(key, 0.0) + amount, 2)
         for key, count in score["status_counts"].items():
             status_counts[key] = status_counts.get(key, 0) + count
         overdue += len(score["overdue"])
-    return {"plans": plans, "total_cost": round(total, 2), "by_funding": by_funding,
+    return {"plans": plans, "total_cost": round(total, 2), "total_actual": round(actual, 2),
+            "by_funding": by_funding,
             "status_counts": status_counts, "overdue": overdue}
 
 
@@ -201,13 +244,25 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     locale = current_locale()
+    scores: dict[str, dict] = {}
+
+    def score(response) -> dict:
+        # overdue as of today; computed once per response for the row's columns
+        key = response.id or str(id(response))
+        if key not in scores:
+            scores[key] = current_score(form, response)
+        return scores[key]
+
     return [
         Column("total_cost", t.gettext("Estimated cost"),
-               lambda r: (r.score or {}).get("total_cost"),
+               lambda r: score(r).get("total_cost"),
                shown=lambda v: format_cad(v, locale),
                number_format=xlsx_currency_format(locale)),
-        Column("actions", t.gettext("Actions"), lambda r: (r.score or {}).get("actions")),
-        Column("overdue", t.gettext("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
+        Column("actual_cost", t.gettext("Actual cost"), lambda r: score(r).get("total_actual"),
+               shown=lambda v: format_cad(v, locale),
+               number_format=xlsx_currency_format(locale)),
+        Column("actions", t.gettext("Actions"), lambda r: score(r).get("actions")),
+        Column("overdue", t.gettext("Overdue"), lambda r: len(score(r).get("overdue", []))),
     ]
 
 
