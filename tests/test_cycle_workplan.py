@@ -386,3 +386,46 @@ def test_a_second_cycle_shows_the_priorities_carried_over(app, clock):
         "Actions of the previous cycle that were not done")[1].split("Answers")[0]
     french = text_of(lead.get(f"{second}/?lang=fr"))
     assert "Reportées du cycle précédent" in french
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_no_table_of_the_report_is_cut_however_long_its_text(app, locale):
+    """Fifteen actions with long words and long named funding sources: every text box of
+    the laid-out report lies inside its page."""
+    from types import SimpleNamespace
+
+    from weasyprint.layout import boxes
+
+    from formkit import pdf
+
+    module = workplan_module(app)
+    long = "Intergouvernementalisation" if locale == "fr" else "Internationalisation"
+    answers = {"priority_1": f"{long} of rides " * 3, "actions_1": [
+        {"action": f"{long} {i} " * 6, "lead": f"{long}-{i}", "due": "2026-05-01",
+         "status": "in_progress", "progress": 50, "cost": 123456.78, "actual_cost": 1000,
+         "funding": "other", "funding_other": f"{long} Foundation {i} " * 2}
+        for i in range(15)]}
+    with app.test_request_context("/"):
+        form = app.extensions["formkit"].registry.get_form("workplan")
+        made = module.progress_report(form, answers, [], "2026-03-16T16:00:00+00:00",
+                                      datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+        html = module.report_html(form, SimpleNamespace(name="River Team", community=""),
+                                  SimpleNamespace(label="2026–2027"), None, made, locale)
+        document = pdf.layout(html)
+    outside = []
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox) and box.text.strip() and (
+                    box.position_x < -0.5
+                    or box.position_x + box.width > page.width + 0.5):
+                outside.append(box.text)
+            stack.extend(getattr(box, "children", []))
+    assert outside == []
+    assert html.count("<tr>") >= 15 + 15  # every source and every action has its row
+    # amounts are never broken inside a cell: each source's row and the totals, whole
+    text = pdf_text(document.write_pdf())
+    amount = "123 456,78 $" if locale == "fr" else "$123,456.78"
+    total = "1 851 851,70 $" if locale == "fr" else "$1,851,851.70"
+    assert text.count(amount) == 15 and total in text
