@@ -262,14 +262,14 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     locale = current_locale()
-    scores: dict[str, dict] = {}
+    last: list = [None, None]  # (response, its score): a row's columns share one
 
     def score(response) -> dict:
-        # overdue as of today; computed once per response for the row's columns
-        key = response.id or str(id(response))
-        if key not in scores:
-            scores[key] = current_score(form, response)
-        return scores[key]
+        # as of today, not as of the last save; computed once per row (rows stream past:
+        # only the current one is kept, however many an export holds)
+        if last[0] is not response:
+            last[:] = [response, current_score(form, response)]
+        return last[1]
 
     return [
         Column("total_cost", t.gettext("Estimated cost"),
