@@ -304,6 +304,10 @@ def test_the_progress_report_pdf_in_french_with_canadian_formats(app, clock):
     # municipal: 12 000 planned, 8 500 spent to 31 May, of which 4 500 in May
     assert "Financement municipal 12 000,00 $ 8 500,00 $ 4 500,00 $" in text
     assert "Total 14 300,00 $ 8 500,00 $ 4 500,00 $" in text
+    april = _report(lead, **{"from": "2026-04-01", "to": "2026-04-30", "doc_lang": "fr"})
+    assert "du 1er avril 2026 au 30 avril 2026" in april
+    assert "Financement municipal 12 000,00 $ 4 000,00 $ 4 000,00 $" in april
+    assert "20 avril 2026 (Ana) : État : Pas commencée → En cours" in april
     # the whole cycle so far (the defaults), in French
     whole = _report(lead, doc_lang="fr")
     assert "16 mars 2026 au 10 juin 2026" in whole
