@@ -730,6 +730,10 @@ def report_html(form, team, cycle, response, report: Report, locale: str) -> str
             due=lambda v: format_day(v, locale))
 
 
+#: the years a report's period may name (the day before 1 Jan 0001 does not exist).
+REPORT_YEARS = (1900, 2999)
+
+
 def _period(cycle) -> tuple[datetime.date | None, datetime.date | None, str, dict]:
     """The period and language a report form asks for (defaults: the cycle's start to
     today, the page's language) and the errors of what it says, translated."""
@@ -743,6 +747,8 @@ def _period(cycle) -> tuple[datetime.date | None, datetime.date | None, str, dic
             continue
         try:
             days[name] = datetime.date.fromisoformat(typed)
+            if not REPORT_YEARS[0] <= days[name].year <= REPORT_YEARS[1]:
+                raise ValueError("a year no report covers")  # nor can a day before it be
         except ValueError:
             days[name] = None
             errors[name] = t.gettext("Enter a date as year-month-day, for example "

@@ -328,6 +328,7 @@ def test_bad_report_dates_get_a_translated_error_not_a_500(app, clock):
     assert "La fin de la période ne peut pas précéder son début." in text_of(backwards)
     assert lead.get(url, query_string={"doc_lang": "de"}).status_code == 400
     assert lead.get(url, query_string={"from": "x" * 500, "to": "\x00"}).status_code == 400
+    assert lead.get(url, query_string={"from": "0001-01-01"}).status_code == 400
 
 
 def test_only_the_team_and_its_coordinators_get_the_report_and_the_timelines(app, clock):
