@@ -316,7 +316,7 @@ TRACKED = ("action", "status", "progress", "due", "challenges", "actual_cost")
 START, ADDED, CHANGED, REMOVED = "start", "added", "changed", "removed"
 #: the next days the team space lists as due soon.
 SOON_DAYS = 30
-#: after the cycle panel (10) and the stories (15), before the members (20).
+#: after the cycle panel (10), before the stories (15) and the members (20).
 PANEL_ORDER = 12
 
 
