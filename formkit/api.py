@@ -4,10 +4,14 @@ Plugins import from here (``from formkit.api import current_store``) rather than
 the modules behind it, so the core can reorganise without breaking them.
 """
 
+import datetime as _datetime
 import functools
 import inspect
 
+from flask_babel import force_locale
+
 from formkit import clock, hookimpl
+from formkit import pdf as _pdf
 from formkit.catalog import Catalog
 from formkit.charts import bar_chart, change_chart
 from formkit.conditions import is_answered
@@ -29,6 +33,8 @@ from formkit.formatting import (
     local_today,
     or_empty,
 )
+from formkit.formatting import instance_zone as _instance_zone
+from formkit.formatting import to_datetime as _to_datetime
 from formkit.i18n import current_locale
 from formkit.onetime import LINK_HOURS, address_over_limit, email_over_limit
 from formkit.onetime import claim as claim_link
@@ -45,7 +51,10 @@ from formkit.schema import FieldSpec, Form, Section, Text
 from formkit.scoring import compute_scores
 from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
-from formkit.storage import DRAFT, SUBMITTED, Response, Store
+from formkit.storage import DRAFT, SUBMITTED, Response, Revision, Store
+from formkit.table_fit import CARDS as TABLE_CARDS
+from formkit.table_fit import fit as fit_table
+from formkit.teams.access import checkpoint as team_checkpoint
 from formkit.teams.cycles import (
     aggregate_minimum,
     current_team_cycle,
@@ -54,6 +63,8 @@ from formkit.teams.cycles import (
 )
 from formkit.teams.cycles import current as current_cycle
 from formkit.teams.cycles import earlier as earlier_cycle
+from formkit.teams.cycles import find as find_cycle
+from formkit.teams.panels import Panel
 from formkit.versions import fitting_answers, shown_text
 
 
@@ -159,4 +170,51 @@ __all__ = [
     "record_change",
     "region_map",
     "with_language",
+]
+
+
+# -- living responses read by plugins: revisions, team routes, PDFs (issue 19, the
+# Workplan as a tracker; generic: any living form's plugin may use them) -------------
+
+def revisions(response_id: str) -> list[Revision]:
+    """A living response's revisions, oldest first: each one's ``number``, ``at`` (ISO,
+    UTC), ``author`` and ``author_name``, ``changes`` (``{field_id: [before, after]}``),
+    ``score`` and ``submitted``. Empty for a response that has none (a public one)."""
+    return current_store().list_revisions(response_id)
+
+
+def local_day(moment) -> _datetime.date:
+    """The calendar day, in the instance's time zone, of a stored moment (an ISO
+    timestamp such as a revision's ``at``, epoch seconds or a datetime): what a period
+    chosen in days ("from 1 April to 30 June") is compared with."""
+    return _to_datetime(moment).astimezone(_instance_zone()).date()
+
+
+def response_pdf(form_id: str, response_id: str, key_parts, build_html) -> bytes:
+    """A PDF made from one response (a plugin's report of it): ``build_html()`` rendered
+    by WeasyPrint with formkit's self-contained fetcher, cached with the response's other
+    PDFs under ``key_parts`` (include what it depends on: the response's ``updated``, the
+    language, the options chosen), and forgotten with them when the response is deleted.
+    The HTML can include ``pdf/_style.css`` (it needs ``form``, ``locale`` and
+    ``page_counter``: :func:`pdf_page_counter`)."""
+    return _pdf.render(key_parts, build_html, _pdf.response_folder(form_id, response_id))
+
+
+def pdf_page_counter():
+    """The CSS ``content`` of the translated "Page 1 of 3" footer (current locale)."""
+    return _pdf.page_counter_css()
+
+
+__all__ += [
+    "TABLE_CARDS",
+    "fit_table",
+    "Panel",
+    "Revision",
+    "find_cycle",
+    "force_locale",
+    "local_day",
+    "pdf_page_counter",
+    "response_pdf",
+    "revisions",
+    "team_checkpoint",
 ]

@@ -1,39 +1,61 @@
-"""Workplan: date checks, cost totals, status counts, overdue actions; prefill from a
-Wellbeing Guide's top priorities.
+"""Workplan: a team's living tracker of the actions for its priorities.
 
-The score stored at submit holds, as of the submission date:
-- ``total_cost`` and ``by_priority`` (cost and number of actions per priority),
-- ``by_funding`` (cost per funding source key; ``unspecified`` when none is chosen;
-  ``other:<name>`` for an "other" source the team named, so a chart names it),
+This plugin owns the Workplan's own logic: date checks, cost totals (estimated and
+actual, by funding source), status counts, overdue actions; prefill from a Wellbeing
+Guide's top priorities.
+
+:func:`workplan_score` is the one computation of those figures, *as of a day*. The score
+stored with a response (and each revision) is as of the day it was saved; every page that
+shows a team or a coordinator what is overdue recomputes it as of today
+(:func:`current_score`, the application's clock through ``local_today()``), so an action
+that fell due since the last save shows as overdue. It holds:
+
+- ``total_cost`` and ``by_priority`` (estimated cost and number of actions per priority),
+- ``by_funding`` (estimated cost per funding source key; ``unspecified`` when none is
+  chosen; ``other:<name>`` for an "other" source the team named, so a chart names it),
+- ``total_actual`` and ``actual_by_funding`` (the actual cost recorded so far, same keys),
 - ``status_counts`` (actions per status; ``unspecified`` when none is chosen),
-- ``overdue``: actions whose due date is before that date and that are not done.
+- ``overdue``: actions whose due date is before that day and that are not done.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from markupsafe import Markup
 
 from formkit.api import (
     SUBMITTED,
+    TABLE_CARDS,
     Catalog,
     CellError,
     Column,
+    Panel,
     Prefill,
     bar_chart,
     current_locale,
+    find_cycle,
     find_typed_reference,
+    fit_table,
     fitting_answers,
     for_form,
+    force_locale,
     format_cad,
+    format_day,
     format_iso_date,
+    format_timestamp,
     get_form,
     hookimpl,
+    local_day,
     local_today,
+    pdf_page_counter,
+    response_pdf,
+    revisions,
+    team_checkpoint,
     team_response,
     xlsx_currency_format,
 )
@@ -52,6 +74,10 @@ STATUSES = ("not_started", "in_progress", "done", "blocked")
 OTHER = "other:"
 
 bp = Blueprint("workplan", __name__)
+#: a team's workplan pages (an action's timeline, the progress report) in its space, behind
+#: the team space's one checkpoint (members of the team, its coordinators): g.team, g.member.
+team_bp = Blueprint("workplan_team", __name__, url_prefix="/t/<slug>/workplan")
+team_bp.before_request(team_checkpoint)
 
 
 def _date(value) -> datetime.date | None:
@@ -90,9 +116,22 @@ def formkit_validate(form, section, answers):
     return errors
 
 
+def funding_key(row: dict) -> str:
+    """The funding source of an action as the figures group it."""
+    source = row.get("funding") or "unspecified"
+    named = " ".join(str(row.get("funding_other") or "").split())
+    return f"{OTHER}{named}" if source == "other" and named else source
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(value or 0))
+
+
 def workplan_score(answers: dict, today: datetime.date) -> dict:
-    total = Decimal(0)
+    """The workplan's figures as of ``today`` (see the module's docstring)."""
+    total = actual = Decimal(0)
     by_funding: dict[str, Decimal] = {}
+    actual_by_funding: dict[str, Decimal] = {}
     status_counts = dict.fromkeys((*STATUSES, "unspecified"), 0)
     by_priority, overdue = [], []
     for index, name_field, _outcome, table in PRIORITIES:
@@ -101,15 +140,16 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
         cost = Decimal(0)
         rows = answers.get(table) or []
         for row in rows:
-            amount = Decimal(str(row.get("cost") or 0))
+            amount = _amount(row.get("cost"))
             cost += amount
-            source = row.get("funding") or "unspecified"
-            named = " ".join(str(row.get("funding_other") or "").split())
-            if source == "other" and named:
-                source = f"{OTHER}{named}"
+            source = funding_key(row)
             by_funding[source] = by_funding.get(source, Decimal(0)) + amount
+            if row.get("actual_cost") is not None:
+                spent = _amount(row.get("actual_cost"))
+                actual += spent
+                actual_by_funding[source] = actual_by_funding.get(source, Decimal(0)) + spent
             status = row.get("status") or "unspecified"
-            status_counts[status] += 1
+            status_counts[status] = status_counts.get(status, 0) + 1
             due = _date(row.get("due"))
             if due and due < today and status != "done":
                 overdue.append({"priority": index, "action": row.get("action"),
@@ -120,12 +160,21 @@ def workplan_score(answers: dict, today: datetime.date) -> dict:
     return {
         "as_of": today.isoformat(),
         "total_cost": float(total),
+        "total_actual": float(actual),
         "actions": sum(p["actions"] for p in by_priority),
         "by_priority": by_priority,
         "by_funding": {k: float(v) for k, v in sorted(by_funding.items(), key=lambda i: -i[1])},
+        "actual_by_funding": {k: float(v) for k, v in
+                              sorted(actual_by_funding.items(), key=lambda i: -i[1])},
         "status_counts": status_counts,
         "overdue": sorted(overdue, key=lambda o: o["due"]),
     }
+
+
+def current_score(form, response) -> dict:
+    """A response's figures as of today (what a team or a coordinator is shown): the
+    stored score says what was overdue on the day it was saved, not now."""
+    return workplan_score(fitting_answers(form, response.answers), local_today())
 
 
 @hookimpl
@@ -150,19 +199,29 @@ def status_label(form, key: str, locale: str) -> str:
     return column.kind.display(column, key, locale)
 
 
+def spending_rows(form, score: dict, locale: str) -> list[tuple[str, float, float | None]]:
+    """(funding source, estimated, actual) per source, largest estimate first; the actual
+    is ``None`` for a source with no actual cost recorded yet."""
+    planned, actual = score["by_funding"], score.get("actual_by_funding", {})
+    keys = list(dict.fromkeys([*planned, *actual]))
+    return [(funding_label(form, key, locale), planned.get(key, 0.0), actual.get(key))
+            for key in keys if planned.get(key) or key in actual]
+
+
 @hookimpl
 @for_form(FORM_ID)
 def formkit_result_html(form, response):
     if not response.score:
         return None
     locale = current_locale()
-    score = response.score
+    score = current_score(form, response)
     funding = [(funding_label(form, k, locale), v) for k, v in score["by_funding"].items()]
     chart = bar_chart(funding, maximum=max([v for _k, v in funding] or [0]),
                       title=t.gettext("Estimated cost by funding source"),
                       value_label=lambda v: format_cad(v, locale)) if funding else None
     return Markup(t.render_template(
         "workplan/result.html", score=score, funding=funding, chart=chart,
+        spending=spending_rows(form, score, locale), tracker=_tracker_html(form, response),
         statuses=[(status_label(form, k, locale), n) for k, n in score["status_counts"].items()
                     if n],
         cad=lambda v: format_cad(v, locale),
@@ -180,21 +239,22 @@ def formkit_result_html(form, response):
 @for_form(FORM_ID)
 def formkit_summarize(form, responses):
     """Across workplans: cost by funding source, actions by status, overdue actions."""
-    plans, total = 0, 0.0
+    plans, total, actual = 0, 0.0, 0.0
     by_funding: dict[str, float] = {}
     status_counts: dict[str, int] = {}
     overdue = 0
     for response in responses:
-        score = response.score or workplan_score(fitting_answers(form, response.answers),
-                                                 local_today())
+        score = current_score(form, response)  # overdue as of today, not as of saving
         plans += 1
         total += score["total_cost"]
+        actual += score["total_actual"]
         for key, amount in score["by_funding"].items():
             by_funding[key] = round(by_funding.get(key, 0.0) + amount, 2)
         for key, count in score["status_counts"].items():
             status_counts[key] = status_counts.get(key, 0) + count
         overdue += len(score["overdue"])
-    return {"plans": plans, "total_cost": round(total, 2), "by_funding": by_funding,
+    return {"plans": plans, "total_cost": round(total, 2), "total_actual": round(actual, 2),
+            "by_funding": by_funding,
             "status_counts": status_counts, "overdue": overdue}
 
 
@@ -202,13 +262,25 @@ def formkit_summarize(form, responses):
 @for_form(FORM_ID)
 def formkit_response_columns(form):
     locale = current_locale()
+    last: list = [None, None]  # (response, its score): a row's columns share one
+
+    def score(response) -> dict:
+        # as of today, not as of the last save; computed once per row (rows stream past:
+        # only the current one is kept, however many an export holds)
+        if last[0] is not response:
+            last[:] = [response, current_score(form, response)]
+        return last[1]
+
     return [
         Column("total_cost", t.gettext("Estimated cost"),
-               lambda r: (r.score or {}).get("total_cost"),
+               lambda r: score(r).get("total_cost"),
                shown=lambda v: format_cad(v, locale),
                number_format=xlsx_currency_format(locale)),
-        Column("actions", t.gettext("Actions"), lambda r: (r.score or {}).get("actions")),
-        Column("overdue", t.gettext("Overdue"), lambda r: len((r.score or {}).get("overdue", []))),
+        Column("actual_cost", t.gettext("Actual cost"), lambda r: score(r).get("total_actual"),
+               shown=lambda v: format_cad(v, locale),
+               number_format=xlsx_currency_format(locale)),
+        Column("actions", t.gettext("Actions"), lambda r: score(r).get("actions")),
+        Column("overdue", t.gettext("Overdue"), lambda r: len(score(r).get("overdue", []))),
     ]
 
 
@@ -226,6 +298,544 @@ def formkit_summary_html(form, summary):
     return Markup(t.render_template("workplan/summary.html", summary=summary, chart=chart,
                                     funding=funding, statuses=statuses,
                                     cad=lambda v: format_cad(v, locale)))
+
+
+# -- the tracker: each action's timeline from the revisions --------------------------------
+#
+# Rows of a table have no stable id: an action is followed from one revision to the next
+# by matching the rows a save changed, first by the action's text (the same words, case
+# and spacing aside, in order), then, for the rows left, by position (a row whose text
+# was edited in place stays the same action). A row left unmatched was added (or, on the
+# old side, removed). The choice keeps stored answers as plain rows (exports, the REST
+# API and the other plugins read them unchanged); its limit: removing one action and
+# rewording another in the same save can pair the wrong two, which the timeline then
+# shows as a rewording.
+
+#: the columns whose changes an action's timeline tells.
+TRACKED = ("action", "status", "progress", "due", "challenges", "actual_cost")
+START, ADDED, CHANGED, REMOVED = "start", "added", "changed", "removed"
+#: the next days the team space lists as due soon.
+SOON_DAYS = 30
+#: after the cycle panel (10), before the stories (15) and the members (20).
+PANEL_ORDER = 12
+
+
+@dataclass
+class Step:
+    """One moment of an action's life: it was in the plan from the start, was added,
+    changed (``changes``: ``{column: (before, after)}``) or removed."""
+
+    at: str
+    who: str
+    kind: str
+    changes: dict[str, tuple] = field(default_factory=dict)
+    #: the row after this step (before it, for a removal).
+    row: dict = field(default_factory=dict)
+
+    @property
+    def day(self) -> datetime.date:
+        return local_day(self.at)
+
+
+@dataclass
+class Action:
+    """An action of the plan as it is now, with its timeline (oldest step first)."""
+
+    priority: int
+    row: int
+    values: dict
+    steps: list[Step]
+
+    @property
+    def key(self) -> str:
+        """How a URL names it: ``<priority>-<row number>``, e.g. ``1-3``."""
+        return f"{self.priority}-{self.row + 1}"
+
+
+def _text_key(row: dict) -> str:
+    return " ".join(str(row.get("action") or "").split()).casefold()
+
+
+def match_rows(old: list[dict], new: list[dict]) -> list[int | None]:
+    """For each row of ``new``, the index of the row of ``old`` it continues, or ``None``
+    (added): same action text first, then same position (see above)."""
+    matched: list[int | None] = [None] * len(new)
+    used: set[int] = set()
+    for j, row in enumerate(new):
+        key = _text_key(row)
+        for i, before in enumerate(old):
+            if key and i not in used and _text_key(before) == key:
+                matched[j] = i
+                used.add(i)
+                break
+    for j in range(len(new)):
+        if matched[j] is None and j < len(old) and j not in used:
+            matched[j] = j
+            used.add(j)
+    return matched
+
+
+def _rows(value) -> list[dict]:
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def follow_actions(answers: dict, revisions: list, opened: str) -> tuple[list[Action],
+                                                                          list[Action]]:
+    """The plan's actions now, each with its timeline, and the actions removed along the
+    way (their timeline ends with the removal; ``row`` is -1); ``revisions`` oldest
+    first, ``opened`` when the response was made (rows already there then were carried
+    over or prefilled)."""
+    actions: list[Action] = []
+    removed: list[Action] = []
+    for index, name_field, _outcome, table in PRIORITIES:
+        if not answers.get(name_field):
+            continue
+        tracks: list[list[Step]] | None = None
+        for revision in revisions:
+            if table not in (revision.changes or {}):
+                continue
+            old, new = (_rows(value) for value in revision.changes[table])
+            if tracks is None or len(tracks) != len(old):  # the first save of the table
+                tracks = [[Step(opened, "", START, row=dict(row))] for row in old]
+            following = []
+            for j, i in enumerate(match_rows(old, new)):
+                if i is None:
+                    following.append([Step(revision.at, revision.author_name, ADDED,
+                                            row=dict(new[j]))])
+                    continue
+                changes = {c: (old[i].get(c), new[j].get(c)) for c in TRACKED
+                           if old[i].get(c) != new[j].get(c)}
+                steps = tracks[i]
+                if changes:
+                    steps = [*steps, Step(revision.at, revision.author_name, CHANGED, changes,
+                                          row=dict(new[j]))]
+                following.append(steps)
+            kept = set(match_rows(old, new))
+            removed += [Action(index, -1, dict(row), [*tracks[i], Step(
+                revision.at, revision.author_name, REMOVED, row=dict(row))])
+                for i, row in enumerate(old) if i not in kept]
+            tracks = following
+        rows = _rows(answers.get(table))
+        if tracks is None or len(tracks) != len(rows):  # no revision tells (an import)
+            tracks = [[Step(opened, "", START, row=dict(row))] for row in rows]
+        actions += [Action(index, number, row, steps)
+                    for number, (row, steps) in enumerate(zip(rows, tracks, strict=True))]
+    return actions, removed
+
+
+def answers_on(answers: dict, revisions: list, day: datetime.date) -> dict:
+    """The answers as they stood at the end of ``day`` (the instance's time zone): the
+    saves made after it undone, newest first."""
+    earlier = dict(answers)
+    for revision in reversed(revisions):
+        if local_day(revision.at) <= day:
+            break
+        for field_id, (before, _after) in (revision.changes or {}).items():
+            earlier[field_id] = before
+    return earlier
+
+
+def column_of(form, column_id: str):
+    return next(c for c in form.field("actions_1").options["columns"] if c.id == column_id)
+
+
+def cell_text(form, column_id: str, value, locale: str) -> str:
+    """A cell as people read it ("Done", "12 000,00 $", "1er avril 2026"); "—" if empty."""
+    if value is None or value == "":
+        return "—"
+    column = column_of(form, column_id)
+    return column.kind.display(column, value, locale) or "—"
+
+
+def step_lines(form, step: Step, locale: str) -> list[str]:
+    """What a step changed, a line per column ("Status: In progress → Done")."""
+    if step.kind == START:
+        return [t.gettext("In the plan when the cycle’s workplan was opened.")]
+    if step.kind == ADDED:
+        return [t.gettext("Added (status: %(status)s, due %(due)s).",
+                          status=cell_text(form, "status", step.row.get("status"), locale),
+                          due=cell_text(form, "due", step.row.get("due"), locale))]
+    if step.kind == REMOVED:
+        return [t.gettext("Removed from the plan.")]
+    lines = []
+    for column_id, (before, after) in step.changes.items():
+        label = column_of(form, column_id).label.get(locale)
+        lines.append(t.gettext("%(column)s: %(before)s → %(after)s", column=label,
+                               before=cell_text(form, column_id, before, locale),
+                               after=cell_text(form, column_id, after, locale)))
+    return lines
+
+
+def tracked_actions(form, response) -> tuple[list[Action], list[Action]]:
+    """:func:`follow_actions` of a stored response, from its revisions."""
+    return follow_actions(fitting_answers(form, response.answers),
+                          revisions(response.id) if response.id else [], response.created)
+
+
+def due_lists(actions: list[Action], today: datetime.date, days: int = SOON_DAYS
+              ) -> tuple[list[Action], list[Action]]:
+    """(overdue, due in the next ``days`` days counting today), each by due date; actions
+    done are neither."""
+    overdue, soon = [], []
+    for action in actions:
+        due = _date(action.values.get("due"))
+        if due is None or action.values.get("status") == "done":
+            continue
+        if due < today:
+            overdue.append(action)
+        elif due <= today + datetime.timedelta(days=days):
+            soon.append(action)
+    return (sorted(overdue, key=lambda a: a.values["due"]),
+            sorted(soon, key=lambda a: a.values["due"]))
+
+
+def _team_workplan(team, number: int):
+    """(form, cycle, response) of a team's workplan in its cycle ``number``; 404 when
+    any is missing (another team's cycle is never found)."""
+    form = get_form(FORM_ID)
+    cycle = find_cycle(team, number) if form is not None else None
+    response = team_response(cycle, FORM_ID) if cycle is not None else None
+    if response is None:
+        abort(404)
+    return form, cycle, response
+
+
+def action_url(team, cycle, action: Action) -> str:
+    return url_for("workplan_team.action", slug=team.slug, number=cycle.number,
+                   key=action.key)
+
+
+def _priority_page(form, priority: int) -> int:
+    """The index of the page where a priority's actions are edited."""
+    section_id = next(s for s, name in PRIORITY_PAGES.items() if name == f"priority_{priority}")
+    return next(i for i, section in enumerate(form.sections) if section.id == section_id)
+
+
+@hookimpl
+def formkit_team_panels(team, cycle, viewer):
+    """What the team's workplan has due in the next 30 days, and what is overdue."""
+    form = get_form(FORM_ID)
+    response = team_response(cycle, FORM_ID) if cycle is not None and form else None
+    if response is None:
+        return []
+    locale = current_locale()
+    today = local_today()
+    actions, _removed = follow_actions(fitting_answers(form, response.answers), [], "")
+    overdue, soon = due_lists(actions, today)
+    names = {index: response.answers.get(name) for index, name, _o, _t in PRIORITIES}
+
+    def item(action: Action) -> dict:
+        return {"action": action.values.get("action") or "—",
+                "priority": names.get(action.priority) or "",
+                "due": format_day(action.values["due"], locale),
+                "status": cell_text(form, "status", action.values.get("status"), locale),
+                "url": action_url(team, cycle, action)}
+
+    return [Panel(PANEL_ORDER, Markup(t.render_template(
+        "workplan/_panel.html", team=team, cycle=cycle, days=SOON_DAYS,
+        overdue=[item(a) for a in overdue], soon=[item(a) for a in soon],
+        today=format_day(today, locale),
+        workplan=url_for("teams.cycles.response", slug=team.slug, number=cycle.number,
+                         form_id=FORM_ID),
+        report=url_for("workplan_team.report", slug=team.slug, number=cycle.number))))]
+
+
+def _tracker_html(form, response) -> Markup | None:
+    """On the team's page of its workplan: every action with its state and a link to
+    its timeline (``g.team`` and ``g.cycle`` are the team space's)."""
+    team, cycle = g.get("team"), g.get("cycle")
+    if team is None or cycle is None or not response.id:
+        return None
+    mine = team_response(cycle, FORM_ID)
+    if mine is None or mine.id != response.id:
+        return None
+    locale = current_locale()
+    actions, _removed = tracked_actions(form, response)
+    names = {index: response.answers.get(name) for index, name, _o, _t in PRIORITIES}
+    rows = [{"action": a.values.get("action") or "—", "priority": names.get(a.priority),
+             "status": cell_text(form, "status", a.values.get("status"), locale),
+             "due": cell_text(form, "due", a.values.get("due"), locale),
+             "updated": format_timestamp(a.steps[-1].at, locale) if a.steps[-1].who else "",
+             "url": action_url(team, cycle, a)} for a in actions]
+    return Markup(t.render_template(
+        "workplan/_tracker.html", rows=rows,
+        report=url_for("workplan_team.report", slug=team.slug, number=cycle.number)))
+
+
+@team_bp.get("/<int:number>/actions/<key>")
+def action(slug: str, number: int, key: str):
+    """One action: its cells now and its timeline, who changed what and when."""
+    form, cycle, response = _team_workplan(g.team, number)
+    locale = current_locale()
+    actions, _removed = tracked_actions(form, response)
+    found = next((a for a in actions if a.key == key), None)
+    if found is None:
+        abort(404)
+    columns = form.field("actions_1").options["columns"]
+    cells = [(c.label.get(locale), cell_text(form, c.id, found.values.get(c.id), locale))
+             for c in columns]
+    timeline = [{"when": format_timestamp(step.at, locale), "at": step.at,
+                 "who": step.who, "lines": step_lines(form, step, locale)}
+                for step in reversed(found.steps)]
+    edit = (url_for("teams.cycles.edit", slug=g.team.slug, number=number, form_id=FORM_ID,
+                    page=_priority_page(form, found.priority))
+            if g.member is not None else None)
+    return t.render_template(
+        "workplan/action.html", team=g.team, cycle=cycle, action=found, cells=cells,
+        priority=response.answers.get(f"priority_{found.priority}") or "",
+        timeline=timeline, edit=edit,
+        workplan=url_for("teams.cycles.response", slug=g.team.slug, number=number,
+                         form_id=FORM_ID))
+
+
+
+# -- the progress report ------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What a progress report for ``start``..``end`` (days, both included) says."""
+
+    start: datetime.date
+    end: datetime.date
+    #: (action, step): actions marked done in the period (or added as done).
+    done: list[tuple[Action, Step]]
+    #: (action, its steps in the period), for every action that changed.
+    changed: list[tuple[Action, list[Step]]]
+    #: (action, step, text): challenges written down in the period.
+    challenges: list[tuple[Action, Step, str]]
+    #: the figures at the end of the period, and at its start.
+    at_end: dict
+    at_start: dict
+    #: the actions as they stood at the end of the period.
+    actions: list[dict]
+
+
+def _status_to(step: Step) -> str | None:
+    if step.kind == ADDED:
+        return step.row.get("status")
+    return step.changes.get("status", (None, None))[1] if step.kind == CHANGED else None
+
+
+def _challenge(step: Step) -> str | None:
+    if step.kind == ADDED:
+        return step.row.get("challenges")
+    return step.changes.get("challenges", (None, None))[1] if step.kind == CHANGED else None
+
+
+def progress_report(form, answers: dict, revisions: list, opened: str,
+                    start: datetime.date, end: datetime.date) -> Report:
+    """The progress report of a workplan for the days ``start``..``end``, from its
+    revisions (each saved day read in the instance's time zone)."""
+    actions, removed = follow_actions(answers, revisions, opened)
+    done, changed, challenges = [], [], []
+    for action in [*actions, *removed]:
+        steps = [s for s in action.steps if s.kind != START and start <= s.day <= end]
+        if steps:
+            changed.append((action, steps))
+        for step in steps:
+            if _status_to(step) == "done":
+                done.append((action, step))
+            text = _challenge(step)
+            if text:
+                challenges.append((action, step, text))
+    then = answers_on(answers, revisions, end)
+    before = answers_on(answers, revisions, start - datetime.timedelta(days=1))
+    rows = [dict(row, priority=index, priority_name=then.get(name))
+            for index, name, _o, table in PRIORITIES if then.get(name)
+            for row in _rows(then.get(table))]
+    return Report(start, end, sorted(done, key=lambda d: d[1].at),
+                  sorted(changed, key=lambda c: c[1][0].at),
+                  sorted(challenges, key=lambda c: c[1].at),
+                  workplan_score(then, end), workplan_score(before, start), rows)
+
+
+def report_spending(form, report: Report, locale: str) -> list[tuple[str, float, float,
+                                                                     float]]:
+    """(funding source, estimated, actual to the end of the period, spent in the period)
+    per source at the end of the period, largest estimate first."""
+    end, start = report.at_end, report.at_start
+    keys = list(dict.fromkeys([*end["by_funding"], *end["actual_by_funding"]]))
+    rows = []
+    for key in keys:
+        actual = end["actual_by_funding"].get(key, 0.0)
+        spent = round(actual - start["actual_by_funding"].get(key, 0.0), 2)
+        if end["by_funding"].get(key) or actual or spent:
+            rows.append((funding_label(form, key, locale), end["by_funding"].get(key, 0.0),
+                         actual, spent))
+    return rows
+
+
+def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -> Markup:
+    """A table of texts whose columns fit the printed page (formkit's table_fit): on the
+    portrait page, a landscape one, or one card per row; never cut."""
+    placed = fit_table(headers, rows)
+    if placed.layout == TABLE_CARDS:
+        return Markup("<div class='answer-cards'>{}</div>").format(Markup("").join(
+            Markup("<dl class='answer-card'>{}</dl>").format(Markup("").join(
+                Markup("<dt>{}</dt><dd>{}</dd>").format(h, c) for h, c in zip(headers, row,
+                                                                              strict=True)))
+            for row in rows))
+    return Markup(
+        "<table class='answer-table fits-{}'>{}<colgroup>{}</colgroup><thead><tr>{}</tr>"
+        "</thead><tbody>{}</tbody></table>").format(
+            placed.layout,
+            Markup("<caption>{}</caption>").format(caption) if caption else "",
+            Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths),
+            Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers),
+            Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
+                Markup("<td>{}</td>").format(c) for c in row)) for row in rows))
+
+
+def report_html(form, team, cycle, response, report: Report, locale: str) -> str:
+    """The progress report's HTML for the PDF, in ``locale``."""
+    def name(action: Action) -> str:
+        return action.values.get("action") or "—"
+
+    def when(step: Step) -> str:
+        return format_day(step.day, locale)
+
+    with force_locale(locale):
+        cad = lambda v: format_cad(v, locale)  # noqa: E731
+        spending = report_spending(form, report, locale)
+        spending_rows = [[label, cad(planned), cad(actual), cad(spent)]
+                         for label, planned, actual, spent in spending]
+        spending_rows.append([t.gettext("Total"), cad(report.at_end["total_cost"]),
+                              cad(report.at_end["total_actual"]),
+                              cad(round(report.at_end["total_actual"]
+                                        - report.at_start["total_actual"], 2))])
+        tables = {
+            "spending": fitted_table(
+                [t.gettext("Funding source"), t.gettext("Estimated cost"),
+                 t.gettext("Actual cost to date"), t.gettext("Spent in the period")],
+                spending_rows),
+            "actions": fitted_table(
+                [t.gettext("Priority"), t.gettext("Action"), t.gettext("Lead"),
+                 t.gettext("Due date"), t.gettext("Status"), t.gettext("Progress")],
+                [[str(row["priority_name"]), row.get("action") or "—",
+                  row.get("lead") or "—", cell_text(form, "due", row.get("due"), locale),
+                  cell_text(form, "status", row.get("status"), locale),
+                  cell_text(form, "progress", row.get("progress"), locale)]
+                 for row in report.actions]) if report.actions else None,
+        }
+        return t.render_template(
+            "workplan/report_pdf.html", form=form, locale=locale, team=team, cycle=cycle,
+            report=report, tables=tables, page_counter=pdf_page_counter(),
+            period=t.gettext("%(start)s to %(end)s", start=format_day(report.start, locale),
+                             end=format_day(report.end, locale)),
+            done=[(name(a), when(s), s.who) for a, s in report.done],
+            changed=[(name(a), [(when(s), s.who, step_lines(form, s, locale)) for s in steps])
+                     for a, steps in report.changed],
+            challenges=[(name(a), when(s), s.who, text) for a, s, text in report.challenges],
+            overdue=report.at_end["overdue"], cad=cad,
+            due=lambda v: format_day(v, locale))
+
+
+#: the years a report's period may name (the day before 1 Jan 0001 does not exist).
+REPORT_YEARS = (1900, 2999)
+
+
+def _period(cycle) -> tuple[datetime.date | None, datetime.date | None, str, dict]:
+    """The period and language a report form asks for (defaults: the cycle's start to
+    today, the page's language) and the errors of what it says, translated."""
+    errors: dict[str, str] = {}
+    days = {}
+    defaults = {"from": local_day(cycle.started), "to": local_today()}
+    for name in ("from", "to"):
+        typed = (request.args.get(name) or "").strip()[:20]
+        if not typed:
+            days[name] = defaults[name]
+            continue
+        try:
+            days[name] = datetime.date.fromisoformat(typed)
+            if not REPORT_YEARS[0] <= days[name].year <= REPORT_YEARS[1]:
+                raise ValueError("a year no report covers")  # nor can a day before it be
+        except ValueError:
+            days[name] = None
+            errors[name] = t.gettext("Enter a date as year-month-day, for example "
+                                     "2026-04-01.")
+    if days["from"] and days["to"] and days["to"] < days["from"]:
+        errors["to"] = t.gettext("The end of the period cannot be before its start.")
+    language = request.args.get("doc_lang") or current_locale()
+    if language not in current_app.config["LANGUAGES"]:
+        errors["doc_lang"] = t.gettext("Choose English or French.")
+        language = current_locale()
+    return days["from"], days["to"], language, errors
+
+
+@team_bp.get("/<int:number>/report")
+def report(slug: str, number: int):
+    """The progress report: a small form (GET, works without JavaScript) for the period
+    and the language; once it is sent, the PDF (or the form again, with the errors)."""
+    form, cycle, response = _team_workplan(g.team, number)
+    start, end, language, errors = _period(cycle)
+    asked = any(name in request.args for name in ("from", "to", "doc_lang"))
+    if asked and not errors:
+        made = progress_report(form, fitting_answers(form, response.answers),
+                               revisions(response.id), response.created, start, end)
+        key = ("workplan-report", response.id, response.updated, g.team.name, cycle.label,
+               start, end, language)
+        body = response_pdf(FORM_ID, response.id, key, lambda: report_html(
+            form, g.team, cycle, response, made, language))
+        name = f"progress-report-{g.team.slug}-{start}-{end}-{language}.pdf"
+        return current_app.response_class(body, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})
+    typed = {name: (request.args.get(name) or "")[:20] for name in ("from", "to")}
+    return t.render_template(
+        "workplan/report.html", team=g.team, cycle=cycle, errors=errors,
+        start=typed["from"] if "from" in errors else (start.isoformat() if start else ""),
+        end=typed["to"] if "to" in errors else (end.isoformat() if end else ""),
+        language=language, languages=current_app.config["LANGUAGES"],
+        workplan=url_for("teams.cycles.response", slug=g.team.slug, number=number,
+                         form_id=FORM_ID)), (400 if errors else 200)
+
+
+# -- a second cycle: what carried over ------------------------------------------------------
+
+def _priority_names(answers: dict) -> list[str]:
+    return [answers[name] for _i, name, _o, _t in PRIORITIES if answers.get(name)]
+
+
+def _same(text) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def carried_over(answers: dict, previous: dict) -> dict:
+    """What this cycle's plan took over from the previous one: its priorities named the
+    same (case and spacing aside) and those new or dropped; the previous plan's actions
+    that were not done, each with whether this plan still has it (same action text)."""
+    now, before = _priority_names(answers), _priority_names(previous)
+    now_keys, before_keys = {_same(n) for n in now}, {_same(n) for n in before}
+    here = {_same(row.get("action")) for _i, name, _o, table in PRIORITIES
+            if answers.get(name) for row in _rows(answers.get(table))}
+    unfinished = []
+    for _index, name, _o, table in PRIORITIES:
+        if not previous.get(name):
+            continue
+        for row in _rows(previous.get(table)):
+            if row.get("status") != "done" and row.get("action"):
+                unfinished.append({"priority": previous[name], "action": row["action"],
+                                   "status": row.get("status"),
+                                   "kept": _same(row["action"]) in here})
+    return {"carried": [n for n in now if _same(n) in before_keys],
+            "new": [n for n in now if _same(n) not in before_keys],
+            "dropped": [n for n in before if _same(n) not in now_keys],
+            "unfinished": unfinished}
+
+
+@hookimpl
+@for_form(FORM_ID)
+def formkit_compare(form, response, previous):
+    """In a second cycle: which priorities carried over, and the previous plan's
+    unfinished actions, carried over or not."""
+    found = carried_over(fitting_answers(form, response.answers),
+                         fitting_answers(form, previous.answers))
+    if not any(found.values()):
+        return None
+    locale = current_locale()
+    return Markup(t.render_template(
+        "workplan/compare.html", found=found,
+        status=lambda key: cell_text(form, "status", key, locale) if key
+        else t.gettext("Not specified")))
 
 
 def submitted_wellbeing(reference: str):
@@ -291,7 +901,7 @@ def from_wellbeing():
 
 @hookimpl
 def formkit_blueprints():
-    return [bp]
+    return [bp, team_bp]
 
 
 # -- a team's Workplan starts from the priorities its lead confirmed (issue 19) ----------

@@ -127,7 +127,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
     values = {"form_id": TARGET, "response_id": response.id, "user_id": user_id,
               "message_id": DEAD_MESSAGE, "webhook_id": WEBHOOK,
               "token_id": store_of(app).list_tokens()[0].id, "slug": TEAM, "number": 1, "page": 0,
-              "story_id": team_story(app).id, "job_id": job_id, "other": OTHER_TEAM}
+              "story_id": team_story(app).id, "job_id": job_id, "other": OTHER_TEAM,
+              "key": "1-1"}  # a workplan action (plugins/workplan.py)
     adapter = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
