@@ -38,6 +38,8 @@ from formkit.outbox.email import with_language
 from formkit.outbox.notifications import absolute_url
 from formkit.paging import page_number
 from formkit.prefill import Prefill
+from formkit.province.scope import Figures, ProvincialSection
+from formkit.province.tables import fitted_table
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
@@ -46,6 +48,7 @@ from formkit.scoring import compute_scores
 from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Store
+from formkit.teams.columns import TeamColumn, cycle_team_responses
 from formkit.teams.cycles import current as current_cycle
 from formkit.teams.cycles import earlier as earlier_cycle
 from formkit.teams.cycles import member_responses, team_response
@@ -86,6 +89,11 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "Figures",
+    "ProvincialSection",
+    "TeamColumn",
+    "cycle_team_responses",
+    "fitted_table",
     "CellError",
     "current_cycle",
     "earlier_cycle",
