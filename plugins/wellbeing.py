@@ -343,12 +343,11 @@ def formkit_provincial_sections(figures):
     labels = area_labels(form, figures.locale)
     areas = [key for key, _text in form.field("strength").options["rows"]]
     sections = []
-    if get_form(PRIORITIES_FORM) is not None and figures.may_see(PRIORITIES_FORM):
+    if get_form(PRIORITIES_FORM) is not None:  # contract 2; without it, no such section
         sections.append(ProvincialSection(
             10, t.gettext("Most common priority areas"),
             _priority_section(figures, form, labels, areas), PRIORITIES_FORM))
-    if figures.may_see(FORM_ID):
-        sections.append(ProvincialSection(
-            20, t.gettext("Wellbeing profile"), _profile_section(figures, labels, areas),
-            FORM_ID))
+    sections.append(ProvincialSection(
+        20, t.gettext("Wellbeing profile"), _profile_section(figures, labels, areas),
+        FORM_ID))
     return sections

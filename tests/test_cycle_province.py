@@ -194,3 +194,234 @@ def test_the_overview_shows_overdue_actions_of_the_current_cycle_as_of_today(
     admin.get("/admin/teams?page=1")
     assert read == [2]  # one store call, for the page's two teams
     assert "Actions en retard" in text_of(admin.get("/admin/teams?lang=fr"))
+
+
+# -- figures across teams ------------------------------------------------------------------
+def test_figures_of_the_province_worked_by_hand(teams, admin):
+    page = admin.get("/admin/teams/figures?cycle=1")
+    assert page.status_code == 200, text_of(page)[:2000]
+    text = text_of(page)
+    assert "cycle 1: 3 teams in the province." in text  # Dogwood has no cycle
+    assert table(page, "Teams that chose each area as a priority") == [
+        ["Area", "Teams"],
+        ["Transportation and getting around", "3"],
+        ["Safe, affordable and accessible housing", "2"],  # Cedar's twice counts once
+        ["Social connection (less isolation and loneliness)", "1"],
+        ["Food security", "1"]]
+    assert "3 teams of 3 confirmed their priorities." in text
+    assert table(page, "Planned and actual cost by funding source") == [
+        ["Funding source", "Planned", "Actual"],
+        ["Federal funding", "$4,000.00", "$3,500.00"],
+        ["Municipal funding", "$3,000.00", "$1,200.00"],
+        ["Provincial funding", "$1,200.50", "$800.50"],
+        ["Rotary Club", "$300.00", "$250.00"],
+        ["Not specified", "$100.00", "$0.00"],
+        ["Total", "$8,600.50", "$5,750.50"]]
+    assert table(page, "Actions by status") == [
+        ["Status", "Actions"], ["Not started", "1"], ["In progress", "2"], ["Done", "2"],
+        ["Blocked", "1"], ["Not specified", "1"], ["Overdue as of 30 Nov 2026", "3"]]
+    # each team counts once: the mean of the teams' means (Alder 2.5, Birch 1, Cedar 4)
+    assert table(page, "Mean ratings of each area in the province") == [
+        ["Area", "Strength", "Importance", "Readiness"],
+        ["Safe, affordable and accessible housing", "3.25", "4.25", "3.0"],
+        ["Transportation and getting around", "2.5", "3.83", "3.5"]]
+    assert "Ratings of 3 teams of 3 (4 responses); each team counts once." in text
+    assert '<svg' in page.text and "Planned cost by funding source" in text
+
+
+def test_a_region_against_the_province_and_a_team_against_the_average(teams, admin):
+    page = admin.get("/admin/teams/figures?cycle=2026–2027&region=East&team=alder-team")
+    assert page.status_code == 200, text_of(page)[:2000]
+    assert "2026–2027: 2 teams in East, of 3 in the province." in text_of(page)
+    assert table(page, "Teams that chose each area as a priority") == [
+        ["Area", "East", "Province"],
+        ["Transportation and getting around", "2", "3"],
+        # ties in the form's order of areas
+        ["Social connection (less isolation and loneliness)", "1", "1"],
+        ["Safe, affordable and accessible housing", "1", "2"],
+        ["Food security", "1", "1"]]
+    assert table(page, "Planned and actual cost by funding source") == [
+        ["Funding source", "Planned", "Actual"],
+        ["Municipal funding", "$3,000.00", "$1,200.00"],
+        ["Provincial funding", "$1,200.50", "$800.50"],
+        ["Rotary Club", "$300.00", "$250.00"],
+        ["Total", "$4,500.50", "$2,250.50"]]
+    assert table(page, "Actions by status")[1:] == [
+        ["Not started", "1"], ["In progress", "1"], ["Done", "2"], ["Blocked", "1"],
+        ["Overdue as of 30 Nov 2026", "2"]]
+    assert table(page, "Mean ratings of each area, East and the province") == [
+        ["Area", "Strength — East", "Strength — Province", "Importance — East",
+         "Importance — Province", "Readiness — East", "Readiness — Province"],
+        ["Safe, affordable and accessible housing", "4.5", "3.25", "3.5", "4.25", "2.0",
+         "3.0"],
+        ["Transportation and getting around", "1.75", "2.5", "4.75", "3.83", "4.25", "3.5"]]
+    # Alder beside the province: its means, and its Workplan beside the mean Workplan
+    assert table(page, "Alder Team compared with the provincial average")[1:] in (
+        [["Safe, affordable and accessible housing", "4.5", "3.25", "3.5", "4.25", "2.0",
+          "3.0"],
+         ["Transportation and getting around", "2.5", "2.5", "4.5", "3.83", "3.5", "3.5"]],
+        [["Actions", "3.0", "2.3"], ["Actions done", "1.0", "0.7"],
+         ["Overdue actions", "1.0", "1.0"], ["Planned cost", "$3,500.00", "$2,866.83"],
+         ["Actual cost", "$1,300.00", "$1,916.83"]])
+    compared = [t for t in lxml_html.fromstring(page.text).iter("table")
+                if "compared" in t.find("caption").text_content()]
+    assert len(compared) == 2
+    assert "Alder Team chose: Transportation and getting around, Safe, affordable and " \
+           "accessible housing, Social connection (less isolation and loneliness)." \
+           in text_of(page)
+
+
+def test_the_workplan_comparison_worked_by_hand(teams, admin):
+    page = admin.get("/admin/teams/figures?cycle=1&team=alder-team")
+    tree = lxml_html.fromstring(page.text)
+    workplan = [t for t in tree.iter("table") if t.xpath(".//th[text()='Actual cost']")][0]
+    assert [[" ".join(c.text_content().split()) for c in row.xpath("./th|./td")]
+            for row in workplan.iter("tr")] == [
+        ["Measure", "Alder Team", "Provincial average per Workplan"],
+        ["Actions", "3.0", "2.3"], ["Actions done", "1.0", "0.7"],
+        ["Overdue actions", "1.0", "1.0"], ["Planned cost", "$3,500.00", "$2,866.83"],
+        ["Actual cost", "$1,300.00", "$1,916.83"]]
+
+
+def test_the_current_cycle_of_each_team_is_the_default(teams, admin):
+    page = admin.get("/admin/teams/figures")
+    assert "each team’s current cycle: 3 teams in the province." in text_of(page)
+    # Alder's current cycle is its second: its two December actions, no confirmed areas
+    assert table(page, "Planned and actual cost by funding source")[-1] == [
+        "Total", "$5,120.50", "$4,450.50"]
+    assert table(page, "Teams that chose each area as a priority")[1] == [
+        "Transportation and getting around", "2"]
+    second = admin.get("/admin/teams/figures?cycle=2027–2028")
+    assert "2027–2028: 1 team in the province." in text_of(second)
+    assert table(second, "Planned and actual cost by funding source")[-1] == [
+        "Total", "$20.00", "$0.00"]
+
+
+def test_figures_in_french(teams, admin):
+    page = admin.get("/admin/teams/figures?cycle=1&region=East&lang=fr")
+    assert table(page, "Coût prévu et coût réel par source de financement")[-1] == [
+        "Total", "4 500,50 $", "2 250,50 $"]
+    text = text_of(page)
+    assert "Chiffres de toutes les équipes" in text
+    assert "cycle 1 : 2 équipes dans East, sur 3 dans la province." in text
+
+
+# -- who may see what ----------------------------------------------------------------------
+def coordinator(app, email, forms):
+    add_user(app, email, role="coordinator", forms=forms)
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client
+
+
+def test_signed_out_people_are_sent_to_sign_in(app, teams):
+    for url in ("/admin/teams/figures?cycle=1", "/admin/teams/report.pdf?cycle=1"):
+        answer = app.test_client().get(url)
+        assert answer.status_code == 302 and "/admin/login" in answer.headers["Location"]
+
+
+def test_a_coordinator_sees_only_the_teams_and_forms_they_may(app, teams):
+    # no form a team uses: no team, no figure, and naming a team reveals nothing
+    outsider = coordinator(app, "member-forms@example.ca", ["membership"])
+    assert outsider.get("/admin/teams/figures?cycle=1").status_code == 400  # none has it
+    page = outsider.get("/admin/teams/figures")
+    assert "Alder Team" not in page.text and "Planned and actual cost" not in page.text
+    assert "No team you may see has this cycle yet." in text_of(page)
+    assert outsider.get("/admin/teams/figures?team=alder-team").status_code == 400
+    assert "alder-team" not in text_of(outsider.get("/admin/teams"))
+    # the Workplan only: its figures, not the wellbeing profile nor the priorities
+    planner = coordinator(app, "plans@example.ca", ["workplan"])
+    page = planner.get("/admin/teams/figures?cycle=1")
+    assert table(page, "Planned and actual cost by funding source")[-1] == [
+        "Total", "$8,600.50", "$5,750.50"]
+    assert "Wellbeing profile" not in page.text and "Most common priority" not in page.text
+    assert overview_rows(planner.get("/admin/teams"))[0] == ("alder-team", "0")
+    report = pdf_text(planner.get("/admin/teams/report.pdf?cycle=1").data)
+    assert "8,600.50" in report and "Wellbeing profile" not in report
+    # the Evaluation only: the teams, without the Workplan's column or figures
+    evaluator = coordinator(app, "evaluation@example.ca", ["evaluation"])
+    assert "Overdue actions" not in evaluator.get("/admin/teams").text
+    page = evaluator.get("/admin/teams/figures?cycle=1")
+    assert "cycle 1: 3 teams in the province." in text_of(page)
+    assert "Planned and actual cost" not in page.text
+
+
+def test_figures_read_nothing_of_a_form_the_coordinator_may_not_see(app, teams):
+    from formkit.province import scope
+    from formkit.storage import User
+
+    with app.test_request_context("/"):
+        user = User(id="u", email="p@example.ca", forms=["workplan"])
+        figures, _choices, error = scope.choose(user, {"cycle": "1"}, "en")
+        assert error is None and len(figures.teams) == 3
+        assert len(figures.team_responses("workplan")) == 3
+        assert figures.team_responses("wellbeing") == {}
+        assert figures.member_responses("wellbeing") == {}
+        assert figures.team_responses("priorities") == {}
+
+
+# -- bad input -----------------------------------------------------------------------------
+@pytest.mark.parametrize("query, message", [
+    ("cycle=7", "No team has the cycle “7”"),
+    ("cycle=Spring%202031", "No team has the cycle “Spring 2031”"),
+    ("region=Mars", "No team is in the region “Mars”"),
+    ("team=nobody", "No team “nobody” has the chosen cycle"),
+    ("cycle=2027–2028&team=birch-team", "No team “birch-team” has the chosen cycle"),
+    ("region=" + "x" * 500, "That choice is not valid"),
+    ("cycle=<script>alert(1)</script>", "No team has the cycle “<script>alert(1)</script>”"),
+])
+def test_bad_choices_get_a_clear_page(teams, admin, query, message):
+    for url in (f"/admin/teams/figures?{query}", f"/admin/teams/report.pdf?{query}"):
+        page = admin.get(url)
+        assert page.status_code == 400, url
+        assert message in text_of(page).replace("&lt;", "<").replace("&gt;", ">")
+        assert "<script>alert(1)" not in page.text
+        assert "Figures across teams" in text_of(page)  # the page to choose again
+
+
+def test_garbage_arguments_never_fail(teams, admin):
+    for query in ("cycle=1&doc_lang=xx", "cycle=%E2%80%94&region=&team=", "page=-1",
+                  "cycle=1&cycle=2", "cycle=0", "cycle=-1", "cycle=99999999999999999999"):
+        assert admin.get(f"/admin/teams/figures?{query}").status_code in (200, 400), query
+    assert admin.get("/admin/teams/report.pdf?cycle=1&doc_lang=xx").status_code == 200
+
+
+# -- the provincial report -----------------------------------------------------------------
+def test_the_provincial_report_in_english_and_french(teams, admin, app):
+    from formkit.storage import SUBMITTED
+
+    story_form = app.extensions["formkit"].registry.get_form("story")
+    store = app.extensions["formkit"].store
+    with app.test_request_context("/"):
+        for title, team, publish in (("Rides for all", teams["Alder"], True),
+                                     ("Kept private", teams["Birch"], False),
+                                     ("Warm homes", teams["Cedar"], True)):
+            draft = store.create_draft("story", story_form.version, "en",
+                                       f"story:{team.id}:{title[:4].lower()}", answers={
+                                           "title": title, "what_happened": "We met.",
+                                           "who_involved": "Neighbours",
+                                           "what_changed": "More rides.",
+                                           "consent_publish": True})
+            story, _created = store.submit(draft)
+            assert story.status == SUBMITTED
+            if publish:
+                store.update(story.id, review_status="published")
+    english = admin.get("/admin/teams/report.pdf?cycle=1&region=East&doc_lang=en")
+    assert english.status_code == 200 and english.mimetype == "application/pdf"
+    assert "provincial-report-1-East-en.pdf" in english.headers["Content-Disposition"]
+    text = pdf_text(english.data)
+    for expected in ("Provincial report", "2 teams in East, of 3 in the province",
+                     "Most common priority areas", "Transportation and getting around 2 3",
+                     "Municipal funding $3,000.00 $1,200.00", "Total $4,500.50 $2,250.50",
+                     "Overdue as of 30 Nov 2026 2", "Wellbeing profile",
+                     "Published stories", "Rides for all", "More rides."):
+        assert expected in text, (expected, text[:3000])
+    assert "Warm homes" not in text and "Kept private" not in text  # North; not published
+    french = pdf_text(admin.get(
+        "/admin/teams/report.pdf?cycle=1&region=East&team=alder-team&doc_lang=fr").data)
+    for expected in ("Rapport provincial", "Domaines prioritaires les plus fréquents",
+                     "Financement municipal 3 000,00 $ 1 200,00 $", "Total 4 500,50 $ 2 250,50 $",
+                     "En retard au 30 novembre 2026 2", "Profil du bien-être",
+                     "Alder Team comparée à la moyenne provinciale", "Réussites publiées"):
+        assert expected in french, (expected, french[:3000])
+    assert "Planned" not in french
