@@ -23,8 +23,10 @@ Usage: python bench/teams.py [--teams 100] [--members 8] [--activity 30] [--rend
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import secrets
+import shutil
 import statistics
 import tempfile
 import time
@@ -32,6 +34,42 @@ from collections.abc import Callable
 from pathlib import Path
 
 from formkit.testing import make_app
+
+#: the teams' regions, in turn.
+REGIONS = ("Toronto", "Central", "East", "West", "North East", "North West")
+AREAS = ("social_connection", "caregiver_support", "end_of_life", "access_to_services",
+         "mental_wellbeing", "housing", "transportation", "food_security", "inclusion",
+         "health_literacy")
+FUNDING = ("own_budget", "municipal", "provincial", "federal", "foundation", "donations",
+           "in_kind")
+STATUSES = ("not_started", "in_progress", "done", "blocked")
+
+
+def filled_answers(form_id: str, number: int, rng) -> dict:
+    """Answers a team would write: a Workplan of three priorities with four actions
+    each (every column), the three ratings of every wellbeing area, three confirmed
+    priorities."""
+    if form_id == "workplan":
+        answers = {"team_name": f"Team {number:03d}"}
+        for index in (1, 2, 3):
+            answers[f"priority_{index}"] = rng.choice(AREAS)
+            answers[f"outcome_{index}"] = "Fewer people feel alone"
+            answers[f"actions_{index}"] = [{
+                "action": f"Action {n}", "lead": "Ana", "partners": "Library",
+                "start": "2026-01-15", "due": f"2026-{rng.randint(1, 12):02d}-15",
+                "status": rng.choice(STATUSES), "progress": rng.choice((0, 50, 100)),
+                "challenges": "Volunteers", "cost": rng.randint(1, 40) * 125,
+                "actual_cost": rng.randint(0, 40) * 100, "funding": rng.choice(FUNDING),
+                "funding_other": None} for n in range(4)]
+        return answers
+    if form_id == "wellbeing":
+        return {rating: {area: rng.randint(1, 5) for area in AREAS}
+                for rating in ("strength", "importance", "readiness")}
+    if form_id == "priorities":
+        picked = rng.sample(AREAS, 3)
+        return {"priority_1": picked[0], "priority_2": picked[1], "priority_3": picked[2],
+                "reason": "What we heard"}
+    return {}
 
 
 def add_teams_and_members(app, teams: list, args) -> None:
@@ -41,7 +79,7 @@ def add_teams_and_members(app, teams: list, args) -> None:
         for number in range(args.teams):
             team, _lead = roster.create_team(f"Team {number:03d}", f"lead{number}@example.ca",
                                              f"Lead {number}", community=f"C{number}",
-                                             region="North")
+                                             region=REGIONS[number % len(REGIONS)])
             for person in range(args.members - 1):
                 roster.add_member(team, f"p{person}.t{number}@example.ca",
                                   f"Person {person}")
@@ -62,26 +100,32 @@ def add_activity(app, teams: list, args) -> None:
 
 
 def add_cycles(app, teams: list, args) -> None:
-    """``--cycles`` cycles per team, each with five living responses of ``--revisions``
-    revisions, written in bulk (``import_records``, ``import_cycles``)."""
+    """``--cycles`` cycles per team, each with nine living responses of ``--revisions``
+    revisions (the team's Wellbeing Guide, confirmed priorities, Workplan and Evaluation
+    Worksheet, three members' Wellbeing Guides, two members' competency
+    self-assessments; filled as by :func:`filled_answers`), written in bulk
+    (``import_records``, ``import_cycles``)."""
+    import random
+
     from formkit.storage import SUBMITTED, Cycle, Response, Revision, TeamResponse
     from formkit.storage.base import new_token
 
+    rng = random.Random(19)
     store = app.extensions["formkit"].store
     stamp = "2026-01-01T00:00:00+00:00"
     responses, cycles, slots, log = [], [], [], []
     for team in teams:
         members = store.list_members(team.id)
         places = [("wellbeing", None), ("workplan", None), ("evaluation", None),
-                  ("competency", members[0].id), ("competency", members[-1].id)]
+                  ("competency", members[0].id), ("competency", members[-1].id),
+                  ("priorities", None), *(("wellbeing", m.id) for m in members[:3])]
         for number in range(1, args.cycles + 1):
             cycle = Cycle(id=new_token(), team_id=team.id, number=number,
                           label=str(2024 + number), started=stamp)
             cycles.append(cycle)
             for form_id, owner in places:
                 response_id = f"{form_id}-{new_token(12)}"
-                answers = {"team_name": team.name, "priority_1": "Loneliness"} \
-                    if form_id == "workplan" else {}
+                answers = filled_answers(form_id, len(cycles), rng)
                 responses.append(Response(id=response_id, form_id=form_id, form_version="1",
                                           locale="en", status=SUBMITTED, answers=answers,
                                           created=stamp, updated=stamp, submitted=stamp,
@@ -161,11 +205,53 @@ def _times(client, urls: list[str]) -> tuple[float, float]:
     return statistics.median(spent), spent[int(len(spent) * 0.95) - 1]
 
 
+#: the cycle's forms, with the team's confirmed priorities (issue 19).
+CYCLE_FORMS = ["wellbeing", "priorities", "workplan", "evaluation", "competency"]
+
+
+def forms_folder(folder: Path) -> Path:
+    """The seed forms, with the stand-in of the confirmed priorities' form of the tests
+    while the seed has none."""
+    root = Path(__file__).resolve().parent.parent
+    forms = folder / "forms"
+    forms.mkdir()
+    for path in (root / "forms").glob("*.yaml"):
+        shutil.copy(path, forms / path.name)
+    if not (forms / "priorities.yaml").exists():
+        shutil.copy(root / "tests" / "data" / "cycle_province" / "priorities.yaml", forms)
+    return forms
+
+
+def _report_times(kind: str, app, admin, teams, args) -> list[str]:
+    """The provincial report PDF in French, rendered each time (the cache emptied), then
+    again from the cache."""
+    from pypdf import PdfReader
+
+    cache = Path(app.instance_path) / "cache" / "pdf"
+    url = "/admin/teams/report.pdf?doc_lang=fr"
+    spent, pages = [], 0
+    for _n in range(args.reports):
+        shutil.rmtree(cache, ignore_errors=True)
+        started = time.perf_counter()
+        answer = admin.get(url)
+        spent.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, answer.status_code
+        pages = len(PdfReader(io.BytesIO(answer.data)).pages)
+    spent.sort()
+    rows = [f"| {kind} | administrator, provincial report PDF (fr, {pages} pages, rendered) "
+            f"| {len(teams)} | {statistics.median(spent):.1f} | {spent[-1]:.1f} |"]
+    median, p95 = _times(admin, [url] * args.reports)
+    rows.append(f"| {kind} | administrator, provincial report PDF again (cached) | "
+                f"{len(teams)} | {median:.1f} | {p95:.1f} |")
+    return rows
+
+
 def measure(kind: str, store_url: str, args) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="fk-teams-"))
     root = Path(__file__).resolve().parent.parent
     app = make_app(folder, STORE=store_url or str(folder / "data"), ARGON2_PROFILE="CHEAPEST",
-                   FORMS_DIR=str(root / "forms"), PLUGINS_DIR=str(root / "plugins"))
+                   FORMS_DIR=str(forms_folder(folder)), PLUGINS_DIR=str(root / "plugins"),
+                   CYCLE_FORMS=CYCLE_FORMS)
     teams: list = []
     started = time.perf_counter()
     for populate in POPULATE:
@@ -185,9 +271,18 @@ def measure(kind: str, store_url: str, args) -> list[str]:
     rows.append(f"| {kind} | administrator, any team | {len(teams)} | {median:.1f} | "
                 f"{p95:.1f} |")
     # the provincial overview: every team's current cycle and its forms' states
-    median, p95 = _times(admin, ["/admin/teams"] * max(5, args.renders // 20))
-    rows.append(f"| {kind} | administrator, /admin/teams (all teams) | {len(teams)} | "
-                f"{median:.1f} | {p95:.1f} |")
+    repeat = max(5, args.renders // 20)
+    for label, url in (("/admin/teams, first page", "/admin/teams"),
+                       ("/admin/teams, sorted by overdue actions (all teams read)",
+                        "/admin/teams?sort=overdue"),
+                       ("figures across teams, province, current cycles",
+                        "/admin/teams/figures"),
+                       ("figures across teams, cycle 1, a region, a team compared",
+                        f"/admin/teams/figures?cycle=1&region=East&team={teams[2].slug}")):
+        median, p95 = _times(admin, [url] * repeat)
+        rows.append(f"| {kind} | administrator, {label} | {len(teams)} | {median:.1f} | "
+                    f"{p95:.1f} |")
+    rows += _report_times(kind, app, admin, teams, args)
     app.extensions["formkit"].store.close()
     print(f"{kind}: data built in {built:.1f} s", flush=True)
     return rows
@@ -239,6 +334,7 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=3)
     parser.add_argument("--revisions", type=int, default=20)
     parser.add_argument("--saves", type=int, default=50)
+    parser.add_argument("--reports", type=int, default=3)
     parser.add_argument("--stores", default="tinydb,postgresql")
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
     args = parser.parse_args()

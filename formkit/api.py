@@ -44,6 +44,8 @@ from formkit.outbox.email import with_language
 from formkit.outbox.notifications import absolute_url
 from formkit.paging import page_number
 from formkit.prefill import Prefill
+from formkit.province.scope import Figures, ProvincialSection
+from formkit.province.tables import fitted_table
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
@@ -55,6 +57,7 @@ from formkit.storage import DRAFT, SUBMITTED, Response, Revision, Store
 from formkit.table_fit import CARDS as TABLE_CARDS
 from formkit.table_fit import fit as fit_table
 from formkit.teams.access import checkpoint as team_checkpoint
+from formkit.teams.columns import TeamColumn, cycle_team_responses
 from formkit.teams.cycles import (
     aggregate_minimum,
     current_team_cycle,
@@ -102,6 +105,11 @@ def display_answer(form: Form, field_id: str, value, locale: str | None = None) 
 
 
 __all__ = [
+    "Figures",
+    "ProvincialSection",
+    "TeamColumn",
+    "cycle_team_responses",
+    "fitted_table",
     "CellError",
     "current_cycle",
     "earlier_cycle",

@@ -337,3 +337,39 @@ def formkit_team_tags(team, cycle):
         is in the current locale. Every plugin's tags are combined, in plugin order; a
         key given twice is shown once.
     """
+
+
+# -- the provincial team: /admin/teams columns, figures across teams (docs/plugins.md) --
+@hookspec
+def formkit_team_columns():
+    """Contribute columns to the provincial overview ``/admin/teams`` (one figure per
+    team, of its current cycle: e.g. the Workplan's overdue actions as of today).
+
+    :return: a list of :class:`formkit.api.TeamColumn` (``key``, ``label``,
+        ``values(rows)`` → ``{team_id: value}`` for a sequence of rows with ``team`` and
+        ``cycle``, ``shown``, ``form_id``, ``descending``), or ``None``. ``values`` is
+        called once per page with the page's teams only, or with every team when the
+        overview is sorted by the column (``?sort=<key>``): read them in one store call
+        (:func:`formkit.api.cycle_team_responses`). A column of a form the coordinator
+        may not see is not shown; a key already taken is left out.
+    """
+
+
+@hookspec
+def formkit_provincial_sections(figures):
+    """Contribute sections to the provincial figures page (``/admin/teams/figures``) and
+    the provincial report PDF: the plugin's own figures across teams.
+
+    :param figures: a :class:`formkit.api.Figures`: ``teams`` (every team the
+        coordinator may see that has the chosen cycle), ``region_teams`` (those of the
+        chosen ``region``, or all), ``team`` (a team chosen to compare with the province,
+        or ``None``), ``cycles`` (``{team_id: Cycle}``), ``team_responses(form_id)``
+        (``{team_id: Response}``, the team's own, saved) and
+        ``member_responses(form_id)`` (``{team_id: [Response]}``, submitted) — each one
+        store call, nothing for a form the coordinator may not see — ``today``,
+        ``locale`` and ``pdf`` (rendering the report).
+    :return: a list of :class:`formkit.api.ProvincialSection` (``order``, ``title``,
+        ``html``, ``form_id``), in the current locale, or ``None``. Escape everything;
+        make tables with :func:`formkit.api.fitted_table` so none is cut in the PDF.
+        A section of a form the coordinator may not see is left out.
+    """

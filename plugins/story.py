@@ -305,3 +305,25 @@ def stories():
 @hookimpl
 def formkit_blueprints():
     return [team_bp, public_bp]
+
+
+# -- the provincial team: published stories in the figures and the report ---------------
+from formkit.api import ProvincialSection  # noqa: E402 - this part's own name, kept with it
+
+#: stories the provincial figures and report show (the newest; the rest are on /stories).
+PROVINCIAL_STORIES = 20
+
+
+@hookimpl
+def formkit_provincial_sections(figures):
+    """The published stories of the figures' teams (of the chosen region), newest
+    first."""
+    form = get_form(FORM_ID)
+    if form is None:
+        return None
+    teams = {team.id for team in figures.region_teams}
+    entries = [(story, team) for story, team in published_stories(figures.region, None)
+               if team.id in teams]
+    return [ProvincialSection(90, t.gettext("Published stories"), Markup(t.render_template(
+        "story/provincial.html", total=len(entries),
+        entries=[public_row(form, *pair) for pair in entries[:PROVINCIAL_STORIES]])))]

@@ -489,3 +489,173 @@ def formkit_team_tags(team, cycle):
             return tags
         cycle = earlier_cycle(team, cycle)
     return None
+
+
+# -- the provincial team: figures across teams (formkit_provincial_sections) -------------
+# The most common priority areas come from the teams' confirmed priorities (the
+# ``priorities`` team form: priority_1..3, each an area key); the wellbeing profile from
+# the members' ratings (member scope) or, for a team that rated together, the team's
+# one response. Each team counts once: a region's or the province's mean of an area is
+# the mean of its teams' means (members' ratings of "not applicable" left out), so a
+# large team does not outweigh a small one.
+from formkit.api import (  # noqa: E402 - this part's own names, kept with it
+    EMPTY,
+    ProvincialSection,
+    fitted_table,
+    format_number,
+)
+
+PRIORITIES_FORM = "priorities"
+PRIORITY_FIELDS = ("priority_1", "priority_2", "priority_3")
+
+
+def known_chosen_areas(answers: dict, areas: list[str]) -> list[str]:
+    """The distinct wellbeing areas a team confirmed as its priorities, in its order."""
+    found: list[str] = []
+    for name in PRIORITY_FIELDS:
+        key = answers.get(name)
+        if isinstance(key, str) and key in areas and key not in found:
+            found.append(key)
+    return found
+
+
+def priority_counts(answers_of_teams: list[dict], areas: list[str]) -> dict[str, int]:
+    """How many teams chose each area as a priority (areas no team chose are left out)."""
+    counts: dict[str, int] = {}
+    for answers in answers_of_teams:
+        for key in known_chosen_areas(answers, areas):
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def team_profile(voices: list[dict], areas: list[str]) -> dict[str, dict[str, float]]:
+    """A team's mean of each rating per area over its voices' answers (``{area:
+    {rating: mean}}``; a rating nobody gave is absent)."""
+    profile: dict[str, dict[str, float]] = {}
+    for key in areas:
+        for rating in RATINGS:
+            values = [matrix[key] for answers in voices
+                      if isinstance(matrix := answers.get(rating), dict)
+                      and type(matrix.get(key)) is int]
+            if values:
+                profile.setdefault(key, {})[rating] = sum(values) / len(values)
+    return profile
+
+
+def group_profile(profiles: list[dict], areas: list[str]) -> dict[str, dict[str, float]]:
+    """The mean of the teams' means, per area and rating (over the teams that gave it)."""
+    found: dict[str, dict[str, float]] = {}
+    for key in areas:
+        for rating in RATINGS:
+            given = [p[key][rating] for p in profiles if rating in p.get(key, {})]
+            if given:
+                found.setdefault(key, {})[rating] = sum(given) / len(given)
+    return found
+
+
+def team_voices(figures) -> dict[str, list[dict]]:
+    """Each team's wellbeing answers: its members' submitted responses, or else the
+    team's own response (the Guide rated together)."""
+    members = figures.member_responses(FORM_ID)
+    shared = figures.team_responses(FORM_ID)
+    voices = {team_id: [r.answers for r in found] for team_id, found in members.items()}
+    for team_id, response in shared.items():
+        voices.setdefault(team_id, [response.answers])
+    return voices
+
+
+def _priority_section(figures, form, labels: dict, areas: list[str]) -> Markup | None:
+    confirmed = figures.team_responses(PRIORITIES_FORM)
+    number = lambda v: format_number(v, figures.locale)  # noqa: E731
+    scope = [confirmed[t.id].answers for t in figures.region_teams if t.id in confirmed]
+    counts = priority_counts(scope, areas)
+    province = priority_counts([r.answers for r in confirmed.values()], areas)
+    order = sorted(counts, key=lambda k: (-counts[k], areas.index(k)))
+    chart = bar_chart([(labels[k], counts[k]) for k in order], maximum=max(len(scope), 1),
+                      title=t.gettext("How many teams chose each area as a priority")
+                      ) if order else None
+    headers = [t.gettext("Area"), t.gettext("Teams")]
+    if figures.region:
+        headers = [t.gettext("Area"), figures.region, t.gettext("Province")]
+    rows = [[labels[k], number(counts[k]), *([number(province.get(k, 0))]
+                                             if figures.region else [])] for k in order]
+    table = fitted_table(t.gettext("Teams that chose each area as a priority"), headers,
+                         rows) if rows else None
+    team = figures.team
+    mine = known_chosen_areas(confirmed[team.id].answers, areas) \
+        if team is not None and team.id in confirmed else None
+    return Markup(t.render_template(
+        "wellbeing/provincial_priorities.html", chart=chart, table=table,
+        confirmed=len(scope), teams=len(figures.region_teams), team=team,
+        mine=[labels[k] for k in mine] if mine is not None else None))
+
+
+def _profile_table(caption: str, first: tuple[str, dict], second: tuple[str, dict] | None,
+                   labels: dict, areas: list[str], locale: str) -> Markup:
+    mean = lambda v: EMPTY if v is None else format_mean(round(v, 2), locale)  # noqa: E731
+    names = {"strength": t.gettext("Strength"), "importance": t.gettext("Importance"),
+             "readiness": t.gettext("Readiness")}
+    groups = [first, *([second] if second else [])]
+    headers = [t.gettext("Area")] + [
+        f"{names[rating]} — {name}" if second else names[rating]
+        for rating in RATINGS for name, _profile in groups]
+    rows = [[labels[key]] + [mean(profile.get(key, {}).get(rating))
+                             for rating in RATINGS for _name, profile in groups]
+            for key in areas if any(key in profile for _name, profile in groups)]
+    return fitted_table(caption, headers, rows)
+
+
+def _profile_section(figures, labels: dict, areas: list[str]) -> Markup:
+    voices = team_voices(figures)
+    profiles = {team_id: team_profile(answers, areas) for team_id, answers in voices.items()}
+    province = group_profile(list(profiles.values()), areas)
+    in_region = [profiles[t.id] for t in figures.region_teams if t.id in profiles]
+    region = group_profile(in_region, areas) if figures.region else None
+    scope = region if region is not None else province
+    mean = lambda v: format_mean(round(v, 2), figures.locale)  # noqa: E731
+    ordered = [k for k in areas if "strength" in scope.get(k, {})]
+    chart = bar_chart([(labels[k], scope[k]["strength"]) for k in ordered], maximum=5,
+                      title=t.gettext("Mean current strength of each area, from 1 to 5"),
+                      value_label=mean) if ordered else None
+    if figures.region:
+        table = _profile_table(
+            t.gettext("Mean ratings of each area, %(region)s and the province",
+                      region=figures.region),
+            (figures.region, region), (t.gettext("Province"), province), labels, areas,
+            figures.locale)
+    else:
+        table = _profile_table(t.gettext("Mean ratings of each area in the province"),
+                               (t.gettext("Province"), province), None, labels, areas,
+                               figures.locale)
+    team = figures.team
+    compared = None
+    if team is not None:
+        compared = _profile_table(
+            t.gettext("%(team)s compared with the provincial average", team=team.name),
+            (team.name, profiles.get(team.id, {})), (t.gettext("Province"), province),
+            labels, areas, figures.locale)
+    return Markup(t.render_template(
+        "wellbeing/provincial_profile.html", chart=chart, table=table, compared=compared,
+        team=team, has_ratings=team is not None and bool(profiles.get(team.id)),
+        rated=len(in_region), teams=len(figures.region_teams),
+        voices=sum(len(voices[t.id]) for t in figures.region_teams if t.id in voices)))
+
+
+@hookimpl
+def formkit_provincial_sections(figures):
+    """The most common priority areas, and the wellbeing profile of the region against
+    the province (and of the chosen team against the province)."""
+    form = get_form(FORM_ID)
+    if form is None:
+        return None
+    labels = area_labels(form, figures.locale)
+    areas = [key for key, _text in form.field("strength").options["rows"]]
+    sections = []
+    if get_form(PRIORITIES_FORM) is not None:  # contract 2; without it, no such section
+        sections.append(ProvincialSection(
+            10, t.gettext("Most common priority areas"),
+            _priority_section(figures, form, labels, areas), PRIORITIES_FORM))
+    sections.append(ProvincialSection(
+        20, t.gettext("Wellbeing profile"), _profile_section(figures, labels, areas),
+        FORM_ID))
+    return sections

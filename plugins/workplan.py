@@ -930,3 +930,171 @@ def prefill_confirmed_priorities(form, cycle):
         return None
     return {name_field: name for (_i, name_field, _o, _t), name in zip(PRIORITIES, names,
                                                                         strict=False)}
+
+
+# -- the provincial team: /admin/teams's overdue column, figures across teams ------------
+# (formkit_team_columns, formkit_provincial_sections: docs/plugins.md, docs/cycle.md)
+from formkit.api import (  # noqa: E402 - this part's own names, kept with it
+    EMPTY,
+    ProvincialSection,
+    TeamColumn,
+    cycle_team_responses,
+    format_money,
+    format_number,
+)
+from formkit.api import fitted_table as provincial_table  # noqa: E402 - the plugin has its own fitted_table
+
+
+def _with_actual_costs(answers: dict) -> dict:
+    """The answers with each action's actual cost in place of its estimate, so spending
+    by funding source adds up exactly as the estimate does (:func:`workplan_score`)."""
+    changed = dict(answers)
+    for _index, _name, _outcome, table in PRIORITIES:
+        rows = answers.get(table)
+        if isinstance(rows, list):
+            changed[table] = [{**row, "cost": row.get("actual_cost")} if isinstance(row, dict)
+                              else row for row in rows]
+    return changed
+
+
+def plan_figures(form, response, today: datetime.date) -> dict:
+    """One team's Workplan as of ``today``: planned and actual cost (total and by funding
+    source), actions by status, overdue actions."""
+    answers = fitting_answers(form, response.answers)
+    planned = workplan_score(answers, today)
+    actual = workplan_score(_with_actual_costs(answers), today)
+    return {"planned": planned["by_funding"], "actual": actual["by_funding"],
+            "planned_total": planned["total_cost"], "actual_total": actual["total_cost"],
+            "statuses": planned["status_counts"], "actions": planned["actions"],
+            "overdue": len(planned["overdue"])}
+
+
+def overdue_counts(rows) -> dict[str, int]:
+    """Overdue actions as of today of each row's team (its current cycle's Workplan),
+    read in one store call."""
+    form = get_form(FORM_ID)
+    if form is None:
+        return {}
+    plans = cycle_team_responses([row.cycle for row in rows], FORM_ID)
+    today = local_today()
+    return {row.team.id: len(workplan_score(fitting_answers(form, plans[row.cycle.id].answers),
+                                            today)["overdue"])
+            for row in rows if row.cycle is not None and row.cycle.id in plans}
+
+
+@hookimpl
+def formkit_team_columns():
+    if get_form(FORM_ID) is None:
+        return None
+    locale = current_locale()
+    return [TeamColumn("overdue", t.gettext("Overdue actions"), overdue_counts,
+                       shown=lambda n: format_number(n, locale), form_id=FORM_ID)]
+
+
+def add_up(plans: list[dict]) -> dict:
+    """Workplans' figures added up (amounts kept to the cent)."""
+    total = {"planned": {}, "actual": {}, "statuses": {}, "planned_total": 0.0,
+             "actual_total": 0.0, "actions": 0, "overdue": 0, "plans": len(plans)}
+    for plan in plans:
+        for kind in ("planned", "actual"):
+            for key, amount in plan[kind].items():
+                total[kind][key] = round(total[kind].get(key, 0.0) + amount, 2)
+            total[f"{kind}_total"] = round(total[f"{kind}_total"] + plan[f"{kind}_total"], 2)
+        for key, count in plan["statuses"].items():
+            total["statuses"][key] = total["statuses"].get(key, 0) + count
+        total["actions"] += plan["actions"]
+        total["overdue"] += plan["overdue"]
+    return total
+
+
+def _money_chart(form, amounts: dict, title: str, locale: str):
+    bars = [(funding_label(form, key, locale), value) for key, value in
+            sorted(amounts.items(), key=lambda item: -item[1]) if value]
+    if not bars:
+        return None
+    return bar_chart(bars, maximum=max(v for _k, v in bars), title=title,
+                     value_label=lambda v: format_money(v, locale))
+
+
+def _cost_section(form, scope: dict, locale: str) -> Markup:
+    money = lambda v: format_money(v, locale)  # noqa: E731
+    sources = sorted(set(scope["planned"]) | set(scope["actual"]),
+                     key=lambda k: (-scope["planned"].get(k, 0), -scope["actual"].get(k, 0)))
+    rows = [[funding_label(form, key, locale), money(scope["planned"].get(key, 0)),
+             money(scope["actual"].get(key, 0))] for key in sources]
+    rows.append([t.gettext("Total"), money(scope["planned_total"]),
+                 money(scope["actual_total"])])
+    table = provincial_table(t.gettext("Planned and actual cost by funding source"),
+                         [t.gettext("Funding source"), t.gettext("Planned"),
+                          t.gettext("Actual")], rows)
+    return Markup(t.render_template(
+        "workplan/provincial_costs.html", scope=scope, table=table,
+        planned=_money_chart(form, scope["planned"],
+                             t.gettext("Planned cost by funding source"), locale),
+        actual=_money_chart(form, scope["actual"],
+                            t.gettext("Actual cost by funding source"), locale)))
+
+
+def _status_section(form, scope: dict, locale: str, today: datetime.date) -> Markup:
+    number = lambda v: format_number(v, locale)  # noqa: E731
+    statuses = [(status_label(form, key, locale), count)
+                for key, count in scope["statuses"].items() if count]
+    chart = bar_chart(statuses, maximum=max(n for _k, n in statuses),
+                      title=t.gettext("Actions by status")) if statuses else None
+    rows = [[label, number(count)] for label, count in statuses]
+    rows.append([t.gettext("Overdue as of %(day)s", day=format_day(today, locale)),
+                 number(scope["overdue"])])
+    table = provincial_table(t.gettext("Actions by status"),
+                         [t.gettext("Status"), t.gettext("Actions")], rows)
+    return Markup(t.render_template("workplan/provincial_statuses.html", chart=chart,
+                                    table=table, scope=scope))
+
+
+def _comparison_section(team, mine: dict | None, province: dict, locale: str) -> Markup:
+    """A team's Workplan beside the average of the province's Workplans."""
+    count = max(province["plans"], 1)
+    number = lambda v: format_number(v, locale, decimals=1)  # noqa: E731
+    money = lambda v: format_money(v, locale)  # noqa: E731
+    measures = [
+        (t.gettext("Actions"), lambda p: p["actions"], number),
+        (t.gettext("Actions done"), lambda p: p["statuses"].get("done", 0), number),
+        (t.gettext("Overdue actions"), lambda p: p["overdue"], number),
+        (t.gettext("Planned cost"), lambda p: p["planned_total"], money),
+        (t.gettext("Actual cost"), lambda p: p["actual_total"], money),
+    ]
+    rows = [[label, shown(value(mine)) if mine is not None else EMPTY,
+             shown(round(value(province) / count, 2))] for label, value, shown in measures]
+    table = provincial_table(t.gettext("%(team)s compared with the provincial average",
+                                   team=team.name),
+                         [t.gettext("Measure"), team.name,
+                          t.gettext("Provincial average per Workplan")], rows)
+    return Markup(t.render_template("workplan/provincial_team.html", table=table,
+                                    has_plan=mine is not None, team=team,
+                                    plans=province["plans"]))
+
+
+@hookimpl
+def formkit_provincial_sections(figures):
+    """Planned and actual cost by funding source, actions by status (overdue as of
+    today), and the chosen team beside the provincial average."""
+    form = get_form(FORM_ID)
+    if form is None:
+        return None
+    locale = figures.locale
+    plans = {team_id: plan_figures(form, response, figures.today)
+             for team_id, response in figures.team_responses(FORM_ID).items()}
+    in_scope = add_up([plans[t.id] for t in figures.region_teams if t.id in plans])
+    sections = [
+        ProvincialSection(30, t.gettext("Planned and actual cost by funding source"),
+                          _cost_section(form, in_scope, locale), FORM_ID),
+        ProvincialSection(40, t.gettext("Workplan actions by status"),
+                          _status_section(form, in_scope, locale, figures.today), FORM_ID),
+    ]
+    if figures.team is not None:
+        province = add_up(list(plans.values()))
+        sections.append(ProvincialSection(
+            45, t.gettext("Workplan: %(team)s compared with the province",
+                          team=figures.team.name),
+            _comparison_section(figures.team, plans.get(figures.team.id), province, locale),
+            FORM_ID))
+    return sections

@@ -63,3 +63,30 @@ class CycleStore(abc.ABC):
         """Add cycles, living responses' places and revisions as they are, in bulk
         (copies, restores, benchmarks; the responses themselves go through
         ``import_records`` first). Returns how many records were written."""
+
+    # -- reading many teams at once (the provincial pages) --------------------------------
+    def cycles_of_teams(self, team_ids: Iterable[str]) -> dict[str, list[Cycle]]:
+        """Each of these teams' cycles, oldest first (``{team_id: [Cycle, ...]}``; a team
+        without cycles is absent). PostgreSQL answers in one query; TinyDB reads each
+        team's small cycles file."""
+        found = {}
+        for team_id in team_ids:
+            cycles = self.list_cycles(team_id)
+            if cycles:
+                found[team_id] = cycles
+        return found
+
+    def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
+                        ) -> list[tuple[TeamResponse, Response]]:
+        """The living responses of ``form_ids`` in ``cycle_ids`` (the teams' own and the
+        members'), each with where it belongs. PostgreSQL answers in one query; TinyDB
+        reads each cycle's small index, then the responses."""
+        wanted = set(form_ids)
+        found = []
+        for cycle_id in cycle_ids:
+            for slot in self.list_team_responses(cycle_id):
+                if slot.form_id in wanted:
+                    response = self.get(slot.response_id)
+                    if response is not None:
+                        found.append((slot, response))
+        return found

@@ -96,6 +96,27 @@ class PostgresCycles:
             f"SELECT {_SLOT} FROM team_responses WHERE cycle_id = %s ORDER BY seq",
             (cycle_id,))]
 
+    def cycles_of_teams(self, team_ids: Iterable[str]) -> dict[str, list[Cycle]]:
+        found: dict[str, list[Cycle]] = {}
+        for row in self._all("SELECT * FROM cycles WHERE team_id = ANY(%s) "
+                             "ORDER BY team_id, number", (list(team_ids),)):
+            found.setdefault(row["team_id"], []).append(Cycle.from_dict(row))
+        return found
+
+    def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
+                        ) -> list[tuple[TeamResponse, Response]]:
+        from formkit.storage.postgres_store import COLUMNS  # it imports this module
+
+        slot_columns = [c.strip() for c in _SLOT.split(",")]
+        rows = self._all(
+            f"SELECT {', '.join(f's.{c} AS s_{c}' for c in slot_columns)}, "
+            f"{', '.join(f'r.{c}' for c in COLUMNS)} FROM team_responses s "
+            f"JOIN responses r ON r.id = s.response_id "
+            f"WHERE s.cycle_id = ANY(%s) AND s.form_id = ANY(%s) ORDER BY s.seq",
+            (list(cycle_ids), list(form_ids)))
+        return [(TeamResponse.from_dict({c: row[f"s_{c}"] for c in slot_columns}),
+                 Response.from_dict({c: row[c] for c in COLUMNS})) for row in rows]
+
     def save_revision(self, revision: Revision, expected: int, answers: dict[str, Any],
                       submit: bool = False) -> TeamResponse | None:
         now = revision.at or utcnow()

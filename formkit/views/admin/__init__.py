@@ -49,6 +49,7 @@ from formkit.views.admin import (  # noqa: E402,F401
     invitations,
     outbox,
     people,
+    provincial,
     review,
     session,
     teams,
