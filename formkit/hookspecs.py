@@ -328,7 +328,9 @@ def formkit_team_tags(team, cycle):
     """What ``team`` works on in ``cycle`` (e.g. the priority areas it confirmed), shown
     to other teams in the peers listing (``/t/<slug>/peers/``) and used as its filter.
 
-    Called only for teams that chose to be listed, and for the viewer's own team.
+    Called only for teams that chose to be listed, and for the viewer's own team. The
+    tags must follow from the team, its cycles and its responses alone: formkit keeps
+    them until a response of any form changes or the team starts a cycle.
 
     :param team: the :class:`formkit.storage.Team`.
     :param cycle: the team's current :class:`formkit.storage.Cycle`, or ``None``.

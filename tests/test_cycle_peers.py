@@ -256,3 +256,10 @@ def test_a_new_cycle_keeps_the_last_confirmed_priorities_until_new_ones(app, wor
     assert names_on(world["member"].get("/t/oak-team/peers/?area=housing")) == ["Birch Team"]
     assert names_on(world["member"].get("/t/oak-team/peers/?area=inclusion")) == [
         "River Team"]
+    # The lead changes them: the listing follows at once (no stale tags kept).
+    slot = next(s for s in store_of(app).list_team_responses(second.id)
+                if s.form_id == "priorities")
+    store_of(app).update(slot.response_id, answers={"priority_1": "housing"})
+    # (neither shares an area with Oak now: by name)
+    assert names_on(world["member"].get("/t/oak-team/peers/?area=housing")) == [
+        "Birch Team", "River Team"]

@@ -65,14 +65,41 @@ class Peer:
 
 def team_tags(team: Team) -> list[tuple[str, str]]:
     """What ``team`` works on in its current cycle (every plugin's
-    ``formkit_team_tags``), each key once."""
-    cycle = cycles.current(team)
-    tags: dict[str, str] = {}
-    for _plugin, items in call_each(current_registry().pm, "formkit_team_tags",
-                                    team=team, cycle=cycle):
-        for key, label in items:
-            tags.setdefault(str(key), str(label))
-    return list(tags.items())
+    ``formkit_team_tags``), each key once; kept until a response changes (below)."""
+    known = _known_tags()
+    place = (team.id, team.current_cycle)
+    if place not in known:
+        cycle = cycles.current(team)
+        tags: dict[str, str] = {}
+        for _plugin, items in call_each(current_registry().pm, "formkit_team_tags",
+                                        team=team, cycle=cycle):
+            for key, label in items:
+                tags.setdefault(str(key), str(label))
+        known[place] = list(tags.items())
+    return known[place]
+
+
+def _known_tags() -> dict[tuple[str, str | None], list[tuple[str, str]]]:
+    """The tags already worked out in this process, by (team, current cycle), for the
+    current language, while no response of any form changed (each form's
+    ``form_stamp``: one cheap read per form).
+
+    Why: the listing needs every listed team's tags at each request, and plugins read
+    them from the teams' responses — several reads a team, hundreds of teams. Tags
+    depend only on a team's cycles and responses (the hook's contract), so a stamp of
+    the responses says when they may have changed; listing and unlisting are read from
+    the team records at every request, so they still take effect at once."""
+    if "peer_tags" in g:  # the stamps are read once a request
+        return g.peer_tags
+    store, registry = current_store(), current_registry()
+    stamp = tuple(store.form_stamp(form_id) for form_id in sorted(registry.forms))
+    by_locale = current_app.extensions.setdefault("formkit.peer_tags", {})
+    kept = by_locale.get(current_locale())
+    if kept is None or kept[0] != stamp:
+        # Replaced whole, never emptied in place: another thread may be reading it.
+        kept = by_locale[current_locale()] = (stamp, {})
+    g.peer_tags = kept[1]
+    return kept[1]
 
 
 def listed_peers(team: Team) -> list[Peer]:
