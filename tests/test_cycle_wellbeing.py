@@ -347,8 +347,9 @@ def test_the_next_cycles_workplan_starts_from_its_own_priorities(app):
                    number=2).status_code == 302
     page = text_of(ana.get(BASE.format(number=2, form="workplan") + "/"))
     assert "Safe, affordable and accessible housing" in page
-    # last cycle's second and third priorities are not carried over beside it
-    assert "Transportation and getting around" not in page
+    # last cycle's second and third priorities are not carried over beside it (the
+    # Workplan's comparison above the answers may name them as dropped)
+    assert "Transportation and getting around" not in page[page.rindex("Answers"):]
 
 
 def test_the_old_anonymous_way_from_a_guide_still_works(app):
