@@ -175,7 +175,12 @@ def phone(chromium, base: str, path: str):
 
 
 def fits_the_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+    """Nothing makes the page scroll sideways on the phone."""
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > 392 && !e.closest('.table-scroll'))
+        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
+                         Math.round(e.getBoundingClientRect().right))""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, (page.url, wide)
 
 
 def download(page, click) -> bytes:
@@ -219,22 +224,28 @@ def confirm_priorities(site, lea) -> None:
     assert "Priorités confirmées" in lea.locator("main").inner_text()
 
 
+def row(table: int, action: str, start: str, due: str, cost: str) -> dict:
+    """The first row of the actions of priority ``table``, not started yet."""
+    cells = {"action": action, "lead": "Léa", "start": start, "due": due,
+             "status": "not_started", "progress": "0", "cost": cost,
+             "funding": "municipal"}
+    return {f"q_actions_{table}-0-q_{name}": value for name, value in cells.items()}
+
+
 def build_workplan(site, lea) -> None:
     """The lead writes the plan: it starts from the confirmed priorities; one action of
     the first priority, due on 20 December 2026."""
     path = f"/t/{TEAM}/c/1/workplan/"
     lea.goto(f"{site.url}{path}edit/0")
     assert lea.input_value('[name="q_priority_1"]') == "Transport et déplacements"
-    action = {"q_actions_1-0-q_action": "Navette vers la clinique",
-              "q_actions_1-0-q_lead": "Léa", "q_actions_1-0-q_start": "2026-12-01",
-              "q_actions_1-0-q_due": "2026-12-20", "q_actions_1-0-q_status": "not_started",
-              "q_actions_1-0-q_progress": "0", "q_actions_1-0-q_cost": "1200",
-              "q_actions_1-0-q_funding": "municipal"}
+    action = row(1, "Navette vers la clinique", "2026-12-01", "2026-12-20", "1200")
     edit_all_pages(lea, site.url, path, {
         0: {"q_team_name": "Équipe Rivière", "q_community": "Cornwall"},
         1: {"q_outcome_1": "Plus personne ne manque un rendez-vous.", **action},
-        2: {"q_outcome_2": "Des proches mieux entourés."},
-        3: {"q_outcome_3": "Une table pour chaque famille."},
+        2: {"q_outcome_2": "Des proches mieux entourés.",
+            **row(2, "Cercle de deuil mensuel", "2027-03-01", "2027-06-30", "300")},
+        3: {"q_outcome_3": "Une table pour chaque famille.",
+            **row(3, "Jardin communautaire", "2027-04-01", "2027-09-30", "800")},
     })
     fits_the_phone(lea)
     submit(lea)
@@ -269,7 +280,9 @@ def print_progress_report(site, ana) -> None:
     text = pdf_text(body)
     assert "Navette vers la clinique" in text
     assert "Il manque de chauffeurs bénévoles." in text
-    assert "1 200,00 $" in text and "400,00 $" in text  # estimate and actual, in French
+    # spending by source: 1,200 + 300 + 800 estimated, all municipal; 400 spent
+    assert "Financement municipal 2 300,00 $ 400,00 $" in text
+    assert "1 action en retard le 31 décembre 2026." in text
 
 
 def next_cycle_shows_change(site, lea, chromium) -> None:
@@ -284,7 +297,9 @@ def next_cycle_shows_change(site, lea, chromium) -> None:
     ana.goto(f"{site.url}/t/{TEAM}/c/2/wellbeing/")
     shown = ana.locator("main").inner_text()
     assert "Changement depuis le cycle 2026–2027" in shown
-    row = ana.locator("tr", has_text="Transport et déplacements").last.inner_text()
+    change = ana.locator("table", has_text="Force moyenne de chaque domaine, avant et "
+                                          "maintenant")
+    row = change.locator("tr", has_text="Transport et déplacements").inner_text()
     assert "+1,5" in row.replace("\u00a0", " ").replace("\u202f", " ")  # 2 → 3,5
     fits_the_phone(ana)
 
@@ -298,12 +313,22 @@ def coordinator_sees_the_team_and_the_province(site, chromium) -> None:
     coordinator.goto(f"{site.url}/admin/teams")
     row = coordinator.locator("tr", has_text="Équipe Rivière").inner_text()
     assert "2027–2028" in row
-    coordinator.get_by_role("link", name="Chiffres de l’ensemble des équipes").click()
+    fits_the_phone(coordinator)
+    coordinator.get_by_role("link", name="Chiffres de toutes les équipes").click()
     coordinator.wait_for_url("**/admin/teams/figures*")
+    # the first cycle of every team (both have one), the team beside the province
+    options = coordinator.locator("#figures-cycle option").all_inner_texts()
+    coordinator.select_option("#figures-cycle",
+                              label=next(o for o in options if "2026–2027" in o))
+    coordinator.select_option("#figures-team", value=TEAM)
+    coordinator.get_by_role("button", name="Afficher").click()
+    coordinator.wait_for_url("**team=equipe-riviere**")
+    fits_the_phone(coordinator)
     body = download(coordinator, lambda: coordinator.get_by_role(
         "button", name="Télécharger le rapport provincial (PDF)").click())
     text = pdf_text(body)
-    assert "Transport et déplacements" in text
+    assert "Transport et déplacements" in text, text
+    assert "Financement municipal 2 300,00 $ 400,00 $" in text, text
 
 
 def a_second_team_finds_the_first(site, lea, chromium) -> None:

@@ -219,6 +219,8 @@ def edit(slug: str, number: int, form_id: str, page: int):
     answers = final_answers(form, answers)
     if not living.changed_fields(stored.answers, answers):  # no revision for nothing
         flash(_("No answer changed: nothing to save."), "success")
+        if action == "next" and page + 1 < len(form.sections):  # still on to the next
+            return redirect(edit_url(cycle.number, form.id, page + 1))
         return redirect(response_url(cycle.number, form.id))
     saved, revision = living.save(form, slot, expected, stored.answers, answers, *_author(),
                                   locale)
