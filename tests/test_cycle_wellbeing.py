@@ -271,8 +271,9 @@ def test_the_priorities_open_with_the_top_three_and_show_the_ranking(app):
         assert f'<option selected value="{key}">' in select.group(0), name
     shown = text_of(page)
     assert "The team’s ranking, for reference" in shown
-    assert re.search(r"1 Transportation and getting around 60 Confirmed", shown)
-    assert re.search(r"4 Support for family and friend caregivers 4 (?!Confirmed)", shown)
+    assert "Keep its top three areas, or choose others and say why." in shown
+    assert re.search(r"1 Transportation and getting around 60 Chosen", shown)
+    assert re.search(r"4 Support for family and friend caregivers 4 (?!Chosen)", shown)
 
 
 @pytest.mark.parametrize("lang, error", [
