@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
+from test_cycle_wellbeing import ANA, BEN, rate
 
 from conftest import ROOT, LiveServer, make_app, member_client
-from test_cycle_wellbeing import ANA, BEN, rate
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
