@@ -476,3 +476,18 @@ def test_a_hook_implemented_under_another_name_is_checked_by_its_specname():
     problems = " ".join(contract_problems(pm, plugin, "p"))
     assert "implements formkit_prefil, which is not a formkit hook" in problems
     assert "takes an argument 'cycles'" in problems
+
+
+def test_the_change_chart_draws_a_rise_right_and_a_fall_left_with_its_sign():
+    from formkit.charts import change_chart
+
+    svg = str(change_chart([("Rise", 2), ("Fall", -1), ("Same", 0)], maximum=4,
+                           title="Change <since>", width=440))
+    assert "<title>Change &lt;since&gt;</title>" in svg  # escaped
+    assert "Rise – +2" in svg and "Fall – -1" in svg and "Same – +0" in svg
+    bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)" height="13" '
+                      r'fill="#(?:0b4f9c|a8200d)"', svg)
+    middle = [float(x) for x, _w in bars][2]  # a zero bar starts at the middle line
+    (rise_x, rise_w), (fall_x, fall_w) = [(float(x), float(w)) for x, w in bars[:2]]
+    assert rise_x == middle and fall_x + fall_w == pytest.approx(middle, abs=0.2)
+    assert rise_w == pytest.approx(2 * fall_w, abs=0.2)  # 2 points against 1
