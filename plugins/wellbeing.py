@@ -429,8 +429,8 @@ def validate_priorities(form, section, answers):
         return None
     errors: dict[str, list[str]] = {}
     ranking = team_ranking(current_team_cycle()[1])
-    if ranking is not None and set(chosen_areas(answers)) != set(ranking["top_priorities"]) \
-            and not (answers.get("reason") or "").strip():
+    top = set(ranking["top_priorities"]) if ranking is not None else set()
+    if top and set(chosen_areas(answers)) != top and not (answers.get("reason") or "").strip():
         labels = area_labels(get_form(FORM_ID), current_locale())
         errors["reason"] = [t.gettext(
             "These are not the top three areas of the team’s ranking (%(areas)s): say why "
@@ -450,6 +450,8 @@ def score_priorities(form, answers):
 @for_form(PRIORITIES_ID)
 def priorities_html(form, response):
     """The team's ranking for reference, the confirmed areas marked in words."""
+    if get_form(FORM_ID) is None:  # the areas are the Guide's
+        return None
     team, cycle = current_team_cycle()
     labels = area_labels(get_form(FORM_ID), current_locale())
     confirmed = (response.score or {}).get("priorities") or []

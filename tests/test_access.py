@@ -49,6 +49,8 @@ SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.accou
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"
+#: the team-scope form of the cycle routes (one shared response per team and cycle).
+CYCLE_FORM = "workplan"
 #: a message in the dead-letter list (administrators may retry it).
 DEAD_MESSAGE = "email:dead-letter"
 #: a webhook subscription of the target form (administrators may test or remove it).
@@ -80,7 +82,7 @@ def app(tmp_path, store_url):
         store_of(app).update_team(lake.id, listed=True)  # found by peers, for /peers/
         # a cycle whose target form has a response, for the cycle routes (number 1)
         cycle = cycles.start(river, "2026–2027", LEAD)
-        cycles.open_response(river, cycle, form_of(app, TARGET), None)
+        cycles.open_response(river, cycle, form_of(app, CYCLE_FORM), None)
         # a story of the team, for the story routes (plugins/story.py)
         story = store_of(app).create_draft("story", "1", "en", f"story:{river.id}:sweep",
                                            answers={"title": "Ours", "consent_publish": True})
@@ -139,6 +141,8 @@ def requests_to_sweep(app, user_id: str, skip=frozenset()):
         formats = list(app.extensions["formkit"].registry.exporters)  # every registered one
         for fmt in (formats if "fmt" in rule.arguments else [None]):
             args = {k: v for k, v in values.items() if k in rule.arguments}
+            if rule.endpoint.startswith("teams.cycles."):
+                args["form_id"] = CYCLE_FORM
             if fmt:
                 args["fmt"] = fmt
             url = adapter.build(rule.endpoint, args)

@@ -106,9 +106,9 @@ def post_page(client, url, data):
                                   **data})
 
 
-def rate(client, values, number=1):
+def rate(client, values, number=1, slug="river-team"):
     """A member rates the Guide (the team page keeps its prefilled answers) and submits."""
-    base = BASE.format(number=number, form="wellbeing")
+    base = f"/t/{slug}/c/{number}/wellbeing"
     for page, name in ((1, "strength"), (2, "importance"), (3, "readiness")):
         reply = post_page(client, f"{base}/edit/{page}", values[name])
         assert reply.status_code == 302, text_of(reply)[:1500]
@@ -271,8 +271,9 @@ def test_the_priorities_open_with_the_top_three_and_show_the_ranking(app):
         assert f'<option selected value="{key}">' in select.group(0), name
     shown = text_of(page)
     assert "The team’s ranking, for reference" in shown
-    assert re.search(r"1 Transportation and getting around 60 Confirmed", shown)
-    assert re.search(r"4 Support for family and friend caregivers 4 (?!Confirmed)", shown)
+    assert "Keep its top three areas, or choose others and say why." in shown
+    assert re.search(r"1 Transportation and getting around 60 Chosen", shown)
+    assert re.search(r"4 Support for family and friend caregivers 4 (?!Chosen)", shown)
 
 
 @pytest.mark.parametrize("lang, error", [
@@ -476,3 +477,18 @@ def test_a_hook_implemented_under_another_name_is_checked_by_its_specname():
     problems = " ".join(contract_problems(pm, plugin, "p"))
     assert "implements formkit_prefil, which is not a formkit hook" in problems
     assert "takes an argument 'cycles'" in problems
+
+
+def test_the_change_chart_draws_a_rise_right_and_a_fall_left_with_its_sign():
+    from formkit.charts import change_chart
+
+    svg = str(change_chart([("Rise", 2), ("Fall", -1), ("Same", 0)], maximum=4,
+                           title="Change <since>", width=440))
+    assert "<title>Change &lt;since&gt;</title>" in svg  # escaped
+    assert "Rise – +2" in svg and "Fall – -1" in svg and "Same – +0" in svg
+    bars = re.findall(r'<rect x="([\d.]+)" y="\d+" width="([\d.]+)" height="13" '
+                      r'fill="#(?:0b4f9c|a8200d)"', svg)
+    middle = [float(x) for x, _w in bars][2]  # a zero bar starts at the middle line
+    (rise_x, rise_w), (fall_x, fall_w) = [(float(x), float(w)) for x, w in bars[:2]]
+    assert rise_x == middle and fall_x + fall_w == pytest.approx(middle, abs=0.2)
+    assert rise_w == pytest.approx(2 * fall_w, abs=0.2)  # 2 points against 1

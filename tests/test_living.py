@@ -67,18 +67,20 @@ class _Prefill:
 
 
 def test_prefill_implementations_take_only_the_arguments_they_name(seed_app):
-    from formkit.storage import Response
+    from formkit.storage import Cycle, Response
 
     seed_app.extensions["formkit"].registry.pm.register(_Prefill(), "team-prefill")
     hook = seed_app.extensions["formkit"].registry.hook
     form = seed_app.extensions["formkit"].registry.get_form("workplan")
     earlier = Response(id="x", form_id="workplan", form_version="1", locale="en",
                        answers={"team_name": "Rivière", "retired_question": "x"})
+    # a cycle the store does not hold (the seed plugins read a cycle's responses)
+    cycle = Cycle(id="C", team_id="T", number=2, label="2027–2028")
     with seed_app.test_request_context("/"):
         results = hook.formkit_prefill(form=form, args=MultiDict({"from": "nothing"}),
-                                       store=None, team="T", cycle="C",
+                                       store=None, team="T", cycle=cycle,
                                        previous={"workplan": earlier})
-    assert _Prefill.seen == {"form": "workplan", "team": "T", "cycle": "C",
+    assert _Prefill.seen == {"form": "workplan", "team": "T", "cycle": cycle,
                              "previous": {"workplan": earlier}}
     # The built-in carry-over: the previous cycle's answers to questions still asked.
     assert {"team_name": "Rivière"} in results

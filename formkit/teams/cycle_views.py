@@ -68,7 +68,7 @@ def _author() -> tuple[str, str]:
 def may_edit(form) -> bool:
     """Whether the viewer edits the team's response of ``form``: a member of the team,
     and a lead when the form says ``editors: leads``."""
-    return g.member is not None and (form.editors != LEADS or g.member.role == "lead")
+    return g.member is not None and (form.editors != LEADS or g.member.is_lead)
 
 
 def _editable():

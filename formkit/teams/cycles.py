@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from formkit.i18n import current_locale
 from formkit.schema import MEMBER, Form
 from formkit.state import current_registry, current_store
-from formkit.storage import Cycle, Response, TeamResponse
+from formkit.storage import Cycle, Response, Team, TeamResponse
 from formkit.teams import activity
 from formkit.teams.site import cycle_forms
 
@@ -109,7 +109,7 @@ def aggregate_minimum(form: Form) -> int:
     return int(current_app.config["TEAM_AGGREGATE_MINIMUM"])
 
 
-def current_team_cycle():
+def current_team_cycle() -> tuple[Team | None, Cycle | None]:
     """``(team, cycle)`` of the team page being served (``/t/<team>/c/<number>/…``), else
     ``(None, None)``: what a plugin's validation or result reads when it depends on the
     team (hooks called outside a team page get ``(None, None)``)."""
