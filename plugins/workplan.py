@@ -588,7 +588,6 @@ def action(slug: str, number: int, key: str):
                          form_id=FORM_ID))
 
 
-
 # -- the progress report ------------------------------------------------------------------
 
 @dataclass
@@ -686,7 +685,7 @@ def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -
                 Markup("<td>{}</td>").format(c) for c in row)) for row in rows))
 
 
-def report_html(form, team, cycle, response, report: Report, locale: str) -> str:
+def report_html(form, team, cycle, report: Report, locale: str) -> str:
     """The progress report's HTML for the PDF, in ``locale``."""
     def name(action: Action) -> str:
         return action.values.get("action") or "—"
@@ -775,7 +774,7 @@ def report(slug: str, number: int):
         key = ("workplan-report", response.id, response.updated, g.team.name, cycle.label,
                start, end, language)
         body = response_pdf(FORM_ID, response.id, key, lambda: report_html(
-            form, g.team, cycle, response, made, language))
+            form, g.team, cycle, made, language))
         name = f"progress-report-{g.team.slug}-{start}-{end}-{language}.pdf"
         return current_app.response_class(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"'})

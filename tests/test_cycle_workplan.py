@@ -415,7 +415,7 @@ def test_no_table_of_the_report_is_cut_however_long_its_text(app, locale):
         made = module.progress_report(form, answers, [], "2026-03-16T16:00:00+00:00",
                                       datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
         html = module.report_html(form, SimpleNamespace(name="River Team", community=""),
-                                  SimpleNamespace(label="2026–2027"), None, made, locale)
+                                  SimpleNamespace(label="2026–2027"), made, locale)
         document = pdf.layout(html)
     outside = []
     for page in document.pages:
