@@ -609,6 +609,25 @@ class Report:
     actions: list[dict]
 
 
+def net_changes(action: Action, steps: list[Step]) -> list[Step]:
+    """What ``steps`` (consecutive steps of ``action``) changed, as a funder reads a
+    period: an addition or a removal as it is, and the other changes summed up as one
+    step from the action's state before the first to its state after the last (three
+    progress updates, 20 % → 40 % → 70 %, read "Progress: 20 % → 70 %")."""
+    kept = [step for step in steps if step.kind in (ADDED, REMOVED)]
+    first = action.steps.index(steps[0])
+    before = action.steps[first - 1].row if first > 0 and steps[0].kind != ADDED \
+        else steps[0].row
+    after = steps[-1].row
+    changes = {c: (before.get(c), after.get(c)) for c in TRACKED
+               if before.get(c) != after.get(c)}
+    if changes and steps[-1].kind != REMOVED:
+        last = steps[-1]
+        kept.insert(1 if steps[0].kind == ADDED else 0,
+                    Step(last.at, last.who, CHANGED, changes, row=dict(after)))
+    return kept
+
+
 def _status_to(step: Step) -> str | None:
     if step.kind == ADDED:
         return step.row.get("status")
@@ -722,7 +741,9 @@ def report_html(form, team, cycle, report: Report, locale: str) -> str:
             period=t.gettext("%(start)s to %(end)s", start=format_day(report.start, locale),
                              end=format_day(report.end, locale)),
             done=[(name(a), when(s), s.who) for a, s in report.done],
-            changed=[(name(a), [(when(s), s.who, step_lines(form, s, locale)) for s in steps])
+            changed=[(name(a), len(steps), when(steps[-1]), steps[-1].who,
+                      [line for step in net_changes(a, steps)
+                       for line in step_lines(form, step, locale)])
                      for a, steps in report.changed],
             challenges=[(name(a), when(s), s.who, text) for a, s, text in report.challenges],
             overdue=report.at_end["overdue"], cad=cad,
