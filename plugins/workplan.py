@@ -398,7 +398,8 @@ def follow_actions(answers: dict, revisions: list, opened: str) -> tuple[list[Ac
             if tracks is None or len(tracks) != len(old):  # the first save of the table
                 tracks = [[Step(opened, "", START, row=dict(row))] for row in old]
             following = []
-            for j, i in enumerate(match_rows(old, new)):
+            matched = match_rows(old, new)
+            for j, i in enumerate(matched):
                 if i is None:
                     following.append([Step(revision.at, revision.author_name, ADDED,
                                             row=dict(new[j]))])
@@ -410,7 +411,7 @@ def follow_actions(answers: dict, revisions: list, opened: str) -> tuple[list[Ac
                     steps = [*steps, Step(revision.at, revision.author_name, CHANGED, changes,
                                           row=dict(new[j]))]
                 following.append(steps)
-            kept = set(match_rows(old, new))
+            kept = set(matched)
             removed += [Action(index, -1, dict(row), [*tracks[i], Step(
                 revision.at, revision.author_name, REMOVED, row=dict(row))])
                 for i, row in enumerate(old) if i not in kept]
@@ -550,12 +551,14 @@ def _tracker_html(form, response) -> Markup | None:
     if mine is None or mine.id != response.id:
         return None
     locale = current_locale()
-    actions, _removed = tracked_actions(form, response)
+    # the actions as they are now (their timelines, read from every revision, are on
+    # each action's page: the core's history on this page reads the revisions already)
+    actions, _removed = follow_actions(fitting_answers(form, response.answers), [], "")
     names = {index: response.answers.get(name) for index, name, _o, _t in PRIORITIES}
     rows = [{"action": a.values.get("action") or "—", "priority": names.get(a.priority),
              "status": cell_text(form, "status", a.values.get("status"), locale),
              "due": cell_text(form, "due", a.values.get("due"), locale),
-             "updated": format_timestamp(a.steps[-1].at, locale) if a.steps[-1].who else "",
+             "progress": cell_text(form, "progress", a.values.get("progress"), locale),
              "url": action_url(team, cycle, a)} for a in actions]
     return Markup(t.render_template(
         "workplan/_tracker.html", rows=rows,
