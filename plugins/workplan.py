@@ -659,8 +659,10 @@ def progress_report(form, answers: dict, revisions: list, opened: str,
             text = _challenge(step)
             if text:
                 challenges.append((action, step, text))
-    then = answers_on(answers, revisions, end)
-    before = answers_on(answers, revisions, start - datetime.timedelta(days=1))
+    # earlier answers may hold a value of an older shape of a question: left out
+    then = fitting_answers(form, answers_on(answers, revisions, end))
+    before = fitting_answers(form, answers_on(answers, revisions,
+                                              start - datetime.timedelta(days=1)))
     rows = [dict(row, priority=index, priority_name=then.get(name))
             for index, name, _o, table in PRIORITIES if then.get(name)
             for row in _rows(then.get(table))]
