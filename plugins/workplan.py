@@ -847,6 +847,17 @@ def carried_over(answers: dict, previous: dict) -> dict:
             "unfinished": unfinished}
 
 
+def unfinished_actions(answers: dict) -> dict:
+    """What a new cycle's plan takes from the previous one besides its other answers
+    (the core carries those over): each action table with only the actions not done,
+    without their actual cost — what was done, and what was spent, belongs to the
+    previous cycle's figures, so no spending is counted twice across cycles."""
+    return {table: [{k: v for k, v in row.items() if k != "actual_cost"}
+                    for row in _rows(answers.get(table)) if row.get("status") != "done"]
+            or None
+            for _index, _name, _outcome, table in PRIORITIES if table in answers}
+
+
 @hookimpl
 @for_form(FORM_ID)
 def formkit_compare(form, response, previous):
@@ -872,8 +883,11 @@ def submitted_wellbeing(reference: str):
 
 @hookimpl
 @for_form(FORM_ID)
-def formkit_prefill(form, args):
-    """``?from=<Wellbeing Guide reference>``: its top priorities become ours."""
+def formkit_prefill(form, args, previous=None):
+    """``?from=<Wellbeing Guide reference>``: its top priorities become ours. A team's
+    new cycle: the previous plan's unfinished actions only (:func:`unfinished_actions`)."""
+    if (previous or {}).get(FORM_ID) is not None:
+        return unfinished_actions(fitting_answers(form, previous[FORM_ID].answers))
     if not args.get("from"):
         return None
     guide = submitted_wellbeing(args["from"])

@@ -418,6 +418,10 @@ def test_a_second_cycle_shows_the_priorities_carried_over(app, clock):
     url = f"{second}/edit/0"
     page = lead.get(url)
     assert 'value="Transportation"' in page.text  # the plan carried over
+    actions = lead.get(f"{second}/edit/1").text
+    # … with its unfinished actions only, their spending left to the first cycle
+    assert 'value="Ride map"' in actions and 'value="Driver training"' in actions
+    assert "Volunteer driver program" not in actions
     reply = lead.post(url, data={"csrf_token": hidden(page, "csrf_token"),
                                  "_revision": hidden(page, "_revision"), "_action": "save",
                                  "q_team_name": "River Team", "q_priority_1": "Transportation",

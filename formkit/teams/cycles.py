@@ -116,7 +116,10 @@ def open_response(team, cycle: Cycle, form: Form, member_id: str | None
     for result in current_registry().hook.formkit_prefill(
             form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
             previous=previous):
-        prefill.update(result or {})
+        # pluggy calls the plugin registered last first: it wins on the same field (as
+        # on a public start page), so a form's plugin can override the built-in carry-over
+        for field_id, value in (result or {}).items():
+            prefill.setdefault(field_id, value)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
                         member_id=member_id)
