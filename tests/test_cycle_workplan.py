@@ -214,6 +214,12 @@ def test_carried_over_priorities_and_unfinished_actions_by_hand(app):
     assert found["dropped"] == ["Social isolation"]
     assert [(u["action"], u["kept"]) for u in found["unfinished"]] == [
         ("Ride map", True), ("Friendly visits", False), ("Café", False)]
+    # what a new cycle's plan starts from: the unfinished actions, without their spending
+    kept = workplan_module(app).unfinished_actions({
+        "actions_1": [{**DRIVERS, "status": "done", "actual_cost": 8500.0},
+                      {**MAP, "actual_cost": 120.0}],
+        "actions_2": [{**VISITS, "status": "done"}]})
+    assert kept == {"actions_1": [MAP], "actions_2": None}
 
 
 # -- through the application ---------------------------------------------------------------
