@@ -688,7 +688,7 @@ def report_spending(form, report: Report, locale: str) -> list[tuple[str, float,
     return rows
 
 
-def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -> Markup:
+def fitted_table(headers: list[str], rows: list[list[str]]) -> Markup:
     """A table of texts whose columns fit the printed page (formkit's table_fit): on the
     portrait page, a landscape one, or one card per row; never cut."""
     placed = fit_table(headers, rows)
@@ -699,10 +699,9 @@ def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -
                                                                               strict=True)))
             for row in rows))
     return Markup(
-        "<table class='answer-table fits-{}'>{}<colgroup>{}</colgroup><thead><tr>{}</tr>"
+        "<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}</tr>"
         "</thead><tbody>{}</tbody></table>").format(
             placed.layout,
-            Markup("<caption>{}</caption>").format(caption) if caption else "",
             Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths),
             Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers),
             Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
@@ -717,8 +716,10 @@ def report_html(form, team, cycle, report: Report, locale: str) -> str:
     def when(step: Step) -> str:
         return format_day(step.day, locale)
 
+    def cad(value) -> str:
+        return format_cad(value, locale)
+
     with force_locale(locale):
-        cad = lambda v: format_cad(v, locale)  # noqa: E731
         spending = report_spending(form, report, locale)
         spending_rows = [[label, cad(planned), cad(actual), cad(spent)]
                          for label, planned, actual, spent in spending]
