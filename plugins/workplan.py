@@ -398,7 +398,8 @@ def follow_actions(answers: dict, revisions: list, opened: str) -> tuple[list[Ac
             if tracks is None or len(tracks) != len(old):  # the first save of the table
                 tracks = [[Step(opened, "", START, row=dict(row))] for row in old]
             following = []
-            for j, i in enumerate(match_rows(old, new)):
+            matched = match_rows(old, new)
+            for j, i in enumerate(matched):
                 if i is None:
                     following.append([Step(revision.at, revision.author_name, ADDED,
                                             row=dict(new[j]))])
@@ -410,7 +411,7 @@ def follow_actions(answers: dict, revisions: list, opened: str) -> tuple[list[Ac
                     steps = [*steps, Step(revision.at, revision.author_name, CHANGED, changes,
                                           row=dict(new[j]))]
                 following.append(steps)
-            kept = set(match_rows(old, new))
+            kept = set(matched)
             removed += [Action(index, -1, dict(row), [*tracks[i], Step(
                 revision.at, revision.author_name, REMOVED, row=dict(row))])
                 for i, row in enumerate(old) if i not in kept]
@@ -550,12 +551,14 @@ def _tracker_html(form, response) -> Markup | None:
     if mine is None or mine.id != response.id:
         return None
     locale = current_locale()
-    actions, _removed = tracked_actions(form, response)
+    # the actions as they are now (their timelines, read from every revision, are on
+    # each action's page: the core's history on this page reads the revisions already)
+    actions, _removed = follow_actions(fitting_answers(form, response.answers), [], "")
     names = {index: response.answers.get(name) for index, name, _o, _t in PRIORITIES}
     rows = [{"action": a.values.get("action") or "—", "priority": names.get(a.priority),
              "status": cell_text(form, "status", a.values.get("status"), locale),
              "due": cell_text(form, "due", a.values.get("due"), locale),
-             "updated": format_timestamp(a.steps[-1].at, locale) if a.steps[-1].who else "",
+             "progress": cell_text(form, "progress", a.values.get("progress"), locale),
              "url": action_url(team, cycle, a)} for a in actions]
     return Markup(t.render_template(
         "workplan/_tracker.html", rows=rows,
@@ -588,7 +591,6 @@ def action(slug: str, number: int, key: str):
                          form_id=FORM_ID))
 
 
-
 # -- the progress report ------------------------------------------------------------------
 
 @dataclass
@@ -608,6 +610,25 @@ class Report:
     at_start: dict
     #: the actions as they stood at the end of the period.
     actions: list[dict]
+
+
+def net_changes(action: Action, steps: list[Step]) -> list[Step]:
+    """What ``steps`` (consecutive steps of ``action``) changed, as a funder reads a
+    period: an addition or a removal as it is, and the other changes summed up as one
+    step from the action's state before the first to its state after the last (three
+    progress updates, 20 % → 40 % → 70 %, read "Progress: 20 % → 70 %")."""
+    kept = [step for step in steps if step.kind in (ADDED, REMOVED)]
+    first = action.steps.index(steps[0])
+    before = action.steps[first - 1].row if first > 0 and steps[0].kind != ADDED \
+        else steps[0].row
+    after = steps[-1].row
+    changes = {c: (before.get(c), after.get(c)) for c in TRACKED
+               if before.get(c) != after.get(c)}
+    if changes and steps[-1].kind != REMOVED:
+        last = steps[-1]
+        kept.insert(1 if steps[0].kind == ADDED else 0,
+                    Step(last.at, last.who, CHANGED, changes, row=dict(after)))
+    return kept
 
 
 def _status_to(step: Step) -> str | None:
@@ -638,8 +659,10 @@ def progress_report(form, answers: dict, revisions: list, opened: str,
             text = _challenge(step)
             if text:
                 challenges.append((action, step, text))
-    then = answers_on(answers, revisions, end)
-    before = answers_on(answers, revisions, start - datetime.timedelta(days=1))
+    # earlier answers may hold a value of an older shape of a question: left out
+    then = fitting_answers(form, answers_on(answers, revisions, end))
+    before = fitting_answers(form, answers_on(answers, revisions,
+                                              start - datetime.timedelta(days=1)))
     rows = [dict(row, priority=index, priority_name=then.get(name))
             for index, name, _o, table in PRIORITIES if then.get(name)
             for row in _rows(then.get(table))]
@@ -665,7 +688,7 @@ def report_spending(form, report: Report, locale: str) -> list[tuple[str, float,
     return rows
 
 
-def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -> Markup:
+def fitted_table(headers: list[str], rows: list[list[str]]) -> Markup:
     """A table of texts whose columns fit the printed page (formkit's table_fit): on the
     portrait page, a landscape one, or one card per row; never cut."""
     placed = fit_table(headers, rows)
@@ -676,17 +699,16 @@ def fitted_table(headers: list[str], rows: list[list[str]], caption: str = "") -
                                                                               strict=True)))
             for row in rows))
     return Markup(
-        "<table class='answer-table fits-{}'>{}<colgroup>{}</colgroup><thead><tr>{}</tr>"
+        "<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}</tr>"
         "</thead><tbody>{}</tbody></table>").format(
             placed.layout,
-            Markup("<caption>{}</caption>").format(caption) if caption else "",
             Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths),
             Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers),
             Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
                 Markup("<td>{}</td>").format(c) for c in row)) for row in rows))
 
 
-def report_html(form, team, cycle, response, report: Report, locale: str) -> str:
+def report_html(form, team, cycle, report: Report, locale: str) -> str:
     """The progress report's HTML for the PDF, in ``locale``."""
     def name(action: Action) -> str:
         return action.values.get("action") or "—"
@@ -694,8 +716,10 @@ def report_html(form, team, cycle, response, report: Report, locale: str) -> str
     def when(step: Step) -> str:
         return format_day(step.day, locale)
 
+    def cad(value) -> str:
+        return format_cad(value, locale)
+
     with force_locale(locale):
-        cad = lambda v: format_cad(v, locale)  # noqa: E731
         spending = report_spending(form, report, locale)
         spending_rows = [[label, cad(planned), cad(actual), cad(spent)]
                          for label, planned, actual, spent in spending]
@@ -723,7 +747,9 @@ def report_html(form, team, cycle, response, report: Report, locale: str) -> str
             period=t.gettext("%(start)s to %(end)s", start=format_day(report.start, locale),
                              end=format_day(report.end, locale)),
             done=[(name(a), when(s), s.who) for a, s in report.done],
-            changed=[(name(a), [(when(s), s.who, step_lines(form, s, locale)) for s in steps])
+            changed=[(name(a), len(steps), when(steps[-1]), steps[-1].who,
+                      [line for step in net_changes(a, steps)
+                       for line in step_lines(form, step, locale)])
                      for a, steps in report.changed],
             challenges=[(name(a), when(s), s.who, text) for a, s, text in report.challenges],
             overdue=report.at_end["overdue"], cad=cad,
@@ -775,7 +801,7 @@ def report(slug: str, number: int):
         key = ("workplan-report", response.id, response.updated, g.team.name, cycle.label,
                start, end, language)
         body = response_pdf(FORM_ID, response.id, key, lambda: report_html(
-            form, g.team, cycle, response, made, language))
+            form, g.team, cycle, made, language))
         name = f"progress-report-{g.team.slug}-{start}-{end}-{language}.pdf"
         return current_app.response_class(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"'})
@@ -822,6 +848,17 @@ def carried_over(answers: dict, previous: dict) -> dict:
             "unfinished": unfinished}
 
 
+def unfinished_actions(answers: dict) -> dict:
+    """What a new cycle's plan takes from the previous one besides its other answers
+    (the core carries those over): each action table with only the actions not done,
+    without their actual cost — what was done, and what was spent, belongs to the
+    previous cycle's figures, so no spending is counted twice across cycles."""
+    return {table: [{k: v for k, v in row.items() if k != "actual_cost"}
+                    for row in _rows(answers.get(table)) if row.get("status") != "done"]
+            or None
+            for _index, _name, _outcome, table in PRIORITIES if table in answers}
+
+
 @hookimpl
 @for_form(FORM_ID)
 def formkit_compare(form, response, previous):
@@ -847,8 +884,11 @@ def submitted_wellbeing(reference: str):
 
 @hookimpl
 @for_form(FORM_ID)
-def formkit_prefill(form, args):
-    """``?from=<Wellbeing Guide reference>``: its top priorities become ours."""
+def formkit_prefill(form, args, previous=None):
+    """``?from=<Wellbeing Guide reference>``: its top priorities become ours. A team's
+    new cycle: the previous plan's unfinished actions only (:func:`unfinished_actions`)."""
+    if (previous or {}).get(FORM_ID) is not None:
+        return unfinished_actions(fitting_answers(form, previous[FORM_ID].answers))
     if not args.get("from"):
         return None
     guide = submitted_wellbeing(args["from"])

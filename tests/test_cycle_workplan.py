@@ -160,6 +160,48 @@ def test_rows_are_followed_by_their_text_then_by_their_position(app):
     assert match(old, [{"action": "C"}]) == [2]  # A and B removed
 
 
+def test_timelines_and_a_period_s_net_changes_from_hand_made_revisions(app):
+    from types import SimpleNamespace
+
+    module = workplan_module(app)
+    a, b = {"action": "Drivers", "status": "not_started"}, {"action": "Map"}
+
+    def revision(at, who, before, after):
+        return SimpleNamespace(at=f"{at}T16:00:00+00:00", author_name=who,
+                               changes={"actions_1": [before, after]})
+
+    revisions = [
+        revision("2026-03-16", "Lee", None, [a, b]),
+        revision("2026-04-20", "Ana", [a, b], [{**a, "status": "in_progress"},
+                                               {"action": "Map of rides"}]),
+        revision("2026-05-20", "Ana", [{**a, "status": "in_progress"},
+                                       {"action": "Map of rides"}], [{**a, "status": "done"}]),
+    ]
+    answers = {"priority_1": "Transportation", "actions_1": [{**a, "status": "done"}]}
+    actions, removed = module.follow_actions(answers, revisions, "2026-03-16T15:00:00+00:00")
+    [drivers] = actions
+    assert [(s.kind, s.who) for s in drivers.steps] == [
+        ("added", "Lee"), ("changed", "Ana"), ("changed", "Ana")]
+    assert drivers.steps[2].changes == {"status": ("in_progress", "done")}
+    [gone] = removed  # reworded in place, then removed
+    assert [s.kind for s in gone.steps] == ["added", "changed", "removed"]
+    assert gone.steps[1].changes == {"action": ("Map", "Map of rides")}
+    with app.test_request_context("/"):
+        form = app.extensions["formkit"].registry.get_form("workplan")
+        made = module.progress_report(form, answers, revisions, "", datetime.date(2026, 4, 1),
+                                      datetime.date(2026, 5, 31))
+        assert [(module.cell_text(form, "action", x.values["action"], "en"), len(steps))
+                for x, steps in made.changed] == [("Drivers", 2), ("Map of rides", 2)]
+        net = module.net_changes(*made.changed[0])
+        assert [(s.kind, s.changes) for s in net] == [
+            ("changed", {"status": ("not_started", "done")})]
+        assert [s.kind for s in module.net_changes(*made.changed[1])] == ["removed"]
+        assert [(x.values["action"], s.who) for x, s in made.done] == [("Drivers", "Ana")]
+        # the answers at the end of April: the May save undone
+        assert module.answers_on(answers, revisions, datetime.date(2026, 4, 30))[
+            "actions_1"][1] == {"action": "Map of rides"}
+
+
 def test_carried_over_priorities_and_unfinished_actions_by_hand(app):
     carried_over = workplan_module(app).carried_over
     before = {"priority_1": "Transportation", "priority_2": "Social isolation",
@@ -172,6 +214,12 @@ def test_carried_over_priorities_and_unfinished_actions_by_hand(app):
     assert found["dropped"] == ["Social isolation"]
     assert [(u["action"], u["kept"]) for u in found["unfinished"]] == [
         ("Ride map", True), ("Friendly visits", False), ("Café", False)]
+    # what a new cycle's plan starts from: the unfinished actions, without their spending
+    kept = workplan_module(app).unfinished_actions({
+        "actions_1": [{**DRIVERS, "status": "done", "actual_cost": 8500.0},
+                      {**MAP, "actual_cost": 120.0}],
+        "actions_2": [{**VISITS, "status": "done"}]})
+    assert kept == {"actions_1": [MAP], "actions_2": None}
 
 
 # -- through the application ---------------------------------------------------------------
@@ -285,7 +333,9 @@ def test_the_progress_report_pdf_in_english(app, clock):
     assert "1 Apr 2026 to 30 Apr 2026" in text
     assert "No action was completed in this period." in text
     assert "Volunteer driver program" in text
-    assert "20 Apr 2026 (Ana): Status: Not started → In progress" in text
+    assert ("1 update, the last on 20 Apr 2026 (Ana). Status: Not started → In progress "
+            "Progress: 0 % → 40 % Challenges: — → Too few drivers "
+            "Actual cost: — → $4,000.00") in text
     assert "Too few drivers" in text
     # at 30 Apr: planned 12 000 municipal, 4 000 spent in April; the training came later
     assert "Municipal funding $12,000.00 $4,000.00 $4,000.00" in text
@@ -307,10 +357,16 @@ def test_the_progress_report_pdf_in_french_with_canadian_formats(app, clock):
     april = _report(lead, **{"from": "2026-04-01", "to": "2026-04-30", "doc_lang": "fr"})
     assert "du 1er avril 2026 au 30 avril 2026" in april
     assert "Financement municipal 12 000,00 $ 4 000,00 $ 4 000,00 $" in april
-    assert "20 avril 2026 (Ana) : État : Pas commencée → En cours" in april
+    assert "1 mise à jour, la dernière le 20 avril 2026 (Ana). État : Pas commencée → En " \
+        "cours" in april
     # the whole cycle so far (the defaults), in French
     whole = _report(lead, doc_lang="fr")
     assert "16 mars 2026 au 10 juin 2026" in whole
+    # three saves of the drivers summed up: added, then where they stand at the end
+    assert ("Volunteer driver program 3 mises à jour, la dernière le 20 mai 2026 (Ana). "
+            "Ajoutée (état : Pas commencée, échéance 30 avril 2026). "
+            "État : Pas commencée → Terminée Avancement : 0 % → 100 % "
+            "Difficultés : — → Too few drivers Coût réel : — → 8 500,00 $") in whole
     assert "Too few drivers" in whole
     assert "Financement municipal 12 000,00 $ 8 500,00 $ 8 500,00 $" in whole
 
@@ -368,6 +424,10 @@ def test_a_second_cycle_shows_the_priorities_carried_over(app, clock):
     url = f"{second}/edit/0"
     page = lead.get(url)
     assert 'value="Transportation"' in page.text  # the plan carried over
+    actions = lead.get(f"{second}/edit/1").text
+    # … with its unfinished actions only, their spending left to the first cycle
+    assert 'value="Ride map"' in actions and 'value="Driver training"' in actions
+    assert "Volunteer driver program" not in actions
     reply = lead.post(url, data={"csrf_token": hidden(page, "csrf_token"),
                                  "_revision": hidden(page, "_revision"), "_action": "save",
                                  "q_team_name": "River Team", "q_priority_1": "Transportation",
@@ -415,7 +475,7 @@ def test_no_table_of_the_report_is_cut_however_long_its_text(app, locale):
         made = module.progress_report(form, answers, [], "2026-03-16T16:00:00+00:00",
                                       datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
         html = module.report_html(form, SimpleNamespace(name="River Team", community=""),
-                                  SimpleNamespace(label="2026–2027"), None, made, locale)
+                                  SimpleNamespace(label="2026–2027"), made, locale)
         document = pdf.layout(html)
     outside = []
     for page in document.pages:
