@@ -103,6 +103,17 @@ class PostgresCycles:
             found.setdefault(row["team_id"], []).append(Cycle.from_dict(row))
         return found
 
+    def cycle_slots(self, cycle_ids: Iterable[str]) -> list[TeamResponse]:
+        return [_slot(r) for r in self._all(
+            f"SELECT {_SLOT} FROM team_responses WHERE cycle_id = ANY(%s) ORDER BY seq",
+            (list(cycle_ids),))]
+
+    def get_many(self, response_ids: Iterable[str]) -> dict[str, Response]:
+        from formkit.storage.postgres_store import _SELECT  # it imports this module
+
+        return {row["id"]: Response.from_dict(row) for row in self._all(
+            f"{_SELECT} WHERE id = ANY(%s)", (list(response_ids),))}
+
     def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
                         ) -> list[tuple[TeamResponse, Response]]:
         from formkit.storage.postgres_store import COLUMNS  # it imports this module
