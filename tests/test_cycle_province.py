@@ -476,3 +476,35 @@ def test_the_store_reads_many_cycles_and_responses_at_once(store_url):
                 } == {"t1": ["m3", "m2", "m1"], "t2": []}  # leads first, then by name
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_no_table_of_the_report_is_cut(teams, app, locale):
+    """The widest tables (a region and a team beside the province: seven columns) print
+    whole: every text box lies inside its page."""
+    from weasyprint.formatting_structure import boxes
+
+    from formkit import pdf
+    from formkit.province import scope
+    from formkit.storage import User
+    from formkit.views.admin.provincial import report_html
+
+    with app.test_request_context("/"):
+        user = User(id="u", email="a@example.ca", role="admin")
+        figures, _choices, _error = scope.choose(
+            user, {"cycle": "1", "region": "East", "team": "alder-team"}, locale, pdf=True)
+        html = report_html(figures)
+    assert "class='answer-card'" not in html  # no table had to become cards
+    document = pdf.layout(html)
+    outside = []
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox) and box.text.strip() and (
+                    box.position_x < -0.5 or box.position_x + box.width > page.width + 0.5):
+                outside.append(box.text)
+            stack.extend(getattr(box, "children", []))
+    assert outside == []
+    assert re.findall(r"fits-(\w+)", html).count("landscape") >= 1  # the profile tables
+    assert any(page.width > page.height for page in document.pages)
