@@ -223,14 +223,23 @@ def priority_counts(answers_of_teams: list[dict], areas: list[str]) -> dict[str,
 def team_profile(voices: list[dict], areas: list[str]) -> dict[str, dict[str, float]]:
     """A team's mean of each rating per area over its voices' answers (``{area:
     {rating: mean}}``; a rating nobody gave is absent)."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for answers in voices:  # one pass over each voice's three matrices
+        for rating in RATINGS:
+            matrix = answers.get(rating)
+            if not isinstance(matrix, dict):  # not a matrix: an older shape
+                continue
+            for key, value in matrix.items():
+                if type(value) is int:  # not "not applicable" (nor a bool)
+                    total = sums.setdefault((key, rating), [0, 0])
+                    total[0] += value
+                    total[1] += 1
     profile: dict[str, dict[str, float]] = {}
     for key in areas:
         for rating in RATINGS:
-            values = [matrix[key] for answers in voices
-                      if isinstance(matrix := answers.get(rating), dict)
-                      and type(matrix.get(key)) is int]
-            if values:
-                profile.setdefault(key, {})[rating] = sum(values) / len(values)
+            if (key, rating) in sums:
+                total, count = sums[key, rating]
+                profile.setdefault(key, {})[rating] = total / count
     return profile
 
 

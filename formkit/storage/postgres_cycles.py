@@ -9,6 +9,7 @@ the revision together: two app servers saving at once are serialized by the row 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -32,6 +33,15 @@ _SLOT = ("response_id, team_id, cycle_id, form_id, member_id, revision, status, 
 
 def _slot(row: dict | None) -> TeamResponse | None:
     return TeamResponse.from_dict(row) if row else None
+
+
+def _fresh(row: dict) -> Response:
+    """A response of a row just read: nothing else holds the row, so unlike
+    ``Response.from_dict`` it needs no copy (many responses read at once feel it)."""
+    return Response(**{k: v for k, v in row.items() if k in _RESPONSE_FIELDS})
+
+
+_RESPONSE_FIELDS = frozenset(f.name for f in dataclasses.fields(Response))
 
 
 class PostgresCycles:
@@ -111,7 +121,7 @@ class PostgresCycles:
     def get_many(self, response_ids: Iterable[str]) -> dict[str, Response]:
         from formkit.storage.postgres_store import _SELECT  # it imports this module
 
-        return {row["id"]: Response.from_dict(row) for row in self._all(
+        return {row["id"]: _fresh(row) for row in self._all(
             f"{_SELECT} WHERE id = ANY(%s)", (list(response_ids),))}
 
     def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
@@ -126,7 +136,7 @@ class PostgresCycles:
             f"WHERE s.cycle_id = ANY(%s) AND s.form_id = ANY(%s) ORDER BY s.seq",
             (list(cycle_ids), list(form_ids)))
         return [(TeamResponse.from_dict({c: row[f"s_{c}"] for c in slot_columns}),
-                 Response.from_dict({c: row[c] for c in COLUMNS})) for row in rows]
+                 _fresh({c: row[c] for c in COLUMNS})) for row in rows]
 
     def save_revision(self, revision: Revision, expected: int, answers: dict[str, Any],
                       submit: bool = False) -> TeamResponse | None:
