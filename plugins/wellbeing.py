@@ -265,7 +265,7 @@ def team_voices(figures) -> dict[str, list[dict]]:
     return voices
 
 
-def _priority_section(figures, form, labels: dict, areas: list[str]) -> Markup | None:
+def _priority_section(figures, labels: dict, areas: list[str]) -> Markup:
     confirmed = figures.team_responses(PRIORITIES_FORM)
     number = lambda v: format_number(v, figures.locale)  # noqa: E731
     scope = [confirmed[t.id].answers for t in figures.region_teams if t.id in confirmed]
@@ -336,7 +336,8 @@ def _profile_section(figures, labels: dict, areas: list[str]) -> Markup:
             (team.name, profiles.get(team.id, {})), (t.gettext("Province"), province),
             labels, areas, figures.locale)
     return Markup(t.render_template(
-        "wellbeing/provincial_profile.html", chart=chart, table=table, compared=compared,
+        "wellbeing/provincial_profile.html", chart=chart, compared=compared,
+        table=table if province else None,
         team=team, has_ratings=team is not None and bool(profiles.get(team.id)),
         rated=len(in_region), teams=len(figures.region_teams),
         voices=sum(len(voices[t.id]) for t in figures.region_teams if t.id in voices)))
@@ -355,7 +356,7 @@ def formkit_provincial_sections(figures):
     if get_form(PRIORITIES_FORM) is not None:  # contract 2; without it, no such section
         sections.append(ProvincialSection(
             10, t.gettext("Most common priority areas"),
-            _priority_section(figures, form, labels, areas), PRIORITIES_FORM))
+            _priority_section(figures, labels, areas), PRIORITIES_FORM))
     sections.append(ProvincialSection(
         20, t.gettext("Wellbeing profile"), _profile_section(figures, labels, areas),
         FORM_ID))

@@ -379,6 +379,15 @@ def test_bad_choices_get_a_clear_page(teams, admin, query, message):
         assert "Figures across teams" in text_of(page)  # the page to choose again
 
 
+def test_no_team_yet_gives_empty_figures_and_report(admin):
+    page = admin.get("/admin/teams/figures")
+    assert page.status_code == 200
+    assert "No team you may see has this cycle yet." in text_of(page)
+    assert "Total $0.00 $0.00" in text_of(page)
+    report = admin.get("/admin/teams/report.pdf?doc_lang=fr")
+    assert "Aucune des équipes que vous pouvez voir" in pdf_text(report.data)
+
+
 def test_garbage_arguments_never_fail(teams, admin):
     for query in ("cycle=1&doc_lang=xx", "cycle=%E2%80%94&region=&team=", "page=-1",
                   "cycle=1&cycle=2", "cycle=0", "cycle=-1", "cycle=99999999999999999999"):
