@@ -114,6 +114,7 @@ def add_cycles(app, teams: list, args) -> None:
     store = app.extensions["formkit"].store
     stamp = "2026-01-01T00:00:00+00:00"
     responses, cycles, slots, log = [], [], [], []
+    made: dict[str, int] = {}
     for team in teams:
         members = store.list_members(team.id)
         places = [("wellbeing", None), ("workplan", None), ("evaluation", None),
@@ -124,7 +125,10 @@ def add_cycles(app, teams: list, args) -> None:
                           label=str(2024 + number), started=stamp)
             cycles.append(cycle)
             for form_id, owner in places:
-                response_id = f"{form_id}-{new_token(12)}"
+                # an id of the TinyDB store's own layout (the segment of 50 it lands in),
+                # as responses made through the application have
+                made[form_id] = made.get(form_id, 0) + 1
+                response_id = f"{form_id}-{(made[form_id] - 1) // 50 + 1:06d}-{new_token()}"
                 answers = filled_answers(form_id, len(cycles), rng)
                 responses.append(Response(id=response_id, form_id=form_id, form_version="1",
                                           locale="en", status=SUBMITTED, answers=answers,

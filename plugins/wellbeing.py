@@ -533,14 +533,23 @@ def priority_counts(answers_of_teams: list[dict], areas: list[str]) -> dict[str,
 def team_profile(voices: list[dict], areas: list[str]) -> dict[str, dict[str, float]]:
     """A team's mean of each rating per area over its voices' answers (``{area:
     {rating: mean}}``; a rating nobody gave is absent)."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for answers in voices:  # one pass over each voice's three matrices
+        for rating in RATINGS:
+            matrix = answers.get(rating)
+            if not isinstance(matrix, dict):  # not a matrix: an older shape
+                continue
+            for key, value in matrix.items():
+                if type(value) is int:  # not "not applicable" (nor a bool)
+                    total = sums.setdefault((key, rating), [0, 0])
+                    total[0] += value
+                    total[1] += 1
     profile: dict[str, dict[str, float]] = {}
     for key in areas:
         for rating in RATINGS:
-            values = [matrix[key] for answers in voices
-                      if isinstance(matrix := answers.get(rating), dict)
-                      and type(matrix.get(key)) is int]
-            if values:
-                profile.setdefault(key, {})[rating] = sum(values) / len(values)
+            if (key, rating) in sums:
+                total, count = sums[key, rating]
+                profile.setdefault(key, {})[rating] = total / count
     return profile
 
 
@@ -566,7 +575,7 @@ def team_voices(figures) -> dict[str, list[dict]]:
     return voices
 
 
-def _priority_section(figures, form, labels: dict, areas: list[str]) -> Markup | None:
+def _priority_section(figures, labels: dict, areas: list[str]) -> Markup:
     confirmed = figures.team_responses(PRIORITIES_FORM)
     number = lambda v: format_number(v, figures.locale)  # noqa: E731
     scope = [confirmed[t.id].answers for t in figures.region_teams if t.id in confirmed]
@@ -637,7 +646,8 @@ def _profile_section(figures, labels: dict, areas: list[str]) -> Markup:
             (team.name, profiles.get(team.id, {})), (t.gettext("Province"), province),
             labels, areas, figures.locale)
     return Markup(t.render_template(
-        "wellbeing/provincial_profile.html", chart=chart, table=table, compared=compared,
+        "wellbeing/provincial_profile.html", chart=chart, compared=compared,
+        table=table if province else None,
         team=team, has_ratings=team is not None and bool(profiles.get(team.id)),
         rated=len(in_region), teams=len(figures.region_teams),
         voices=sum(len(voices[t.id]) for t in figures.region_teams if t.id in voices)))
@@ -656,7 +666,7 @@ def formkit_provincial_sections(figures):
     if get_form(PRIORITIES_FORM) is not None:  # contract 2; without it, no such section
         sections.append(ProvincialSection(
             10, t.gettext("Most common priority areas"),
-            _priority_section(figures, form, labels, areas), PRIORITIES_FORM))
+            _priority_section(figures, labels, areas), PRIORITIES_FORM))
     sections.append(ProvincialSection(
         20, t.gettext("Wellbeing profile"), _profile_section(figures, labels, areas),
         FORM_ID))

@@ -379,6 +379,15 @@ def test_bad_choices_get_a_clear_page(teams, admin, query, message):
         assert "Figures across teams" in text_of(page)  # the page to choose again
 
 
+def test_no_team_yet_gives_empty_figures_and_report(admin):
+    page = admin.get("/admin/teams/figures")
+    assert page.status_code == 200
+    assert "No team you may see has this cycle yet." in text_of(page)
+    assert "Total $0.00 $0.00" in text_of(page)
+    report = admin.get("/admin/teams/report.pdf?doc_lang=fr")
+    assert "Aucune des équipes que vous pouvez voir" in pdf_text(report.data)
+
+
 def test_garbage_arguments_never_fail(teams, admin):
     for query in ("cycle=1&doc_lang=xx", "cycle=%E2%80%94&region=&team=", "page=-1",
                   "cycle=1&cycle=2", "cycle=0", "cycle=-1", "cycle=99999999999999999999"):
@@ -425,3 +434,86 @@ def test_the_provincial_report_in_english_and_french(teams, admin, app):
                      "Alder Team comparée à la moyenne provinciale", "Réussites publiées"):
         assert expected in french, (expected, french[:3000])
     assert "Planned" not in french
+
+
+# -- the store reads many teams at once --------------------------------------------------
+def test_the_store_reads_many_cycles_and_responses_at_once(store_url):
+    from formkit.storage import Cycle, Member, Response, Team, TeamResponse, open_store
+
+    db = open_store(store_url)
+    try:
+        cycles = [Cycle(id=f"c{n}", team_id=team, number=number, label=f"L{number}")
+                  for n, (team, number) in enumerate((("t1", 1), ("t1", 2), ("t2", 1)))]
+        responses, slots = [], []
+        for cycle in cycles:
+            for form_id, member in (("workplan", None), ("wellbeing", "m1")):
+                draft = db.create_draft(form_id, "1", "en", f"team:{cycle.id}:{member}",
+                                        answers={"cycle": cycle.id})
+                responses.append(draft)
+                slots.append(TeamResponse(response_id=draft.id, team_id=cycle.team_id,
+                                          cycle_id=cycle.id, form_id=form_id,
+                                          member_id=member, revision=1))
+        # one made by another store (its id not of this store's layout)
+        foreign = Response(id="imported-1", form_id="workplan", form_version="1",
+                           locale="fr", answers={"cycle": "c2"}, key="x")
+        db.import_records([foreign])
+        slots.append(TeamResponse(response_id="imported-1", team_id="t2", cycle_id="c2",
+                                  form_id="workplan", member_id="m9"))
+        db.import_cycles(cycles, slots, [])
+        found = db.cycles_of_teams(["t1", "t2", "t3"])
+        assert {k: [c.number for c in v] for k, v in found.items()} == {"t1": [1, 2],
+                                                                       "t2": [1]}
+        assert sorted((s.cycle_id, s.form_id) for s in db.cycle_slots(["c0", "c2"])) == [
+            ("c0", "wellbeing"), ("c0", "workplan"), ("c2", "wellbeing"), ("c2", "workplan"),
+            ("c2", "workplan")]
+        wanted = [responses[0].id, "imported-1", "missing-000001-aaaaaaaa", responses[5].id]
+        assert {k: v.answers["cycle"] for k, v in db.get_many(wanted).items()} == {
+            responses[0].id: "c0", "imported-1": "c2", responses[5].id: "c2"}
+        pairs = db.cycle_responses(["c1", "c2"], ["workplan"])
+        assert sorted((s.cycle_id, s.member_id or "-", r.answers["cycle"]) for s, r in pairs) \
+            == [("c1", "-", "c1"), ("c2", "-", "c2"), ("c2", "m9", "c2")]
+        assert db.cycle_responses([], ["workplan"]) == []
+        db.add_team(Team(id="t1", slug="t1", name="One"))
+        db.add_team(Team(id="t2", slug="t2", name="Two"))
+        db.add_member(Member(id="m1", team_id="t1", email="zed@example.ca", name="Zed"))
+        db.add_member(Member(id="m2", team_id="t1", email="al@example.ca", name="Al"))
+        db.add_member(Member(id="m3", team_id="t1", email="lea@example.ca", name="Zoe",
+                             role="lead"))
+        db.add_member(Member(id="m4", team_id="t2", email="bo@example.ca", name="Bo",
+                             removed="2026-01-01T00:00:00Z"))
+        assert {k: [m.id for m in v] for k, v in db.members_of_teams(["t1", "t2"]).items()
+                } == {"t1": ["m3", "m2", "m1"], "t2": []}  # leads first, then by name
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_no_table_of_the_report_is_cut(teams, app, locale):
+    """The widest tables (a region and a team beside the province: seven columns) print
+    whole: every text box lies inside its page."""
+    from weasyprint.formatting_structure import boxes
+
+    from formkit import pdf
+    from formkit.province import scope
+    from formkit.storage import User
+    from formkit.views.admin.provincial import report_html
+
+    with app.test_request_context("/"):
+        user = User(id="u", email="a@example.ca", role="admin")
+        figures, _choices, _error = scope.choose(
+            user, {"cycle": "1", "region": "East", "team": "alder-team"}, locale, pdf=True)
+        html = report_html(figures)
+    assert "class='answer-card'" not in html  # no table had to become cards
+    document = pdf.layout(html)
+    outside = []
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, boxes.TextBox) and box.text.strip() and (
+                    box.position_x < -0.5 or box.position_x + box.width > page.width + 0.5):
+                outside.append(box.text)
+            stack.extend(getattr(box, "children", []))
+    assert outside == []
+    assert re.findall(r"fits-(\w+)", html).count("landscape") >= 1  # the profile tables
+    assert any(page.width > page.height for page in document.pages)

@@ -98,6 +98,7 @@ class Figures:
     pdf: bool = False
     today: datetime.date = field(default_factory=local_today)
     _loaded: dict[str, list[tuple]] = field(default_factory=dict, repr=False)
+    _index: list[tuple] | None = field(default=None, repr=False)
 
     @property
     def region_teams(self) -> list[Team]:
@@ -107,13 +108,21 @@ class Figures:
         return not self.region or team.region == self.region
 
     def _slots(self, form_id: str) -> list[tuple]:
+        """``(team_id, slot, response)`` of ``form_id`` in the chosen cycles: the cycles'
+        indexes are read once for every form, then each form's responses in one store
+        call."""
         if not self.may_see(form_id):
             return []
-        if form_id not in self._loaded:
+        if self._index is None:
             team_of = {cycle.id: team_id for team_id, cycle in self.cycles.items()}
-            found = current_store().cycle_responses(list(team_of), [form_id])
-            self._loaded[form_id] = [(team_of[slot.cycle_id], slot, response)
-                                     for slot, response in found]
+            self._index = [(team_of[slot.cycle_id], slot) for slot in
+                           current_store().cycle_slots(list(team_of))]
+        if form_id not in self._loaded:
+            mine = [(team_id, slot) for team_id, slot in self._index
+                    if slot.form_id == form_id]
+            found = current_store().get_many(slot.response_id for _team, slot in mine)
+            self._loaded[form_id] = [(team_id, slot, found[slot.response_id])
+                                     for team_id, slot in mine if slot.response_id in found]
         return self._loaded[form_id]
 
     def team_responses(self, form_id: str) -> dict[str, Response]:

@@ -34,6 +34,9 @@ def fitted_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[s
             for index, cell in enumerate(row))
 
     body = Markup("").join(Markup("<tr>{}</tr>").format(cells(row)) for row in rows)
-    return Markup("<table class='answer-table figures-table fits-{}'><caption>{}</caption>"
+    # scrolls sideways on a phone rather than squeezing seven columns (keyboard too)
+    return Markup("<div class='table-scroll' tabindex='0' role='region' aria-label='{}'>"
+                  "<table class='answer-table figures-table fits-{}'><caption>{}</caption>"
                   "<colgroup>{}</colgroup><thead><tr>{}</tr></thead><tbody>{}</tbody>"
-                  "</table>").format(placed.layout, caption, widths, head, body)
+                  "</table></div>").format(caption, placed.layout, caption, widths, head,
+                                           body)

@@ -874,6 +874,11 @@ class Store(CycleStore, abc.ABC):
     def list_members(self, team_id: str, include_removed: bool = False) -> list[Member]:
         """A team's members, leads first, then by name."""
 
+    def members_of_teams(self, team_ids: Iterable[str]) -> dict[str, list[Member]]:
+        """The active members of each of these teams, leads first, then by name (one
+        query on PostgreSQL, one read on TinyDB: the provincial overview)."""
+        return {team_id: self.list_members(team_id) for team_id in team_ids}
+
     @abc.abstractmethod
     def memberships(self, email: str) -> list[Member]:
         """The active memberships of a person (by email, any case), in every team."""

@@ -76,17 +76,27 @@ class CycleStore(abc.ABC):
                 found[team_id] = cycles
         return found
 
+    def cycle_slots(self, cycle_ids: Iterable[str]) -> list[TeamResponse]:
+        """Where every living response of these cycles belongs (the teams' own and the
+        members'). PostgreSQL answers in one query; TinyDB reads each cycle's small
+        index."""
+        return [slot for cycle_id in cycle_ids for slot in self.list_team_responses(cycle_id)]
+
+    def get_many(self, response_ids: Iterable[str]) -> dict[str, Response]:
+        """These responses by id (those that exist). PostgreSQL answers in one query."""
+        found = {}
+        for response_id in response_ids:
+            response = self.get(response_id)
+            if response is not None:
+                found[response_id] = response
+        return found
+
     def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
                         ) -> list[tuple[TeamResponse, Response]]:
         """The living responses of ``form_ids`` in ``cycle_ids`` (the teams' own and the
-        members'), each with where it belongs. PostgreSQL answers in one query; TinyDB
-        reads each cycle's small index, then the responses."""
+        members'), each with where it belongs. PostgreSQL answers in one query."""
         wanted = set(form_ids)
-        found = []
-        for cycle_id in cycle_ids:
-            for slot in self.list_team_responses(cycle_id):
-                if slot.form_id in wanted:
-                    response = self.get(slot.response_id)
-                    if response is not None:
-                        found.append((slot, response))
-        return found
+        slots = [slot for slot in self.cycle_slots(cycle_ids) if slot.form_id in wanted]
+        responses = self.get_many(slot.response_id for slot in slots)
+        return [(slot, responses[slot.response_id]) for slot in slots
+                if slot.response_id in responses]

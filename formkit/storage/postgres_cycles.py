@@ -9,6 +9,7 @@ the revision together: two app servers saving at once are serialized by the row 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -32,6 +33,15 @@ _SLOT = ("response_id, team_id, cycle_id, form_id, member_id, revision, status, 
 
 def _slot(row: dict | None) -> TeamResponse | None:
     return TeamResponse.from_dict(row) if row else None
+
+
+def _fresh(row: dict) -> Response:
+    """A response of a row just read: nothing else holds the row, so unlike
+    ``Response.from_dict`` it needs no copy (many responses read at once feel it)."""
+    return Response(**{k: v for k, v in row.items() if k in _RESPONSE_FIELDS})
+
+
+_RESPONSE_FIELDS = frozenset(f.name for f in dataclasses.fields(Response))
 
 
 class PostgresCycles:
@@ -103,6 +113,17 @@ class PostgresCycles:
             found.setdefault(row["team_id"], []).append(Cycle.from_dict(row))
         return found
 
+    def cycle_slots(self, cycle_ids: Iterable[str]) -> list[TeamResponse]:
+        return [_slot(r) for r in self._all(
+            f"SELECT {_SLOT} FROM team_responses WHERE cycle_id = ANY(%s) ORDER BY seq",
+            (list(cycle_ids),))]
+
+    def get_many(self, response_ids: Iterable[str]) -> dict[str, Response]:
+        from formkit.storage.postgres_store import _SELECT  # it imports this module
+
+        return {row["id"]: _fresh(row) for row in self._all(
+            f"{_SELECT} WHERE id = ANY(%s)", (list(response_ids),))}
+
     def cycle_responses(self, cycle_ids: Iterable[str], form_ids: Iterable[str]
                         ) -> list[tuple[TeamResponse, Response]]:
         from formkit.storage.postgres_store import COLUMNS  # it imports this module
@@ -115,7 +136,7 @@ class PostgresCycles:
             f"WHERE s.cycle_id = ANY(%s) AND s.form_id = ANY(%s) ORDER BY s.seq",
             (list(cycle_ids), list(form_ids)))
         return [(TeamResponse.from_dict({c: row[f"s_{c}"] for c in slot_columns}),
-                 Response.from_dict({c: row[c] for c in COLUMNS})) for row in rows]
+                 _fresh({c: row[c] for c in COLUMNS})) for row in rows]
 
     def save_revision(self, revision: Revision, expected: int, answers: dict[str, Any],
                       submit: bool = False) -> TeamResponse | None:

@@ -3,6 +3,7 @@ into :class:`formkit.storage.postgres_store.PostgresStore`; tables of migration 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -76,6 +77,14 @@ class PostgresTeams:
         active = "" if include_removed else " AND removed IS NULL"
         return [Member.from_dict(r) for r in self._all(
             f"{_SELECT_MEMBER} WHERE team_id = %s{active} {_MEMBER_ORDER}", (team_id,))]
+
+    def members_of_teams(self, team_ids: Iterable[str]) -> dict[str, list[Member]]:
+        wanted = list(team_ids)
+        found: dict[str, list[Member]] = {team_id: [] for team_id in wanted}
+        for row in self._all(f"{_SELECT_MEMBER} WHERE team_id = ANY(%s) AND removed IS NULL "
+                             f"{_MEMBER_ORDER}", (wanted,)):
+            found[row["team_id"]].append(Member.from_dict(row))
+        return found
 
     def memberships(self, email: str) -> list[Member]:
         return [Member.from_dict(r) for r in self._all(

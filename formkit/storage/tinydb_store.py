@@ -589,6 +589,32 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
         record = table.get(response_id) if table else None
         return Response.from_dict(record) if record else None
 
+    def get_many(self, response_ids: Iterable[str]) -> dict[str, Response]:
+        # Grouped by the segment file each id names, so each file is checked and read
+        # once; an id made elsewhere (or moved by a restore) is looked up on its own.
+        by_path: dict[Path, list[str]] = {}
+        elsewhere = []
+        for response_id in response_ids:
+            match = _RECORD_ID.match(response_id or "")
+            if match:
+                path = self._responses(match.group(1)).path(int(match.group(2)))
+                by_path.setdefault(path, []).append(response_id)
+            else:
+                elsewhere.append(response_id)
+        found = {}
+        for path, ids in by_path.items():
+            records = self._files.table(path)
+            for response_id in ids:
+                if response_id in records:
+                    found[response_id] = Response.from_dict(records[response_id])
+                else:
+                    elsewhere.append(response_id)
+        for response_id in elsewhere:
+            response = self.get(response_id)
+            if response is not None:
+                found[response_id] = response
+        return found
+
     def iter_responses(self, form_id: str, status: str | None = None,
                        after: str | None = None) -> Iterator[Response]:
         table = self._responses(form_id)

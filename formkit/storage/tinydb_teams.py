@@ -7,6 +7,7 @@ Each team also keeps a copy of its latest audit entries in ``teams/activity/<id>
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,14 @@ class TinyDBTeams:
         found = [r for r in self._table("members.json").values()
                  if r["team_id"] == team_id and (include_removed or r.get("removed") is None)]
         return [Member.from_dict(r) for r in sorted(found, key=_member_order)]
+
+    def members_of_teams(self, team_ids: Iterable[str]) -> dict[str, list[Member]]:
+        found: dict[str, list[dict]] = {team_id: [] for team_id in team_ids}
+        for record in self._table("members.json").values():
+            if record["team_id"] in found and record.get("removed") is None:
+                found[record["team_id"]].append(record)
+        return {team_id: [Member.from_dict(r) for r in sorted(records, key=_member_order)]
+                for team_id, records in found.items()}
 
     def memberships(self, email: str) -> list[Member]:
         email = (email or "").strip().lower()

@@ -160,10 +160,13 @@ class FormState:
 NOT_STARTED, IN_PROGRESS, SUBMITTED = "not_started", "in_progress", "submitted"
 
 
-def states(cycle: Cycle, member_id: str | None) -> list[FormState]:
+def states(cycle: Cycle, member_id: str | None,
+           slots: list[TeamResponse] | None = None) -> list[FormState]:
     """Each form of the cycle with its state for the team (team scope) or for
-    ``member_id`` (member scope), from the cycle's index alone."""
-    slots = current_store().list_team_responses(cycle.id)
+    ``member_id`` (member scope), from the cycle's index alone (``slots``, when read
+    already with other cycles')."""
+    if slots is None:
+        slots = current_store().list_team_responses(cycle.id)
     result = []
     for form in cycle_forms():
         mine = [s for s in slots if s.form_id == form.id and s.member_id == (

@@ -55,17 +55,23 @@ SORTS = ("name", "region", "updated")
 
 def team_rows(teams: list[Team], current: dict[str, Cycle | None] | None = None
               ) -> list[TeamRow]:
-    """The rows of ``teams``; ``current`` gives their current cycles when already read."""
+    """The rows of ``teams``: their current cycles, those cycles' indexes and their
+    members, each read in one store call."""
     store = current_store()
     if current is None:
         current = current_cycles(teams)
+    ids = [cycle.id for cycle in current.values() if cycle is not None]
+    slots: dict[str, list] = {cycle_id: [] for cycle_id in ids}
+    for slot in store.cycle_slots(ids) if ids else []:
+        slots[slot.cycle_id].append(slot)
+    members = store.members_of_teams([team.id for team in teams])
     rows = []
     for team in teams:
         cycle = current.get(team.id)
-        forms = cycles.states(cycle, None) if cycle is not None else []
+        forms = cycles.states(cycle, None, slots[cycle.id]) if cycle is not None else []
         updated = max((f.slot.updated for f in forms if f.slot and f.slot.revision),
                       default="")
-        rows.append(TeamRow(team, store.list_members(team.id), cycle, forms, updated))
+        rows.append(TeamRow(team, members.get(team.id, []), cycle, forms, updated))
     return rows
 
 
@@ -95,6 +101,7 @@ def teams():
         sort = "name"
     chosen = [team for team in visible if not region or team.region == region]
     values: dict[str, dict] = {}
+    current = None
     if sort == "updated":
         # the most recently active first, never active last: needs every team's states
         rows = sorted(team_rows(chosen), key=lambda row: row.team.name.casefold())
@@ -113,7 +120,7 @@ def teams():
     pages = max(1, -(-len(chosen) // TEAMS_PER_PAGE))
     page = page_number(request.args, last=pages)
     shown = slice((page - 1) * TEAMS_PER_PAGE, page * TEAMS_PER_PAGE)
-    rows = rows[shown] if sort == "updated" else team_rows(chosen[shown])
+    rows = rows[shown] if sort == "updated" else team_rows(chosen[shown], current)
     keys = [TeamRowKey(row.team, row.cycle) for row in rows]
     for column in columns:
         found = values.get(column.key)
