@@ -221,7 +221,10 @@ def confirm_priorities(site, lea) -> None:
     lea.locator('#response-form button[value="save"]').click()
     lea.wait_for_url(f"**{path}")
     submit(lea)
-    assert "Priorités confirmées" in lea.locator("main").inner_text()
+    # the team's ranking beside the lead's choice: transportation first, mean strength
+    # (1 + 3) / 2 = 2, importance 5, readiness 5: (5 − 2) × 5 × 5 = 75
+    first = lea.locator("tr", has_text="Transport et déplacements").first.inner_text()
+    assert first.split("\t") == ["1", "Transport et déplacements", "75", "Choisie"]
 
 
 def row(table: int, action: str, start: str, due: str, cost: str) -> dict:
