@@ -45,7 +45,11 @@ PUBLIC_ENDPOINTS = frozenset({
 #: warning's keep-alive shows nothing, test_sessions.py::test_stay_signed_in_…).
 SIGNED_IN_ENDPOINTS = frozenset({"admin.dashboard", "admin.logout", "admin.account",
                                  "teams.my_teams", "admin.teams",
-                                 "admin.keep_alive"})
+                                 "admin.keep_alive",
+                                 # the figures across teams and their report show only
+                                 # the teams and forms the account may see (checked in
+                                 # test_cycle_province.py::test_a_coordinator_sees_only_…)
+                                 "admin.provincial_figures", "admin.provincial_report"})
 
 #: the form the outsiders aim at, and another one.
 TARGET, OTHER = "wellbeing", "membership"
