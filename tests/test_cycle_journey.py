@@ -24,6 +24,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -181,6 +182,13 @@ def fits_the_phone(page) -> None:
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
                          Math.round(e.getBoundingClientRect().right))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, (page.url, wide)
+
+
+def serious(page) -> list[str]:
+    """Serious or critical accessibility problems axe-core finds on the page."""
+    result = Axe().run(page)
+    return [f"{v['id']}: {v['help']}" for v in result.response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def download(page, click) -> bytes:
@@ -341,6 +349,7 @@ def a_second_team_finds_the_first(site, lea, chromium) -> None:
     lea.wait_for_url(f"**/t/{TEAM}/")
     assert "Les autres équipes peuvent maintenant trouver votre équipe." in \
         lea.locator("main").inner_text()
+    assert not serious(lea)  # the team space with its Finding peers panel
     kim = phone(chromium, site.url, site.link(OTHER_LEAD, OTHER))
     kim.get_by_role("link", name="Trouver des équipes comme la nôtre").click()
     kim.select_option("#area", label="Transport et déplacements")
@@ -353,6 +362,7 @@ def a_second_team_finds_the_first(site, lea, chromium) -> None:
     assert "1 domaine en commun avec nous" in entry
     assert "lea@example.ca" not in kim.content()
     fits_the_phone(kim)
+    assert not serious(kim)
 
 
 def test_a_team_s_year_in_french_on_a_phone(site, chromium):
