@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import flash, has_request_context
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from formkit.i18n import current_locale
+from formkit.prefill import prefill_note
 from formkit.schema import MEMBER, Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Cycle, Response, TeamResponse
@@ -113,14 +115,29 @@ def open_response(team, cycle: Cycle, form: Form, member_id: str | None
     before = earlier(team, cycle)
     previous = responses_of(before, member_id) if before else {}
     prefill: dict = {}
+    told: dict = {}  # answers a plugin named the source of (a Prefill), and the sources
+    sources: list[str] = []
     for result in current_registry().hook.formkit_prefill(
             form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
             previous=previous):
         prefill.update(result or {})
+        if getattr(result, "source", ""):
+            told.update(result)
+            sources.append(result.source)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
                         member_id=member_id)
-    return store.open_team_response(slot, form.version, current_locale(), prefill)
+    opened = store.open_team_response(slot, form.version, current_locale(), prefill)
+    _tell_prefill(form, {k: v for k, v in told.items() if k in prefill}, sources)
+    return opened
+
+
+def _tell_prefill(form: Form, answers: dict, sources: list[str]) -> None:
+    """Say once, on the page that opened the response, what was brought over and from
+    where (a plugin's :class:`formkit.prefill.Prefill` with a ``source``)."""
+    note = prefill_note(form, answers, sources, current_locale()) if answers else ""
+    if note and has_request_context():
+        flash(note, "success")
 
 
 @dataclass
