@@ -263,9 +263,11 @@ def from_cycle(team, cycle, earlier) -> Prefill | None:
     cycle's worksheet also evaluated (the same words), its plan. Findings and what was
     learned stay with their cycle."""
     plan = team_response(cycle, WORKPLAN) if get_form(WORKPLAN) is not None else None
-    planned = plan.answers if plan is not None else {}
+    # only answers that fit the forms as they are now (not an older shape's)
+    planned = fitting_answers(get_form(WORKPLAN), plan.answers) if plan is not None else {}
     outcomes = [planned.get(f"outcome_{n}") for n in OUTCOMES]
-    before = earlier.answers if earlier is not None else {}
+    before = fitting_answers(get_form(FORM_ID), earlier.answers) if earlier is not None \
+        else {}
     if not any(outcomes):  # no Workplan outcome yet: last cycle's outcomes, if any
         outcomes = [before.get(f"outcome_{n}") for n in OUTCOMES]
         plan = None

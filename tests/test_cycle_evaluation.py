@@ -156,6 +156,12 @@ def test_findings_are_recorded_over_revisions_and_shown_next_to_the_workplan_out
     assert [sorted(r.changes) for r in revisions[-2:]] == [["findings_1"], ["findings_1"]]
     assert revisions[-1].score["outcomes"][0]["findings"] == 3
     page = text_of(lead.get(f"{base}/"))
+    # each page's Edit link opens that page, whatever pages without answers are between
+    edit_links = {title.strip(): int(page) for title, page in re.findall(
+        r'<h3>([^<]*)<a class="edit-link" href="/t/river-team/c/1/evaluation/edit/(\d+)"',
+        lead.get(f"{base}/").text)}
+    assert edit_links["First outcome — findings"] == FINDINGS_ONE
+    assert edit_links["First outcome — evaluation plan"] == PLAN_ONE
     # the history tells each revision's findings
     assert "Findings, row 2: Indicator — → Rides given" in page
     assert "Findings, row 1: Indicator — → rides GIVEN" in page
