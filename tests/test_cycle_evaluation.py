@@ -273,3 +273,21 @@ def test_an_outcome_the_workplan_changed_starts_a_fresh_plan(app):
         "“First outcome”." in page
     answers, _slot = evaluation_answers(app, n=2)
     assert answers["outcome_1"] == "Caregivers get a break." and "indicators_1" not in answers
+
+
+def test_hostile_findings_are_refused_clearly_and_lose_nothing(app):
+    make_team(app)
+    lead = member_client(app, "lead@example.ca")
+    start_cycle(lead, "2026–2027")
+    write_workplan(lead)
+    base = EVALUATION.format(n=1)
+    lead.get(f"{base}/")
+    plan_outcome_one(lead)
+    for value in ("\x00", "x" * 20_000, "<script>alert(1)</script>", "2027-02-30", "-1"):
+        answer = edit(lead, f"{base}/edit/{FINDINGS_ONE}", {
+            "q_findings_1-0-q_indicator": value, "q_findings_1-0-q_date": value,
+            "q_findings_1-0-q_finding": value})
+        assert answer.status_code == 422, value
+        assert "<script>alert(1)</script>" not in answer.text
+    assert "findings_1" not in evaluation_answers(app)[0]
+    assert lead.get(f"{base}/").status_code == 200
