@@ -375,3 +375,24 @@ def formkit_provincial_sections(figures):
         make tables with :func:`formkit.api.fitted_table` so none is cut in the PDF.
         A section of a form the coordinator may not see is left out.
     """
+
+
+# -- teams: notes above a form of a cycle (the Evaluation's "what we learned" offered to
+# the next cycle's Wellbeing Guide) ------------------------------------------------------
+@hookspec
+def formkit_cycle_notes(form, team, cycle, viewer):
+    """Notes shown above a form in a team's cycle: on its page and on the first page of
+    its editing (e.g. "What you learned last cycle", a starting point for this one).
+
+    Lets a plugin offer what another form recorded without touching that form's plugin
+    or questions. Render in the current locale; escape everything (render a template).
+
+    :param form: the :class:`formkit.schema.Form` opened.
+    :param team: the :class:`formkit.storage.Team`.
+    :param cycle: the :class:`formkit.storage.Cycle` of the page.
+    :param viewer: a :class:`formkit.teams.identity.Viewer` (``member``: the team
+        membership of whoever looks, ``None`` for a coordinator; ``user``: a coordinator
+        account): show another form's answers only to whoever may read that form.
+    :return: HTML (``markupsafe.Markup``) with its own heading, or ``None``. Every
+        plugin's note is shown, in plugin order.
+    """

@@ -13,7 +13,16 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from formkit.api import Catalog, Column, bar_chart, current_locale, for_form, format_mean, hookimpl
+from formkit.api import (
+    Catalog,
+    Column,
+    bar_chart,
+    current_locale,
+    fitting_answers,
+    for_form,
+    format_mean,
+    hookimpl,
+)
 
 HERE = Path(__file__).parent
 #: this plugin's own translations: locales/fr/LC_MESSAGES/competency.po
@@ -122,34 +131,65 @@ def formkit_response_columns(form):
 @hookimpl
 @for_form(FORM_ID)
 def formkit_summary_html(form, summary):
+    """The group's profile: domain means (chart and table), the strongest competencies
+    and those to develop, means by kind. Never one person's answers: the team sees it
+    only from ``TEAM_AGGREGATE_MINIMUM`` members (formkit/teams/cycle_views.py)."""
     locale = current_locale()
-    names = labels(form, locale)[0]
-    domains = [(names[key], mean) for key, mean in summary["domains"].items()]
-    chart = bar_chart(domains, maximum=4, title=t.gettext("Mean rating per domain, 1 to 4"),
-                      value_label=lambda v: format_mean(v, locale)
-                      ) if domains else None
-    return Markup(t.render_template("competency/summary.html", summary=summary, chart=chart,
-                                    kind_names=kind_names()))
+    names, item_names = labels(form, locale)
+    rated = [(key, mean) for key, mean in summary["domains"].items() if mean is not None]
+    chart = bar_chart([(names[key], mean) for key, mean in rated], maximum=summary.get(
+        "scale_max", 4), title=t.gettext("Mean rating per domain, 1 to 4"),
+        value_label=lambda v: format_mean(v, locale)) if rated else None
+    return Markup(t.render_template(
+        "competency/summary.html", summary=summary, chart=chart, rated=rated,
+        domain_names=names, item_names=item_names, kind_names=kind_names()))
 
 
 @hookimpl
 @for_form(FORM_ID)
 def formkit_summarize(form, responses):
-    """Across respondents: the mean of each domain and kind."""
+    """Across respondents (a team's members, or everyone for coordinators): the mean of
+    all ratings of each domain, kind and competency (to one decimal), the three
+    strongest competencies and the three to develop (the lowest of the others; ranked
+    on the exact means, ties in the form's order)."""
+    kinds = kind_of(form)
+    order = [(d.id, key) for d in domains(form) for key, _text in d.options["rows"]]
+    ratings: dict[tuple[str, str], list[int]] = {item: [] for item in order}
     count = 0
-    sums: dict[str, list[float]] = {}
-    kinds: dict[str, list[float]] = {}
     for response in responses:
-        score = response.score or competency_score(form, response.answers)
+        answers = fitting_answers(form, response.answers)  # not those of an older shape
         count += 1
-        for domain in score["domains"]:
-            if domain["mean"] is not None:
-                sums.setdefault(domain["key"], []).append(domain["mean"])
-        for kind, mean in score["kinds"].items():
-            if mean is not None:
-                kinds.setdefault(kind, []).append(mean)
+        for domain, key in order:
+            value = (answers.get(domain) or {}).get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                ratings[(domain, key)].append(value)
+
+    def pooled(items) -> float | None:
+        values = [v for item in items for v in ratings[item]]
+        return sum(values) / len(values) if values else None
+
+    def shown(mean: float | None) -> float | None:
+        # to one decimal, as each person's own result: finer figures would only make a
+        # difference between two views tell more about the one person who changed it
+        return round(mean, 1) if mean is not None else None
+
+    item_means = [(i, domain, key, pooled([(domain, key)]))
+                  for i, (domain, key) in enumerate(order)]
+    rated = [entry for entry in item_means if entry[3] is not None]
+    strongest = sorted(rated, key=lambda e: (-e[3], e[0]))[:PICK]
+    others = [e for e in rated if e not in strongest]
+    weakest = sorted(others, key=lambda e: (e[3], e[0]))[:PICK]
+
+    def listed(entries):
+        return [{"domain": d, "key": k, "mean": shown(m)} for _i, d, k, m in entries]
+
     return {
         "respondents": count,
-        "domains": {key: round(sum(v) / len(v), 2) for key, v in sums.items()},
-        "kinds": {key: round(sum(v) / len(v), 2) for key, v in kinds.items()},
+        "domains": {d.id: shown(pooled([i for i in order if i[0] == d.id]))
+                    for d in domains(form)},
+        "kinds": {kind: shown(pooled([i for i in order if kinds.get(i[1]) == kind]))
+                  for kind in KINDS},
+        "strongest": listed(strongest),
+        "weakest": listed(weakest),
+        "scale_max": max((d.options["points"] for d in domains(form)), default=4),
     }

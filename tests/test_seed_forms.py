@@ -254,7 +254,7 @@ def test_evaluation_completeness_by_hand(seed_app):
     assert second == {"number": 2, "outcome": "Caregivers supported", "complete": False,
                       "missing": ["indicators", "methods"],
                       "to_plan": ["data_sources", "collector", "timing", "use"],
-                      "questions": 1, "indicators": 0, "methods": 0}
+                      "questions": 1, "indicators": 0, "methods": 0, "findings": 0}
     assert (score["complete"], score["total"]) == (1, 2)
 
 

@@ -28,7 +28,7 @@ from formkit.i18n import current_locale
 from formkit.outbox import notifications
 from formkit.schema import LEADS, MEMBER
 from formkit.state import current_registry, current_store
-from formkit.teams import activity, cycles, living
+from formkit.teams import activity, cycles, identity, living
 from formkit.teams.site import cycle_forms
 from formkit.views.admin.review import answer_sections
 from formkit.views.errors import render_error
@@ -129,10 +129,17 @@ def _member_view(form, cycle):
     return html or Markup(""), len(responses), minimum
 
 
+def _notes(form, cycle) -> list[Markup]:
+    """What plugins say above ``form`` in ``cycle`` (``formkit_cycle_notes``)."""
+    return [n for n in current_registry().hook.formkit_cycle_notes(
+        form=form, team=g.team, cycle=cycle, viewer=identity.viewer(g.team)) if n]
+
+
 @bp.get("/c/<int:number>/<form_id>/")
 def response(slug: str, number: int, form_id: str):
     form, cycle = g.form, g.cycle
     locale = current_locale()
+    g.cycle_notes = _notes(form, cycle)
     own = cycles.owner(form, g.member)
     aggregate = answered = minimum = None
     if form.scope == MEMBER:
@@ -180,7 +187,9 @@ def _render_edit(form, cycle, page, slot, stored, wtform=None, errors=None, conf
         "teams/edit.html", team=g.team, cycle=cycle, form=form, section=section, page=page,
         wtform=wtform, errors=errors or {}, states=field_states(form, page, stored.answers),
         conditions={}, revision=slot.revision if revision is None else revision,
-        conflict=conflict,
+        conflict=conflict, notes=_notes(form, cycle) if page == 0 else [],
+        heading=current_registry().hook.formkit_page_heading(
+            form=form, section=section, answers=stored.answers, locale=locale),
         # as on the public pages: a section with show_result shows the result so far
         preview=result_preview(form, stored.answers, locale) if section.show_result
         else None), status

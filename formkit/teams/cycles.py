@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context
+from flask import current_app, flash, g, has_request_context
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from formkit.i18n import current_locale
+from formkit.prefill import prefill_note
 from formkit.schema import MEMBER, Form
 from formkit.state import current_registry, current_store
 from formkit.storage import Cycle, Response, Team, TeamResponse
@@ -134,15 +135,30 @@ def open_response(team, cycle: Cycle, form: Form, member_id: str | None
     # pluggy's call order, as on the public start page: the implementation called first
     # (a plugin registered last, or tryfirst) wins on a field, so any plugin's answers
     # win over the built-in carry-over of the previous cycle's
+    told: dict = {}  # answers a plugin named the source of (a Prefill), and the sources
+    sources: list[str] = []
     for result in current_registry().hook.formkit_prefill(
             form=form, args=MultiDict(), store=store, team=team, cycle=cycle,
             previous=previous):
-        for field_id, value in (result or {}).items():
-            prefill.setdefault(field_id, value)
+        fresh = {k: v for k, v in (result or {}).items() if k not in prefill}
+        prefill.update(fresh)
+        if getattr(result, "source", "") and fresh:
+            told.update(fresh)
+            sources.append(result.source)
     prefill = {k: v for k, v in prefill.items() if form.has_field(k)}
     slot = TeamResponse(response_id="", team_id=team.id, cycle_id=cycle.id, form_id=form.id,
                         member_id=member_id)
-    return store.open_team_response(slot, form.version, current_locale(), prefill)
+    opened = store.open_team_response(slot, form.version, current_locale(), prefill)
+    _tell_prefill(form, {k: v for k, v in told.items() if k in prefill}, sources)
+    return opened
+
+
+def _tell_prefill(form: Form, answers: dict, sources: list[str]) -> None:
+    """Say once, on the page that opened the response, what was brought over and from
+    where (a plugin's :class:`formkit.prefill.Prefill` with a ``source``)."""
+    note = prefill_note(form, answers, sources, current_locale()) if answers else ""
+    if note and has_request_context():
+        flash(note, "success")
 
 
 @dataclass

@@ -94,10 +94,12 @@ def responses(form_id: str):
 
 
 def answer_sections(form, response: Response, locale: str) -> list[dict]:
-    """Every visible question with its answer as HTML, page by page, in ``locale``."""
+    """Every visible question with its answer as HTML, page by page, in ``locale``; each
+    page with its position in the form (``page``: pages without an answer are left out,
+    so a link to edit one cannot count the pages listed)."""
     visible = prune(form, response.answers)
     sections = []
-    for section in form.sections:
+    for page, section in enumerate(form.sections):
         items = []
         for spec in section.fields:
             if not spec.stores_value:
@@ -109,7 +111,8 @@ def answer_sections(form, response: Response, locale: str) -> list[dict]:
                           "html": shown_html(spec, value, locale)
                           if is_answered(value) else None})
         if items:
-            sections.append({"title": section.title.get(locale), "items": items})
+            sections.append({"title": section.title.get(locale), "page": page,
+                             "items": items})
     retired = retired_answers(form, response.answers)
     if retired:
         title = translate(N_("Questions no longer in this form (answered with version "
