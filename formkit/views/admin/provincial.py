@@ -73,8 +73,9 @@ def provincial_report():
                                error=error, sections=[], args={}, wanted=request.args), 400
     body = pdf.render(_report_key(figures), lambda: report_html(figures),
                       pdf.cache_root() / "provincial")
-    name = "-".join(["provincial-report", *(_args(figures).get(k, "") for k in
-                                            ("cycle", "region")), locale])
+    chosen = _args(figures)
+    name = "-".join(["provincial-report", *(chosen[k] for k in ("cycle", "region")
+                                            if k in chosen), locale])
     return pdf_response(body, pdf_filename(name))
 
 
