@@ -266,6 +266,8 @@ def test_a_region_against_the_province_and_a_team_against_the_average(teams, adm
     compared = [t for t in lxml_html.fromstring(page.text).iter("table")
                 if "compared" in t.find("caption").text_content()]
     assert len(compared) == 2
+    chooser = lxml_html.fromstring(page.text).xpath("//select[@name='team']/option/@value")
+    assert chooser == ["", "alder-team", "birch-team", "cedar-team"]  # Dogwood: no cycle
     assert "Alder Team chose: Transportation and getting around, Safe, affordable and " \
            "accessible housing, Social connection (less isolation and loneliness)." \
            in text_of(page)
