@@ -72,7 +72,7 @@ def provincial_report():
         return render_template("admin/provincial.html", figures=None, choices=choices,
                                error=error, sections=[], args={}, wanted=request.args), 400
     body = pdf.render(_report_key(figures), lambda: report_html(figures),
-                      pdf.cache_root() / "provincial")
+                      pdf.provincial_folder())
     chosen = _args(figures)
     name = "-".join(["provincial-report", *(chosen[k] for k in ("cycle", "region")
                                             if k in chosen), locale])
