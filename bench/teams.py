@@ -300,6 +300,7 @@ def measure(kind: str, store_url: str, args) -> list[str]:
                     f"{p95:.1f} | {CPU[-1]:.1f} |")
     rows += _report_times(kind, app, admin, teams, args)
     app.extensions["formkit"].store.close()
+    shutil.rmtree(folder, ignore_errors=True)  # the instance (and a TinyDB store) it made
     print(f"{kind}: data built in {built:.1f} s", flush=True)
     return rows
 
