@@ -223,15 +223,12 @@ CYCLE_FORMS = ["wellbeing", "priorities", "workplan", "evaluation", "competency"
 
 
 def forms_folder(folder: Path) -> Path:
-    """The seed forms, with the stand-in of the confirmed priorities' form of the tests
-    while the seed has none."""
+    """A copy of the seed forms."""
     root = Path(__file__).resolve().parent.parent
     forms = folder / "forms"
     forms.mkdir()
     for path in (root / "forms").glob("*.yaml"):
         shutil.copy(path, forms / path.name)
-    if not (forms / "priorities.yaml").exists():
-        shutil.copy(root / "tests" / "data" / "cycle_province" / "priorities.yaml", forms)
     return forms
 
 

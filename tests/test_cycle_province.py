@@ -40,8 +40,6 @@ def app(tmp_path, store_url, moment):
     forms.mkdir()
     for path in (ROOT / "forms").glob("*.yaml"):
         shutil.copy(path, forms / path.name)
-    if not (forms / "priorities.yaml").exists():  # the seed form, once it is there
-        shutil.copy(HERE / "data" / "cycle_province" / "priorities.yaml", forms)
     app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(forms),
                    PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
                    CLOCK=moment, CYCLE_FORMS=CYCLE_FORMS)
