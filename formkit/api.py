@@ -57,6 +57,7 @@ from formkit.storage import DRAFT, SUBMITTED, Response, Revision, Store
 from formkit.table_fit import CARDS as TABLE_CARDS
 from formkit.table_fit import fit as fit_table
 from formkit.teams.access import checkpoint as team_checkpoint
+from formkit.teams.access import may_read_form
 from formkit.teams.columns import TeamColumn, cycle_team_responses
 from formkit.teams.cycles import (
     aggregate_minimum,
@@ -225,4 +226,5 @@ __all__ += [
     "response_pdf",
     "revisions",
     "team_checkpoint",
+    "may_read_form",
 ]

@@ -120,7 +120,8 @@ def formkit_team_panels(team, cycle, viewer):
     labels = dict(review_statuses(form, current_locale()))
     stories = [(s, labels.get(review_status(form, s), "")) for s in team_stories(team)]
     return [Panel(PANEL_ORDER, Markup(t.render_template(
-        "story/_panel.html", team=team, stories=stories, may_write=viewer.member is not None)))]
+        "story/_panel.html", team=team, stories=stories, may_write=viewer.member is not None)),
+        form_id=FORM_ID)]
 
 
 def _story_form():

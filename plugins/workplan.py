@@ -52,6 +52,7 @@ from formkit.api import (
     hookimpl,
     local_day,
     local_today,
+    may_read_form,
     pdf_page_counter,
     response_pdf,
     revisions,
@@ -493,7 +494,7 @@ def due_lists(actions: list[Action], today: datetime.date, days: int = SOON_DAYS
 def _team_workplan(team, number: int):
     """(form, cycle, response) of a team's workplan in its cycle ``number``; 404 when
     any is missing (another team's cycle is never found)."""
-    form = get_form(FORM_ID)
+    form = get_form(FORM_ID) if may_read_form(FORM_ID) else None
     cycle = find_cycle(team, number) if form is not None else None
     response = team_response(cycle, FORM_ID) if cycle is not None else None
     if response is None:
@@ -538,7 +539,8 @@ def formkit_team_panels(team, cycle, viewer):
         today=format_day(today, locale),
         workplan=url_for("teams.cycles.response", slug=team.slug, number=cycle.number,
                          form_id=FORM_ID),
-        report=url_for("workplan_team.report", slug=team.slug, number=cycle.number))))]
+        report=url_for("workplan_team.report", slug=team.slug, number=cycle.number))),
+        form_id=FORM_ID)]
 
 
 def _tracker_html(form, response) -> Markup | None:

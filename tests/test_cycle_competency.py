@@ -230,3 +230,31 @@ def test_a_member_leaving_changes_nothing_the_team_sees(app):
     with app.test_request_context("/"):
         roster.remove_member(team, roster.find_member(team, "bob@example.ca"))
     assert profile_rows(who["Cy"].get(f"{BASE}/").text) == profile_rows(shown)
+
+
+def test_a_coordinator_let_in_by_another_form_does_not_read_the_profile(app):
+    """Being let into a team by one of its forms (the Workplan) opens no other form's
+    pages of the team: not the competency profile, nor a plugin's Workplan pages for a
+    coordinator of another form."""
+    _team, who = team_of_four(app)
+    for name, pattern in (("Lee", LEE), ("Ana", ANA), ("Bob", BOB)):
+        rate(app, who[name], pattern)
+    assert who["Lee"].get("/t/river-team/c/1/workplan/edit/0").status_code == 200  # opened
+    add_user(app, "plans@example.ca", "coordinator", forms=["workplan"])
+    plans = app.test_client()
+    sign_in(plans, "plans@example.ca")
+    space = plans.get("/t/river-team/")
+    assert space.status_code == 200  # let in by the Workplan
+    assert "what is due" in space.text
+    refused = plans.get(f"{BASE}/")
+    assert refused.status_code == 404
+    assert "Strongest competencies" not in refused.text
+    assert plans.get("/t/river-team/c/1/workplan/").status_code == 200
+    assert plans.get("/t/river-team/workplan/1/report").status_code == 200
+    add_user(app, "skills@example.ca", "coordinator", forms=["competency"])
+    skills = app.test_client()
+    sign_in(skills, "skills@example.ca")
+    assert "Strongest competencies" in text_of(skills.get(f"{BASE}/"))
+    assert skills.get("/t/river-team/c/1/workplan/").status_code == 404
+    assert "what is due" not in skills.get("/t/river-team/").text  # nor its panel
+    assert skills.get("/t/river-team/workplan/1/report").status_code == 404

@@ -43,6 +43,16 @@ def coordinator_may_see(user: User, team: Team) -> bool:
     return any(user.may_see(form_id) for form_id in team_form_ids(team) or ())
 
 
+def may_read_form(form_id: str) -> bool:
+    """Whether whoever the checkpoint let in may read ``form_id``'s pages of the team:
+    any member of the team; a coordinator only for a form they may see (being let into
+    the team by one of its forms opens no other)."""
+    if g.get("member") is not None:
+        return True
+    user = current_user()
+    return user is not None and user.may_see(form_id)
+
+
 def _signed_out():
     if g.get("member_expired"):
         flash(_("Your session ended. Ask for a new link to sign in again."), "warning")

@@ -29,6 +29,7 @@ from formkit.outbox import notifications
 from formkit.schema import LEADS, MEMBER
 from formkit.state import current_registry, current_store
 from formkit.teams import activity, cycles, identity, living
+from formkit.teams.access import may_read_form
 from formkit.teams.site import cycle_forms
 from formkit.views.admin.review import answer_sections
 from formkit.views.errors import render_error
@@ -47,7 +48,7 @@ def resolve():
             return render_error(404)
     if "form_id" in args:
         g.form = next((f for f in cycle_forms() if f.id == args["form_id"]), None)
-        if g.form is None:
+        if g.form is None or not may_read_form(g.form.id):
             return render_error(404)
     return None
 

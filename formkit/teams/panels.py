@@ -14,6 +14,7 @@ from formkit.plugins import call_each
 from formkit.state import current_registry, current_store
 from formkit.storage import Team
 from formkit.teams import activity
+from formkit.teams.access import may_read_form
 from formkit.teams.identity import Viewer
 
 MEMBERS_ORDER, ACTIVITY_ORDER = 20, 80
@@ -25,6 +26,9 @@ class Panel:
 
     order: int
     html: Markup
+    #: the form whose answers the panel shows: left out for whoever may not read it
+    #: (a coordinator let into the team by another form).
+    form_id: str | None = None
 
 
 def collect(team: Team, cycle, viewer: Viewer) -> list[Panel]:
@@ -34,7 +38,8 @@ def collect(team: Team, cycle, viewer: Viewer) -> list[Panel]:
                                     team=team, cycle=cycle, viewer=viewer):
         for item in items:
             panels.append(item if isinstance(item, Panel) else Panel(*item))
-    return sorted(panels, key=lambda p: p.order)
+    return sorted((p for p in panels if p.form_id is None or may_read_form(p.form_id)),
+                  key=lambda p: p.order)
 
 
 @hookimpl
