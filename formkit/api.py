@@ -45,7 +45,6 @@ from formkit.outbox.notifications import absolute_url
 from formkit.paging import page_number
 from formkit.prefill import Prefill
 from formkit.province.scope import Figures, ProvincialSection
-from formkit.province.tables import fitted_table
 from formkit.region_map import MapKind, MapRegion, region_map
 from formkit.region_map import legend as map_legend
 from formkit.review import Column, field_label
@@ -54,8 +53,7 @@ from formkit.scoring import compute_scores
 from formkit.security import find_typed_reference
 from formkit.state import current_registry, current_store
 from formkit.storage import DRAFT, SUBMITTED, Response, Revision, Store
-from formkit.table_fit import CARDS as TABLE_CARDS
-from formkit.table_fit import fit as fit_table
+from formkit.table_fit import fitted_table
 from formkit.teams.access import checkpoint as team_checkpoint
 from formkit.teams.access import may_read_form
 from formkit.teams.columns import TeamColumn, cycle_team_responses
@@ -215,8 +213,6 @@ def pdf_page_counter():
 
 
 __all__ += [
-    "TABLE_CARDS",
-    "fit_table",
     "Panel",
     "Revision",
     "find_cycle",

@@ -19,6 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from formkit.fonts import text_width_mm
 
 PORTRAIT, LANDSCAPE, CARDS = "portrait", "landscape", "cards"
@@ -98,3 +100,38 @@ def _widths(least: list[float], tiers: list[list[float]], room: float) -> tuple[
         widths = [have + lack * share for have, lack in zip(widths, lacking, strict=True)]
     scale = 100.0 / sum(widths)
     return tuple(round(w * scale, 2) for w in widths)
+
+
+def fitted_table(caption: str | None, headers: Sequence[str],
+                 rows: Sequence[Sequence[str]], row_headers: bool = True) -> Markup:
+    """A table of texts (already formatted: numbers with :mod:`formkit.formatting`) laid
+    out by :func:`fit`: the same markup on a page and in a PDF, never cut. Its first cell
+    is a row header unless ``row_headers`` is false; with a ``caption`` it is a labelled
+    region that scrolls on its own on a phone. Everything is escaped."""
+    placed = fit(headers, rows)
+    if placed.layout == CARDS:
+        meta = Markup("<p class='meta'>{}</p>").format(caption) if caption else Markup("")
+        return Markup("<div class='answer-cards'>{}{}</div>").format(meta, Markup("").join(
+            Markup("<dl class='answer-card'>{}</dl>").format(Markup("").join(
+                Markup("<dt>{}</dt><dd>{}</dd>").format(header, cell)
+                for header, cell in zip(headers, row, strict=True)))
+            for row in rows))
+    widths = Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths)
+    head = Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers)
+
+    def cells(row: Sequence[str]) -> Markup:
+        return Markup("").join(
+            Markup("<th scope='row'>{}</th>" if index == 0 and row_headers
+                   else "<td>{}</td>").format(cell)
+            for index, cell in enumerate(row))
+
+    body = Markup("").join(Markup("<tr>{}</tr>").format(cells(row)) for row in rows)
+    table = Markup("<table class='answer-table figures-table fits-{}'>{}<colgroup>{}"
+                   "</colgroup><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
+        placed.layout, Markup("<caption>{}</caption>").format(caption) if caption
+        else Markup(""), widths, head, body)
+    if not caption:
+        return table
+    # scrolls sideways on a phone rather than squeezing seven columns (keyboard too)
+    return Markup("<div class='table-scroll' tabindex='0' role='region' aria-label='{}'>{}"
+                  "</div>").format(caption, table)

@@ -23,6 +23,7 @@ from formkit.api import (
     SUBMITTED,
     Catalog,
     Column,
+    ProvincialSection,
     current_locale,
     current_store,
     display_answer,
@@ -309,7 +310,6 @@ def formkit_blueprints():
 
 
 # -- the provincial team: published stories in the figures and the report ---------------
-from formkit.api import ProvincialSection  # noqa: E402 - this part's own name, kept with it
 
 #: stories the provincial figures and report show (the newest; the rest are on /stories).
 PROVINCIAL_STORIES = 20

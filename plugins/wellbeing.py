@@ -38,9 +38,11 @@ from flask import url_for
 from markupsafe import Markup
 
 from formkit.api import (
+    EMPTY,
     SUBMITTED,
     Catalog,
     Column,
+    ProvincialSection,
     aggregate_minimum,
     babel_locale,
     bar_chart,
@@ -49,8 +51,10 @@ from formkit.api import (
     current_store,
     current_team_cycle,
     earlier_cycle,
+    fitted_table,
     for_form,
     format_mean,
+    format_number,
     get_form,
     hookimpl,
     member_responses,
@@ -500,12 +504,6 @@ def formkit_team_tags(team, cycle):
 # one response. Each team counts once: a region's or the province's mean of an area is
 # the mean of its teams' means (members' ratings of "not applicable" left out), so a
 # large team does not outweigh a small one.
-from formkit.api import (  # noqa: E402 - this part's own names, kept with it
-    EMPTY,
-    ProvincialSection,
-    fitted_table,
-    format_number,
-)
 
 PRIORITIES_FORM = "priorities"
 PRIORITY_FIELDS = ("priority_1", "priority_2", "priority_3")

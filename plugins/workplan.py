@@ -29,24 +29,29 @@ from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 from markupsafe import Markup
 
 from formkit.api import (
+    EMPTY,
     SUBMITTED,
-    TABLE_CARDS,
     Catalog,
     CellError,
     Column,
     Panel,
     Prefill,
+    ProvincialSection,
+    TeamColumn,
     bar_chart,
     current_locale,
+    cycle_team_responses,
     find_cycle,
     find_typed_reference,
-    fit_table,
+    fitted_table,
     fitting_answers,
     for_form,
     force_locale,
     format_cad,
     format_day,
     format_iso_date,
+    format_money,
+    format_number,
     format_timestamp,
     get_form,
     hookimpl,
@@ -690,26 +695,6 @@ def report_spending(form, report: Report, locale: str) -> list[tuple[str, float,
     return rows
 
 
-def fitted_table(headers: list[str], rows: list[list[str]]) -> Markup:
-    """A table of texts whose columns fit the printed page (formkit's table_fit): on the
-    portrait page, a landscape one, or one card per row; never cut."""
-    placed = fit_table(headers, rows)
-    if placed.layout == TABLE_CARDS:
-        return Markup("<div class='answer-cards'>{}</div>").format(Markup("").join(
-            Markup("<dl class='answer-card'>{}</dl>").format(Markup("").join(
-                Markup("<dt>{}</dt><dd>{}</dd>").format(h, c) for h, c in zip(headers, row,
-                                                                              strict=True)))
-            for row in rows))
-    return Markup(
-        "<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}</tr>"
-        "</thead><tbody>{}</tbody></table>").format(
-            placed.layout,
-            Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths),
-            Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers),
-            Markup("").join(Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<td>{}</td>").format(c) for c in row)) for row in rows))
-
-
 def report_html(form, team, cycle, report: Report, locale: str) -> str:
     """The progress report's HTML for the PDF, in ``locale``."""
     def name(action: Action) -> str:
@@ -731,17 +716,17 @@ def report_html(form, team, cycle, report: Report, locale: str) -> str:
                                         - report.at_start["total_actual"], 2))])
         tables = {
             "spending": fitted_table(
-                [t.gettext("Funding source"), t.gettext("Estimated cost"),
+                None, [t.gettext("Funding source"), t.gettext("Estimated cost"),
                  t.gettext("Actual cost to date"), t.gettext("Spent in the period")],
-                spending_rows),
+                spending_rows, row_headers=False),
             "actions": fitted_table(
-                [t.gettext("Priority"), t.gettext("Action"), t.gettext("Lead"),
+                None, [t.gettext("Priority"), t.gettext("Action"), t.gettext("Lead"),
                  t.gettext("Due date"), t.gettext("Status"), t.gettext("Progress")],
                 [[str(row["priority_name"]), row.get("action") or "—",
                   row.get("lead") or "—", cell_text(form, "due", row.get("due"), locale),
                   cell_text(form, "status", row.get("status"), locale),
                   cell_text(form, "progress", row.get("progress"), locale)]
-                 for row in report.actions]) if report.actions else None,
+                 for row in report.actions], row_headers=False) if report.actions else None,
         }
         return t.render_template(
             "workplan/report_pdf.html", form=form, locale=locale, team=team, cycle=cycle,
@@ -976,15 +961,6 @@ def prefill_confirmed_priorities(form, cycle):
 
 # -- the provincial team: /admin/teams's overdue column, figures across teams ------------
 # (formkit_team_columns, formkit_provincial_sections: docs/plugins.md, docs/cycle.md)
-from formkit.api import (  # noqa: E402 - this part's own names, kept with it
-    EMPTY,
-    ProvincialSection,
-    TeamColumn,
-    cycle_team_responses,
-    format_money,
-    format_number,
-)
-from formkit.api import fitted_table as provincial_table  # noqa: E402 - the plugin has its own fitted_table
 
 
 def _with_actual_costs(answers: dict) -> dict:
@@ -1066,7 +1042,7 @@ def _cost_section(form, scope: dict, locale: str) -> Markup:
              money(scope["actual"].get(key, 0))] for key in sources]
     rows.append([t.gettext("Total"), money(scope["planned_total"]),
                  money(scope["actual_total"])])
-    table = provincial_table(t.gettext("Planned and actual cost by funding source"),
+    table = fitted_table(t.gettext("Planned and actual cost by funding source"),
                          [t.gettext("Funding source"), t.gettext("Planned"),
                           t.gettext("Actual")], rows)
     return Markup(t.render_template(
@@ -1086,7 +1062,7 @@ def _status_section(form, scope: dict, locale: str, today: datetime.date) -> Mar
     rows = [[label, number(count)] for label, count in statuses]
     rows.append([t.gettext("Overdue as of %(day)s", day=format_day(today, locale)),
                  number(scope["overdue"])])
-    table = provincial_table(t.gettext("Actions by status"),
+    table = fitted_table(t.gettext("Actions by status"),
                          [t.gettext("Status"), t.gettext("Actions")], rows)
     return Markup(t.render_template("workplan/provincial_statuses.html", chart=chart,
                                     table=table, scope=scope))
@@ -1106,7 +1082,7 @@ def _comparison_section(team, mine: dict | None, province: dict, locale: str) ->
     ]
     rows = [[label, shown(value(mine)) if mine is not None else EMPTY,
              shown(round(value(province) / count, 2))] for label, value, shown in measures]
-    table = provincial_table(t.gettext("%(team)s compared with the provincial average",
+    table = fitted_table(t.gettext("%(team)s compared with the provincial average",
                                    team=team.name),
                          [t.gettext("Measure"), team.name,
                           t.gettext("Provincial average per Workplan")], rows)

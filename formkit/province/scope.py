@@ -33,7 +33,7 @@ class ProvincialSection:
     :param order: where it goes (wellbeing 10–20, workplan 30–40, stories 90).
     :param title: its heading, translated (the core writes the ``<h2>``).
     :param html: its content (escape everything; charts from ``bar_chart``, tables from
-        :func:`formkit.province.tables.fitted_table` so none is cut in the PDF).
+        :func:`formkit.table_fit.fitted_table` so none is cut in the PDF).
     :param form_id: the form its figures come from: a coordinator who may not see that
         form does not get the section.
     """
