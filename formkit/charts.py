@@ -32,6 +32,49 @@ def _lines(text: str, width: int, count: int = 2) -> list[str]:
     return lines
 
 
+PAD, LINE, BAR_HEIGHT = 6, 16, 13
+
+
+def _rows_chart(rows: Sequence[tuple[str, float]], shown: list[str], title: str,
+                width: int, least_value_width: float,
+                bar: Callable[[int, float, float, int], Markup]) -> Markup:
+    """The frame both charts share: per row, its label over at most two lines above a
+    track of the plot's width, what ``bar(index, plot, x, top)`` draws on it, and the
+    row's ``shown`` value (bold) beside it; the value column as wide as its widest."""
+    value_width = max([least_value_width,
+                       *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
+    plot = max(120, round(width - value_width - PAD))
+    width = round(plot + value_width + PAD)
+    drawn = []
+    y = PAD
+    for index, (label, _value) in enumerate(rows):
+        lines = _lines(str(label), width=58)
+        label_text = Markup("").join(
+            Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=PAD, y=y + 12 + LINE * i,
+                                                                 t=text)
+            for i, text in enumerate(lines)
+        )
+        top = y + LINE * len(lines) + 2
+        drawn.append(Markup(
+            '<g><title>{full} – {shown}</title>'
+            '<text fill="{text}">{label}</text>'
+            '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>{drawn}'
+            '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
+        ).format(
+            full=label, shown=shown[index], label=label_text, x=PAD, top=top, plot=plot,
+            bar=BAR_HEIGHT, track=TRACK, drawn=bar(index, plot, PAD, top), text=TEXT,
+            vx=PAD + plot + 6, vy=top + 11,
+        ))
+        y = top + BAR_HEIGHT + 7
+    head = Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="{size}">'
+        "<title>{t}</title>"
+    ).format(w=width, h=y + PAD, t=title, size=FONT_PX)
+    return head + Markup("").join(drawn) + Markup("</svg>")
+
+
 def bar_chart(
     bars: Sequence[tuple[str, float]],
     *,
@@ -48,44 +91,16 @@ def bar_chart(
     :param bars: ``(label, value)`` in the order to draw, top to bottom.
     :param maximum: the value of a full-width bar (values above are drawn full).
     """
-    pad, line, bar = 6, 16, 13
-    shown = [value_label(value) for _label, value in bars]
-    # The widest value, bold, with room for the gap before it and a little to spare.
-    value_width = max([40.0, *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
-    plot = max(120, round(width - value_width - pad))
-    width = round(plot + value_width + pad)
-    rows = []
-    y = pad
-    for index, (label, value) in enumerate(bars):
-        lines = _lines(str(label), width=58)
+    def draw(index: int, plot: float, x: float, top: float) -> Markup:
+        value = bars[index][1]
         share = 0.0 if maximum <= 0 else max(0.0, min(float(value) / maximum, 1.0))
-        label_text = Markup("").join(
-            Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=pad, y=y + 12 + line * i,
-                                                                 t=text)
-            for i, text in enumerate(lines)
-        )
-        top = y + line * len(lines) + 2
-        rows.append(Markup(
-            '<g><title>{full} – {shown}</title>'
-            '<text fill="{text}">{label}</text>'
-            '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>'
-            '<rect x="{x}" y="{top}" width="{bw:.1f}" height="{bar}" fill="{colour}"/>'
-            '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
-        ).format(
-            full=label, shown=shown[index], label=label_text, x=pad, top=top,
-            plot=plot, bar=bar, bw=plot * share, track=TRACK,
-            colour=HIGHLIGHT if index < highlight else BAR, text=TEXT,
-            vx=pad + plot + 6, vy=top + 11,
-        ))
-        y = top + bar + 7
-    height = y + pad
-    head = Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="{size}">'
-        "<title>{t}</title>"
-    ).format(w=width, h=height, t=title, size=FONT_PX)
-    return head + Markup("").join(rows) + Markup("</svg>")
+        return Markup('<rect x="{x}" y="{top}" width="{bw:.1f}" height="{bar}" '
+                      'fill="{colour}"/>').format(
+            x=x, top=top, bw=plot * share, bar=BAR_HEIGHT,
+            colour=HIGHLIGHT if index < highlight else BAR)
+
+    return _rows_chart(bars, [value_label(value) for _label, value in bars], title, width,
+                       40.0, draw)
 
 
 FALL = "#a8200d"
@@ -107,42 +122,17 @@ def change_chart(
     :param maximum: the size of change that fills half the width (larger ones are drawn
         to the edge).
     """
-    pad, line, bar = 6, 16, 13
-    shown = [value_label(value) for _label, value in rows]
-    value_width = max([48.0, *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
-    plot = max(120, round(width - value_width - pad))
-    width = round(plot + value_width + pad)
-    middle = pad + plot / 2
-    drawn = []
-    y = pad
-    for index, (label, value) in enumerate(rows):
-        lines = _lines(str(label), width=58)
+    def draw(index: int, plot: float, x: float, top: float) -> Markup:
+        value = rows[index][1]
         share = 0.0 if maximum <= 0 else max(-1.0, min(float(value) / maximum, 1.0))
+        middle = x + plot / 2
         length = plot / 2 * abs(share)
-        label_text = Markup("").join(
-            Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=pad, y=y + 12 + line * i,
-                                                                 t=text)
-            for i, text in enumerate(lines)
-        )
-        top = y + line * len(lines) + 2
-        drawn.append(Markup(
-            '<g><title>{full} – {shown}</title>'
-            '<text fill="{text}">{label}</text>'
-            '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>'
+        return Markup(
             '<rect x="{bx:.1f}" y="{top}" width="{bw:.1f}" height="{bar}" fill="{colour}"/>'
             '<line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{bottom}" stroke="{text}"/>'
-            '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
-        ).format(
-            full=label, shown=shown[index], label=label_text, x=pad, top=top, plot=plot,
-            bar=bar, track=TRACK, bx=middle if share >= 0 else middle - length, bw=length,
-            colour=BAR if share >= 0 else FALL, mx=middle, bottom=top + bar, text=TEXT,
-            vx=pad + plot + 6, vy=top + 11,
-        ))
-        y = top + bar + 7
-    head = Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'font-family="formkit Sans, DejaVu Sans, Arial, sans-serif" font-size="{size}">'
-        "<title>{t}</title>"
-    ).format(w=width, h=y + pad, t=title, size=FONT_PX)
-    return head + Markup("").join(drawn) + Markup("</svg>")
+        ).format(bx=middle if share >= 0 else middle - length, top=top, bw=length,
+                 bar=BAR_HEIGHT, colour=BAR if share >= 0 else FALL, mx=middle,
+                 bottom=top + BAR_HEIGHT, text=TEXT)
+
+    return _rows_chart(rows, [value_label(value) for _label, value in rows], title, width,
+                       48.0, draw)
