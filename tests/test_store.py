@@ -218,7 +218,8 @@ def test_a_pass_over_a_form_keeps_only_its_live_segment_parsed(tmp_path):
 
     db = TinyDBStore(tmp_path / "data")
     db.import_records([Response(id=f"r{n:04d}", form_id="survey", form_version="1",
-                                locale="en", status=SUBMITTED, answers={"n": n}, key=f"k{n}")
+                                locale="en", status=SUBMITTED, answers={"n": n}, key=f"k{n}",
+                                score={"mean": 2.75})
                        for n in range(3 * SEGMENT_SIZE + 7)])
     cache = db._files.cache
     folder = tmp_path / "data" / "responses" / "survey"
@@ -240,6 +241,11 @@ def test_a_pass_over_a_form_keeps_only_its_live_segment_parsed(tmp_path):
         assert [r.answers["n"] for r in db.iter_responses("survey", after="r0150")] \
             == list(range(151, 3 * SEGMENT_SIZE + 7))
         assert kept() == {sealed, segments[-1]}
+    # a pass shares the numbers it reads: one object per value, not one per response
+    # (the first and third segments: parsed for the pass, not kept)
+    means = [r.score["mean"] for r in db.iter_responses("survey")]
+    assert means[0] == means[2 * SEGMENT_SIZE] == 2.75
+    assert means[0] is means[2 * SEGMENT_SIZE]
 
 
 def test_parsed_files_kept_in_memory_are_bounded(tmp_path):
