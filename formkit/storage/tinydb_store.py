@@ -149,6 +149,8 @@ class _FileCache:
             data = json.loads(text, parse_float=_shared_float)
         if keep:
             self._keep(path, stamp, data)
+        elif entry is not None:  # an older version of the file: let it go
+            self.forget(path)
         return data, not keep
 
     def _keep(self, path: str, stamp: tuple[int, int, int], data: dict) -> None:
