@@ -9,7 +9,9 @@ each with its own session:
 - responses/s: whole responses, from the start page through every page's POST to the
   final Submit (posts/s counts those POSTs);
 - CPU: the workers' own CPU seconds per request (from /proc), so a figure survives a
-  busy machine: requests/s the workers' CPU allows = cores / CPU seconds per request;
+  busy machine: requests/s the workers' CPU allows = cores / CPU seconds per request
+  (for POSTs, per page step: a POST and the next page's GET, compared with the peer's
+  16–20 full-response posts/s);
 - memory: resident size of the master and of each worker after every seed form has been
   filled and submitted once and a coordinator has opened the Competency summary.
 
@@ -255,12 +257,21 @@ def main() -> None:
     print(f"| worker CPU ms per whole response | {response_cpu / responses * 1000:.1f} |")
     print(f"| whole responses/s the workers' CPU allows on {cores} cores "
           f"| {responses / response_cpu * cores:.1f} |")
+    post_step_ms = response_cpu / max(posts, 1) * 1000
+    print(f"| worker CPU ms per page step (a POST and the next page's GET) "
+          f"| {post_step_ms:.1f} |")
+    print(f"| POSTs/s the workers' CPU allows on {cores} cores "
+          f"| {posts / response_cpu * cores:.0f} |")
     print(f"| master RSS at start / after, MiB | {master_start:.0f} / {master_rss:.0f} |")
     print(f"| worker RSS after every seed form, MiB | "
           f"{' / '.join(f'{r:.0f}' for r in after_forms)} |")
     print(f"| worker RSS after every seed form and a summary, MiB | "
           f"{' / '.join(f'{r:.0f}' for r in worker_rss)} |")
-    print(f"\npages/s vs the peer's 20–25: {pages / page_time / 25:.1f}–"
+    # the peer stores a whole response in one POST of 98–122 ms: 2 workers make 16–20/s
+    posts_allowed = posts / response_cpu * cores
+    print(f"\nPOSTs/s vs the peer's 16–20 full-response posts/s (CPU-bound figure): "
+          f"{posts_allowed / 20:.1f}–{posts_allowed / 16:.1f}x")
+    print(f"pages/s vs the peer's 20–25: {pages / page_time / 25:.1f}–"
           f"{pages / page_time / 20:.1f}x (CPU-bound figure: {pages / page_cpu * cores / 25:.1f}–"
           f"{pages / page_cpu * cores / 20:.1f}x)")
 

@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 
 from formkit import clock
 from formkit.availability import CLOSED, FULL
 from formkit.invitation_list import Person
 from formkit.outbox.email import email_message, with_language
-from formkit.outbox.notifications import public_url
+from formkit.outbox.notifications import public_url, site_path
 from formkit.outbox.queue import enqueue_many
 from formkit.schema import Form
 from formkit.state import current_registry, current_store
@@ -57,8 +57,7 @@ def find(token: str) -> Invitation | None:
 def links(invitation: Invitation) -> tuple[str, str]:
     """The personal link and its unsubscribe page, opening in the person's language."""
     token = token_for(invitation.id)
-    with current_app.test_request_context("/"):
-        paths = url_for("invite.open", token=token), url_for("invite.stop", token=token)
+    paths = site_path("invite.open", token=token), site_path("invite.stop", token=token)
     personal, stop = (with_language(public_url(path), invitation.locale) for path in paths)
     return personal, stop
 

@@ -79,17 +79,30 @@ def test_serve_stops_on_a_broken_form_before_any_worker(monkeypatch, tmp_path):
 
 def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
     """WeasyPrint (with Pillow, fontTools, lxml), openpyxl and XlsxWriter are not loaded
-    when an app starts: most workers only serve form pages (worker memory, bench/server.py)."""
+    when an app starts, nor when a form page draws a chart (text widths are read from the
+    font without fontTools) or a submit builds an email's links (no test request, so
+    no Flask/Click test modules and pdb): most workers only serve form pages (worker
+    memory, bench/server.py)."""
     import subprocess
     import sys
 
+    lazy = ("weasyprint", "openpyxl", "PIL", "fontTools", "xlsxwriter", "flask.testing",
+            "click.testing", "pdb", "ctypes")
     code = ("import sys; from formkit.app import create_app; "
-            f"create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
+            f"app = create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
             f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
             " environment=False); "
-            "print(sorted(m for m in ('weasyprint', 'openpyxl', 'PIL', 'fontTools', 'xlsxwriter') "
-            "if m in sys.modules))")
+            "from formkit.charts import bar_chart; "
+            "from formkit.outbox.notifications import absolute_url; "
+            "ctx = app.app_context(); ctx.push(); "
+            "chart = str(bar_chart([('Un', 1.5), ('Deux', 3)], maximum=4, title='t', "
+            "value_label=str)); "
+            "link = absolute_url('admin.response_view', response_id='r-1'); "
+            "print(chart.count('<rect') >= 2, link); "
+            f"print(sorted(m for m in {lazy!r} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    drawn, modules = result.stdout.strip().splitlines()
+    assert drawn == "True http://127.0.0.1:5000/admin/responses/r-1"
+    assert modules == "[]"

@@ -236,6 +236,29 @@ def test_the_fetcher_serves_the_shipped_fonts_and_nothing_else():
 
 
 # -- charts and summaries ------------------------------------------------------------------
+def test_text_widths_are_the_fonts_own_advances_for_every_character():
+    """formkit reads the fonts' advance widths itself (no fontTools in a worker that draws
+    a chart): every character either face maps has the width fontTools reads."""
+    from fontTools.ttLib import TTFont
+
+    from formkit import fonts
+
+    for bold, name in ((False, fonts.REGULAR), (True, fonts.BOLD)):
+        font = TTFont(fonts.FONTS_DIR / name, lazy=True)
+        metrics, per_em = font["hmtx"], font["head"].unitsPerEm
+        expected = {code: metrics[glyph][0] / per_em
+                    for code, glyph in font.getBestCmap().items()}
+        advances = fonts._advances(bold)
+        assert len(advances.codes) == len(expected) > 5000
+        assert {code: advances.em(chr(code)) for code in expected} == expected
+        # a character the face lacks gets the wide guess
+        missing = next(code for code in range(0x3400, 0x4DC0) if code not in expected)
+        assert fonts.text_width(chr(missing), 10, bold=bold) == 10 * fonts.UNKNOWN_EM
+    # "W" is wider than "i", bold wider than regular: 2048 units to the em
+    assert fonts.text_width("W", 1) == pytest.approx(2025 / 2048)
+    assert fonts.text_width("i", 1) < fonts.text_width("i", 1, bold=True)
+
+
 def test_chart_values_are_whole_and_text_is_at_least_12px():
     from formkit.charts import bar_chart
     from formkit.fonts import text_width

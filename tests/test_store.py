@@ -210,6 +210,44 @@ def test_stats_stamp_and_ids_kept_on_import(db):
     assert db.delete("other-store-id-1") and db.get("other-store-id-1") is None
 
 
+def test_a_pass_over_a_form_keeps_only_its_live_segment_parsed(tmp_path):
+    """A summary or export reads every segment of a form once: the segments it parsed
+    are not kept (they filled the cache and pushed out the files the next requests
+    need), except the last one, where drafts and new responses are written."""
+    from formkit.storage import Response
+
+    db = TinyDBStore(tmp_path / "data")
+    db.import_records([Response(id=f"r{n:04d}", form_id="survey", form_version="1",
+                                locale="en", status=SUBMITTED, answers={"n": n}, key=f"k{n}",
+                                score={"mean": 2.75})
+                       for n in range(3 * SEGMENT_SIZE + 7)])
+    cache = db._files.cache
+    folder = tmp_path / "data" / "responses" / "survey"
+    segments = sorted(str(p) for p in folder.glob("seg-*.json"))
+    assert len(segments) == 4
+    sealed = segments[1]
+    cache.read(sealed)  # a segment read for one response stays kept
+
+    def kept() -> set[str]:
+        return {p for p in cache._entries if p.startswith(str(folder))}
+
+    for _ in range(2):
+        cache._entries.clear()
+        cache._bytes = 0
+        cache.read(sealed)
+        assert sorted(r.answers["n"] for r in db.iter_responses("survey")) \
+            == list(range(3 * SEGMENT_SIZE + 7))
+        assert db.count("survey") == 3 * SEGMENT_SIZE + 7
+        assert [r.answers["n"] for r in db.iter_responses("survey", after="r0150")] \
+            == list(range(151, 3 * SEGMENT_SIZE + 7))
+        assert kept() == {sealed, segments[-1]}
+    # a pass shares the numbers it reads: one object per value, not one per response
+    # (the first and third segments: parsed for the pass, not kept)
+    means = [r.score["mean"] for r in db.iter_responses("survey")]
+    assert means[0] == means[2 * SEGMENT_SIZE] == 2.75
+    assert means[0] is means[2 * SEGMENT_SIZE]
+
+
 def test_parsed_files_kept_in_memory_are_bounded(tmp_path):
     """A summary reads every segment once; a worker keeps only the most recently used
     files parsed (CACHE_BYTES), not the whole store."""

@@ -6,7 +6,6 @@ import re
 from collections import deque
 from typing import Any
 
-import phonenumbers
 from flask_babel import format_number, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField, validators
@@ -35,6 +34,10 @@ class _PhoneCheck:
         text = (field.data or "").strip()
         if not text:
             return
+        # imported on the first phone answer, not in every worker that starts (58
+        # modules; the start-up test in tests/test_cli.py keeps it so)
+        import phonenumbers
+
         try:
             number = phonenumbers.parse(text, "CA")
         except phonenumbers.NumberParseException:
@@ -79,6 +82,8 @@ def _normalize(fmt: str | None, text: str) -> str:
         match = POSTAL_CODE.match(text.upper())
         return f"{match.group(1)} {match.group(2)}" if match else text
     if fmt == "phone":
+        import phonenumbers  # on the first phone answer (see _PhoneCheck)
+
         try:
             number = phonenumbers.parse(text, "CA")
         except phonenumbers.NumberParseException:
@@ -156,6 +161,8 @@ class ShortText(FieldType):
         if not is_answered(value):
             return ""
         if spec.options.get("format") == "phone":
+            import phonenumbers  # on the first phone answer (see _PhoneCheck)
+
             try:
                 number = phonenumbers.parse(str(value), "CA")
                 return phonenumbers.format_number(

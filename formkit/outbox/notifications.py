@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from formkit.conditions import Condition
 from formkit.outbox.email import send_email
@@ -30,10 +30,16 @@ def public_url(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+def site_path(endpoint: str, **values: Any) -> str:
+    """The path of ``endpoint`` from the site's root, in or outside a request: built
+    from the URL map itself (a request context made for it cost each submit two
+    fake requests and loaded Flask's and Click's test modules into every worker)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an email to ``endpoint``, in or outside a request."""
-    with current_app.test_request_context("/"):
-        return public_url(url_for(endpoint, **values))
+    return public_url(site_path(endpoint, **values))
 
 
 def alert_condition(alert: dict[str, Any]) -> Condition | None:

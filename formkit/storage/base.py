@@ -47,12 +47,15 @@ class _Record:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]):
+    def from_dict(cls, data: dict[str, Any], copy: bool = True):
+        """The record ``data`` describes; ``copy=False`` when ``data`` is the caller's
+        own (parsed for it alone), else a deep copy: callers may change what they get
+        without touching a cache."""
         names = _FIELD_NAMES.get(cls)
         if names is None:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
-        # A deep copy: callers may change what they get without touching a cache.
-        return cls(**plain_copy({k: v for k, v in data.items() if k in names}))
+        values = {k: v for k, v in data.items() if k in names}
+        return cls(**(plain_copy(values) if copy else values))
 
 
 #: each stored dataclass's field names (``fields()`` costs more than the copy of a record).

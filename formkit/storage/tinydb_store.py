@@ -17,6 +17,7 @@ processes' writes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import itertools
 import json
@@ -29,7 +30,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
@@ -81,6 +81,26 @@ class _StrIdDB(TinyDB):
     default_table_name = TABLE
 
 
+#: decimal numbers read by passes over a whole form, one object per spelling (bounded:
+#: past it the table starts again)
+_FLOATS: dict[str, float] = {}
+FLOATS_SHARED = 4096
+
+
+def _shared_float(text: str) -> float:
+    """The number ``text`` spells, the same object each time a pass meets it. Scores and
+    means repeat (a mean of four 1-to-4 ratings has 13 values): a plugin summarising
+    10,000 Competency responses kept 70,000 separate floats while the pass ran, and
+    the pages they took among the pass's short-lived objects stayed with the worker
+    after it (+3 MiB, bench/server.py); shared, it keeps a few hundred."""
+    number = _FLOATS.get(text)
+    if number is None:
+        if len(_FLOATS) >= FLOATS_SHARED:
+            _FLOATS.clear()
+        number = _FLOATS[text] = float(text)
+    return number
+
+
 class _FileCache:
     """Parsed JSON files, valid while the file's (inode, size, mtime) is unchanged.
 
@@ -104,19 +124,34 @@ class _FileCache:
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def read(self, path: str) -> dict | None:
+        """The file's parsed JSON (``None`` if there is no file), kept for later reads."""
+        return self.read_for(path, keep=True)[0]
+
+    def read_for(self, path: str, keep: bool) -> tuple[dict | None, bool]:
+        """The file's parsed JSON, and whether it is the caller's own: with
+        ``keep=False`` a file not already kept is parsed for this read only, and the
+        caller may hand it out without a copy (see ``_SegmentedTable.scan``)."""
         stamp = self._stamp(path)
         if stamp is None:
-            return None
+            return None, False
         with self._lock:
             entry = self._entries.get(path)
             if entry and entry[0] == stamp:
                 self._entries.move_to_end(path)
-                return entry[1]
+                return entry[1], False
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-        data = json.loads(text) if text.strip() else {}
-        self._keep(path, stamp, data)
-        return data
+        if not text.strip():
+            data = {}
+        elif keep:
+            data = json.loads(text)
+        else:  # a pass over a form: its numbers repeat from response to response
+            data = json.loads(text, parse_float=_shared_float)
+        if keep:
+            self._keep(path, stamp, data)
+        elif entry is not None:  # an older version of the file: let it go
+            self.forget(path)
+        return data, not keep
 
     def _keep(self, path: str, stamp: tuple[int, int, int], data: dict) -> None:
         with self._lock:
@@ -143,11 +178,15 @@ class _FileCache:
 
 def atomic_write_json(path: str, data: Any) -> None:
     """Write JSON so that readers see the old file or the new one, never a part."""
+    # json.dumps, not json.dump: only the one-shot encoder is the C one; json.dump's
+    # pure-Python encoder made a third of a page POST's CPU time (a draft's save
+    # rewrites its segment of up to 50 responses; profile in docs/benchmarks.md)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -185,19 +224,47 @@ class _CachedAtomicStorage(Storage):
 class _WriteLock:
     """The inter-process lock every write of the store happens under — so the one place
     where a disk that refuses writes (full, read-only, failing: taking the lock, writing,
-    renaming, making a folder) becomes :class:`DiskUnavailable`. Re-entrant."""
+    renaming, making a folder) becomes :class:`DiskUnavailable`. Re-entrant within a
+    thread; other threads wait, other processes too.
+
+    An exclusive ``flock`` of the ``store.lock`` file, held while the outermost block
+    runs: the system drops it when its process dies, so a worker killed mid-write never
+    blocks the others. (The filelock package did the same with 21 modules loaded in
+    every worker.)"""
 
     def __init__(self, path: str):
-        self._lock = FileLock(path)
+        self._path = path
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
 
     def __enter__(self) -> _WriteLock:
-        with disk_writes("the store's lock"):
-            self._lock.acquire()
+        self._thread.acquire()
+        try:
+            if self._depth == 0:
+                with disk_writes("the store's lock"):
+                    fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX)
+                    except BaseException:
+                        os.close(fd)
+                        raise
+                self._fd = fd
+            self._depth += 1
+        except BaseException:
+            self._thread.release()
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        with disk_writes("the store's lock"):
-            self._lock.release()
+        try:
+            self._depth -= 1
+            if self._depth == 0:
+                fd, self._fd = self._fd, None
+                with disk_writes("the store's lock"):
+                    os.close(fd)  # closing the only descriptor releases the flock
+        finally:
+            self._thread.release()
         if is_disk_fault(exc):
             raise DiskUnavailable(f"cannot write the store: {exc}") from exc
 
@@ -217,6 +284,11 @@ class _Files:
     def table(self, path: Path) -> dict:
         data = self.cache.read(str(path)) or {}
         return data.get(TABLE, {})
+
+    def table_for(self, path: Path, keep: bool) -> tuple[dict, bool]:
+        """A file's table, and whether it is the caller's own (``_FileCache.read_for``)."""
+        data, own = self.cache.read_for(str(path), keep)
+        return (data or {}).get(TABLE, {}), own
 
 
 class _SegmentedTable:
@@ -309,8 +381,8 @@ class _SegmentedTable:
         the lock (writers wait for one segment, not for the whole table). Returns the
         removed records."""
         removed: list[dict] = []
-        for path in self.paths():
-            if not any(doomed(r) for r in self.files.table(path).values()):
+        for path, table, _own in self.scan(self.paths()):
+            if not any(doomed(r) for r in table.values()):
                 continue
             with self.files.lock:  # look again: the segment may have changed meanwhile
                 found = [r for r in self.files.table(path).values() if doomed(r)]
@@ -319,35 +391,52 @@ class _SegmentedTable:
                     removed += found
         return removed
 
-    def __iter__(self) -> Iterator[dict]:
-        for path in self.paths():
-            yield from list(self.files.table(path).values())
+    def scan(self, paths: list[Path]) -> Iterator[tuple[Path, dict, bool]]:
+        """Each of ``paths`` with its records and whether they are the caller's own, for
+        a pass over the table (a summary, an export, a list): segments are parsed for
+        the pass and not kept in the cache, except the last (where drafts and new
+        responses are written). Kept, a pass over 10,000 responses filled the cache
+        with segments no request reads again and pushed out the indexes and the live
+        segment the next requests need; and records parsed for the pass alone need no
+        copy to be handed out."""
+        last = paths[-1] if paths else None
+        for path in paths:
+            table, own = self.files.table_for(path, keep=path == last)
+            yield path, table, own
 
-    def after(self, record_id: str) -> Iterator[dict]:
-        """The records stored after ``record_id`` (none if it is not here): from its
-        segment on, not from the first."""
-        start = self.locate(record_id)
-        if start is None:
-            return
+    def records(self, after: str | None = None) -> Iterator[tuple[dict, bool]]:
+        """Every record in order (or those stored after the record ``after``: none if it
+        is not here; from its segment on, not from the first), each with whether it
+        is the caller's own (``scan``)."""
         paths = self.paths()
-        if start not in paths:
-            return
-        records = iter(list(self.files.table(start).values()))
-        for record in records:
-            if record["id"] == record_id:
-                break
-        yield from records
-        for path in paths[paths.index(start) + 1:]:
-            yield from list(self.files.table(path).values())
+        if after is not None:
+            start = self.locate(after)
+            if start is None or start not in paths:
+                return
+            paths = paths[paths.index(start):]
+        for _path, table, own in self.scan(paths):
+            records = iter(list(table.values()))
+            if after is not None:  # the start segment: from the record after ``after``
+                for record in records:
+                    if record["id"] == after:
+                        break
+                after = None
+            for record in records:
+                yield record, own
+
+    def __iter__(self) -> Iterator[dict]:
+        for record, _own in self.records():
+            yield record
 
     def reversed(self) -> Iterator[dict]:
-        for path in reversed(self.paths()):
-            yield from reversed(list(self.files.table(path).values()))
+        paths = self.paths()
+        for path in reversed(paths):
+            yield from reversed(list(self.files.table_for(path, path == paths[-1])[0].values()))
 
     def count(self, keep: Callable[[dict], bool] | None = None) -> int:
         total = 0
-        for path in self.paths():
-            records = self.files.table(path).values()
+        for _path, table, _own in self.scan(self.paths()):
+            records = table.values()
             total += len(records) if keep is None else sum(1 for r in records if keep(r))
         return total
 
@@ -617,11 +706,10 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
 
     def iter_responses(self, form_id: str, status: str | None = None,
                        after: str | None = None) -> Iterator[Response]:
-        table = self._responses(form_id)
-        records = table if after is None else table.after(after)
-        for record in records:
+        for record, own in self._responses(form_id).records(after):
             if status is None or record["status"] == status:
-                yield Response.from_dict(record)
+                # a record parsed for this pass alone is no one else's: no copy needed
+                yield Response.from_dict(record, copy=not own)
 
     def count(self, form_id: str, status: str | None = None) -> int:
         keep = None if status is None else (lambda r: r["status"] == status)

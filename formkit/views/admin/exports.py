@@ -23,6 +23,7 @@ from formkit.auth import audit
 from formkit.exporters import ExportJob, background
 from formkit.exporters.pdf_export import summary_pdf as summary_pdf_body
 from formkit.i18n import current_locale
+from formkit.memory import releases_memory
 from formkit.review import matching, plugin_columns, review_status, review_statuses
 from formkit.state import current_registry, current_store
 from formkit.storage.faults import is_disk_fault
@@ -48,6 +49,7 @@ def pdf_response(body: bytes, name: str) -> HttpResponse:
 
 
 @bp.get("/forms/<form_id>/summary")
+@releases_memory
 def summary(form_id: str):
     form = g.form
     filters, _columns = response_filters(form)
@@ -76,6 +78,7 @@ def response_pdf_html(form, response, locale: str) -> str:
 
 
 @bp.get("/forms/<form_id>/summary.pdf")
+@releases_memory
 def summary_pdf(form_id: str):
     form = g.form
     filters, _columns = response_filters(form)
@@ -98,6 +101,7 @@ def response_pdf(response_id: str):
 
 
 @bp.get("/forms/<form_id>/export.<fmt>")
+@releases_memory
 def export(form_id: str, fmt: str):
     form = g.form
     exporters = current_registry().exporters
