@@ -56,6 +56,26 @@ def test_records_are_copies_not_shared_state(db):
     fetched = db.get(draft.id)
     fetched.answers["items"].append(2)
     assert db.get(draft.id).answers == {"items": [1]}
+    # A streamed pass hands out records it does not copy: they must be its own too,
+    # whether or not their file is in the store's cache (the get above put it there).
+    for _pass in range(2):
+        streamed = next(db.iter_responses("survey"))
+        streamed.answers["items"].append(3)
+        streamed.history.append({"to": "changed"})
+    assert db.get(draft.id).answers == {"items": [1]} and db.get(draft.id).history == []
+    assert next(db.iter_responses("survey")).answers == {"items": [1]}
+
+
+def test_records_after_one_cross_segments(db):
+    ids = [db.create_draft("survey", "1", "en", f"k{i}", {"n": i}).id
+           for i in range(SEGMENT_SIZE + 3)]
+    db.submit(db.get(ids[SEGMENT_SIZE + 1]))
+    after = [r.answers["n"] for r in db.iter_responses("survey", after=ids[SEGMENT_SIZE - 2])]
+    assert after == [SEGMENT_SIZE - 1, SEGMENT_SIZE, SEGMENT_SIZE + 1, SEGMENT_SIZE + 2]
+    assert [r.answers["n"] for r in db.iter_responses(
+        "survey", SUBMITTED, after=ids[3])] == [SEGMENT_SIZE + 1]
+    assert list(db.iter_responses("survey", after=ids[-1])) == []
+    assert list(db.iter_responses("survey", after="survey-000001-nosuchrecord")) == []
 
 
 def test_malformed_or_unknown_ids(db):

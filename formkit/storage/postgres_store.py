@@ -295,8 +295,8 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
                     cursor.itersize = 500
                     cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq",
                                    without_nul(params))
-                    for row in cursor:
-                        yield Response.from_dict(row)
+                    for row in cursor:  # each row a new dict, ours to hand over
+                        yield Response.from_dict(row, owned=True)
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from exc
 

@@ -112,9 +112,10 @@ class _FileCache:
             if entry and entry[0] == stamp:
                 self._entries.move_to_end(path)
                 return entry[1]
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        data = json.loads(text) if text.strip() else {}
+        try:
+            data = load_json(path)
+        except FileNotFoundError:
+            return None
         self._keep(path, stamp, data)
         return data
 
@@ -139,6 +140,13 @@ class _FileCache:
             old = self._entries.pop(path, None)
             if old is not None:
                 self._bytes -= old[0][1]
+
+
+def load_json(path: str | Path) -> dict:
+    """A JSON file parsed afresh (an empty file is ``{}``)."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    return json.loads(raw) if raw.strip() else {}
 
 
 def atomic_write_json(path: str, data: Any) -> None:
@@ -323,22 +331,29 @@ class _SegmentedTable:
         for path in self.paths():
             yield from list(self.files.table(path).values())
 
-    def after(self, record_id: str) -> Iterator[dict]:
-        """The records stored after ``record_id`` (none if it is not here): from its
-        segment on, not from the first."""
-        start = self.locate(record_id)
-        if start is None:
-            return
+    def owned(self, after: str | None = None) -> Iterator[dict]:
+        """Every record in stored order, or those stored after ``after`` (none if it is
+        not here: from its segment on, not from the first), each segment parsed afresh,
+        so the records are the caller's own, to keep or change without a copy. A pass
+        over a whole form (exports, summaries) so neither copies every record (parsing
+        costs less) nor pushes the files in use out of the cache."""
         paths = self.paths()
-        if start not in paths:
-            return
-        records = iter(list(self.files.table(start).values()))
-        for record in records:
-            if record["id"] == record_id:
-                break
-        yield from records
-        for path in paths[paths.index(start) + 1:]:
-            yield from list(self.files.table(path).values())
+        if after is not None:
+            start = self.locate(after)
+            if start is None or start not in paths:
+                return
+            paths = paths[paths.index(start):]
+        for path in paths:
+            try:
+                records = iter(load_json(path).get(TABLE, {}).values())
+            except FileNotFoundError:  # emptied and removed since the folder was listed
+                continue
+            if after is not None:
+                for record in records:
+                    if record["id"] == after:
+                        break
+                after = None
+            yield from records
 
     def reversed(self) -> Iterator[dict]:
         for path in reversed(self.paths()):
@@ -591,11 +606,9 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
 
     def iter_responses(self, form_id: str, status: str | None = None,
                        after: str | None = None) -> Iterator[Response]:
-        table = self._responses(form_id)
-        records = table if after is None else table.after(after)
-        for record in records:
+        for record in self._responses(form_id).owned(after):
             if status is None or record["status"] == status:
-                yield Response.from_dict(record)
+                yield Response.from_dict(record, owned=True)
 
     def count(self, form_id: str, status: str | None = None) -> int:
         keep = None if status is None else (lambda r: r["status"] == status)
