@@ -84,6 +84,18 @@ def test_stored_json_reads_back_whatever_the_parser(tmp_path):
     assert [r.answers for r in store.iter_responses("survey")][1] == {"n": 1}
 
 
+def test_numbers_and_text_read_back_exactly(db):
+    """Both stores parse JSON with msgspec: integers beyond 64 bits stay integers (a
+    parser that made them floats would lose digits), floats and text are as stored."""
+    answers = {"big": 10**30, "negative": -(2**70), "small": 5e-324, "tenth": 0.1,
+               "amount": 12000.5, "text": "«\u00a0é\u00a0» \U0001f600",
+               "nested": {"rows": [{"a": [1.5, None, True, "x"]}]}}
+    made = db.create_draft("survey", "1", "fr", "k", answers)
+    for read in (db.get(made.id), next(db.iter_responses("survey"))):
+        assert read.answers == answers
+        assert type(read.answers["big"]) is int and type(read.answers["negative"]) is int
+
+
 def test_records_after_one_cross_segments(db):
     ids = [db.create_draft("survey", "1", "en", f"k{i}", {"n": i}).id
            for i in range(SEGMENT_SIZE + 3)]

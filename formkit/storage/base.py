@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
+import msgspec
+
 from formkit import clock, references
 from formkit.storage.cycles_contract import CycleStore
 from formkit.storage.listing import ResponseQuery
@@ -62,6 +64,21 @@ class _Record:
 
 #: each stored dataclass's field names (``fields()`` costs more than the copy of a record).
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+_decode = msgspec.json.Decoder().decode
+
+
+def parse_json(raw: bytes | str) -> Any:
+    """Stored JSON (TinyDB's files, PostgreSQL's JSON columns) parsed by msgspec, about a
+    third faster than the standard library's (parsing is most of what reading thousands
+    of records costs), into the same values; what only the standard library reads
+    (``NaN``, ``Infinity`` and numbers beyond a double, which ``json.dump`` writes) is
+    parsed by it."""
+    try:
+        return _decode(raw)
+    except msgspec.DecodeError:
+        return json.loads(raw)
 
 
 def plain_copy(value: Any) -> Any:
