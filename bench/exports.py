@@ -6,7 +6,8 @@ before each PDF, so every PDF is rendered):
 
 - the PDF of one response, and the summary PDF of the form;
 - the CSV and XLSX exports of every response;
-- ``summary``: building the summary alone (``build_summary``, no HTML, no PDF).
+- ``summary``: building the summary alone (``build_summary``, no HTML, no PDF);
+- ``read``: reading the responses alone, as every export and summary does.
 
 Beside each PDF: WeasyPrint alone on the same HTML; the ratio is our overhead (building
 the HTML: reading responses, the summary, the plugins' charts). Medians of ``--repeat``.
@@ -96,12 +97,18 @@ def run_size(size: int, repeat: int, only: set[str]) -> dict:
             with app.test_request_context("/"):
                 build_summary(form, Rereadable(lambda: matching(form, Filters(), "fr")), "fr")
 
+        def read():
+            with app.test_request_context("/"):
+                for _response in matching(form, Filters(), "fr"):
+                    pass
+
         measures = {
             "response_pdf": (lambda: get(f"/admin/responses/{one.id}/pdf?doc_lang=fr"),
                              empty_cache),
             "summary_pdf": (lambda: get("/admin/forms/workplan/summary.pdf?doc_lang=fr"),
                             empty_cache),
             "summary": (summarise, None),
+            "read": (read, None),
             "csv": (lambda: get("/admin/forms/workplan/export.csv?doc_lang=fr"), None),
             "xlsx": (lambda: get("/admin/forms/workplan/export.xlsx?doc_lang=fr"), None),
         }
@@ -125,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="response_pdf,summary_pdf,summary,csv,xlsx",
+    parser.add_argument("--only", default="response_pdf,summary_pdf,summary,read,csv,xlsx",
                         help="what to measure (comma-separated; others show nan)")
     args = parser.parse_args()
     only = set(args.only.split(","))

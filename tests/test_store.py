@@ -56,6 +56,56 @@ def test_records_are_copies_not_shared_state(db):
     fetched = db.get(draft.id)
     fetched.answers["items"].append(2)
     assert db.get(draft.id).answers == {"items": [1]}
+    # A streamed pass hands out records it does not copy: they must be its own too,
+    # whether or not their file is in the store's cache (the get above put it there).
+    for _pass in range(2):
+        streamed = next(db.iter_responses("survey"))
+        streamed.answers["items"].append(3)
+        streamed.history.append({"to": "changed"})
+    assert db.get(draft.id).answers == {"items": [1]} and db.get(draft.id).history == []
+    assert next(db.iter_responses("survey")).answers == {"items": [1]}
+
+
+def test_stored_json_reads_back_whatever_the_parser(tmp_path):
+    """Records are parsed by msgspec, and what only the standard library's json reads
+    (which writes it: NaN, infinities) by json: every value comes back as stored."""
+    store = TinyDBStore(tmp_path)
+    answers = {"big": 10**30, "nan": float("nan"), "inf": float("-inf"), "zero": -0.0,
+               "text": "é\u0000\ud7ff", "nested": [{"a": [1.5, None, True]}]}
+    made = store.create_draft("survey", "1", "fr", "k", answers)
+    store.create_draft("survey", "1", "fr", "k2", {"n": 1})
+    for read in (store.get(made.id), next(store.iter_responses("survey")),
+                 TinyDBStore(tmp_path).get(made.id)):
+        got = read.answers
+        assert got["nan"] != got["nan"] and got["inf"] == float("-inf")
+        assert {k: v for k, v in got.items() if k not in ("nan", "inf")} == {
+            k: v for k, v in answers.items() if k not in ("nan", "inf")}
+        assert type(got["big"]) is int and str(got["zero"]) == "-0.0"
+    assert [r.answers for r in store.iter_responses("survey")][1] == {"n": 1}
+
+
+def test_numbers_and_text_read_back_exactly(db):
+    """Both stores parse JSON with msgspec: integers beyond 64 bits stay integers (a
+    parser that made them floats would lose digits), floats and text are as stored."""
+    answers = {"big": 10**30, "negative": -(2**70), "small": 5e-324, "tenth": 0.1,
+               "amount": 12000.5, "text": "«\u00a0é\u00a0» \U0001f600",
+               "nested": {"rows": [{"a": [1.5, None, True, "x"]}]}}
+    made = db.create_draft("survey", "1", "fr", "k", answers)
+    for read in (db.get(made.id), next(db.iter_responses("survey"))):
+        assert read.answers == answers
+        assert type(read.answers["big"]) is int and type(read.answers["negative"]) is int
+
+
+def test_records_after_one_cross_segments(db):
+    ids = [db.create_draft("survey", "1", "en", f"k{i}", {"n": i}).id
+           for i in range(SEGMENT_SIZE + 3)]
+    db.submit(db.get(ids[SEGMENT_SIZE + 1]))
+    after = [r.answers["n"] for r in db.iter_responses("survey", after=ids[SEGMENT_SIZE - 2])]
+    assert after == [SEGMENT_SIZE - 1, SEGMENT_SIZE, SEGMENT_SIZE + 1, SEGMENT_SIZE + 2]
+    assert [r.answers["n"] for r in db.iter_responses(
+        "survey", SUBMITTED, after=ids[3])] == [SEGMENT_SIZE + 1]
+    assert list(db.iter_responses("survey", after=ids[-1])) == []
+    assert list(db.iter_responses("survey", after="survey-000001-nosuchrecord")) == []
 
 
 def test_malformed_or_unknown_ids(db):

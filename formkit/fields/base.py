@@ -109,14 +109,15 @@ def memoized(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def typed(spec: FieldSpec, convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A cell maker: ``convert`` for answers of the question's shape, plain text for
-    answers kept from an earlier version of it, ``None`` when unanswered."""
+    answers kept from an earlier version of it, ``None`` when unanswered; made once per
+    export, it remembers the cells of answers that repeat (dates, amounts, points)."""
 
     def cell(value: Any) -> Any:
         if not is_answered(value):
             return None
         return convert(value) if fits(spec, value) else plain(value)
 
-    return cell
+    return memoized(cell)
 
 
 class SubForm(Form):
@@ -365,7 +366,7 @@ class FieldType:
             return [CellColumn(spec.id, code_text, code_cell)]
         header = label_text(spec.label, locale, spec.id)
         text = memoized(lambda value: shown_text(spec, value, locale))
-        return [CellColumn(header, text, lambda value: text(value) or None)]
+        return [CellColumn(header, text, memoized(lambda value: text(value) or None))]
 
     def export_sheets(self, spec: FieldSpec, locale: str, labels: bool) -> list[ExportSheet]:
         """Sheets of their own this field fills in an XLSX (none by default)."""

@@ -8,10 +8,12 @@ import copy
 import json
 import marshal
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
+
+import msgspec
 
 from formkit import clock, references
 from formkit.storage.cycles_contract import CycleStore
@@ -47,19 +49,45 @@ class _Record:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], copy: bool = True):
-        """The record ``data`` describes; ``copy=False`` when ``data`` is the caller's
-        own (parsed for it alone), else a deep copy: callers may change what they get
-        without touching a cache."""
+    def from_dict(cls, data: dict[str, Any], *, owned: bool = False):
+        """The record ``data`` holds, sharing nothing with it (a deep copy: callers may
+        change what they get without touching a cache). ``owned``: ``data`` is the
+        caller's to give away (parsed for this call alone, nobody else holds it), so it
+        is not copied: a pass over thousands of records spends more on copies than on
+        parsing them."""
         names = _FIELD_NAMES.get(cls)
         if names is None:
             names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
-        values = {k: v for k, v in data.items() if k in names}
-        return cls(**(plain_copy(values) if copy else values))
+        kept = {k: v for k, v in data.items() if k in names}
+        return cls(**(kept if owned else plain_copy(kept)))
 
 
 #: each stored dataclass's field names (``fields()`` costs more than the copy of a record).
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+_decode = msgspec.json.Decoder().decode
+#: decoders with a ``float_hook`` (e.g. one sharing repeated numbers), made once each.
+_DECODERS: dict[Callable[[str], Any], Callable[[bytes | str], Any]] = {}
+
+
+def parse_json(raw: bytes | str, float_hook: Callable[[str], Any] | None = None) -> Any:
+    """Stored JSON (TinyDB's files, PostgreSQL's JSON columns) parsed by msgspec, about a
+    third faster than the standard library's (parsing is most of what reading thousands
+    of records costs), into the same values; what only the standard library reads
+    (``NaN``, ``Infinity`` and numbers beyond a double, which ``json.dump`` writes) is
+    parsed by it. ``float_hook`` makes each float from its text (``json``'s
+    ``parse_float``)."""
+    decode = _decode
+    if float_hook is not None:
+        decode = _DECODERS.get(float_hook)
+        if decode is None:
+            decode = _DECODERS[float_hook] = msgspec.json.Decoder(
+                float_hook=float_hook).decode
+    try:
+        return decode(raw)
+    except msgspec.DecodeError:
+        return json.loads(raw, parse_float=float_hook)
 
 
 def plain_copy(value: Any) -> Any:

