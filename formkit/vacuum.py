@@ -80,6 +80,7 @@ def vacuum(app: Flask, older_than_days: float | None = None) -> VacuumReport:
             report.temp_files += remove_stale_files(folder, pattern, now - TEMP_FILE_AGE,
                                                     recursive=recursive)
         # Background exports (and their state) are downloadable for a day.
-        report.temp_files += remove_stale_files(Path(app.instance_path) / "exports", "*",
-                                                now - EXPORT_KEEP_SECONDS, recursive=False)
+        from formkit.exporters import background  # it imports this module
+
+        report.temp_files += background.remove_expired(now)
     return report

@@ -10,6 +10,7 @@ vacuum. Only the coordinator who asked may see the job or download its file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -74,6 +75,35 @@ def _save_state(job_id: str, data: dict[str, Any]) -> None:
 
 def file_path(job_id: str, data: dict[str, Any]) -> Path:
     return folder() / f"{job_id}.{data['fmt']}"
+
+
+def remove_expired(now: float) -> int:
+    """Remove the jobs started more than :data:`KEEP_SECONDS` before ``now`` — dated by
+    their state, on the app's clock like everything else — with their files; a file
+    whose job is gone goes by its age. Returns how many files were removed."""
+    base = folder()
+    if not base.is_dir():
+        return 0
+    removed, kept = 0, set()
+    for path in base.glob("*.json"):
+        data = state(path.stem)
+        started = (data or {}).get("started")
+        if isinstance(started, (int, float)) and started >= now - KEEP_SECONDS:
+            kept.add(path.stem)
+            continue
+        doomed = [path, file_path(path.stem, data)] if data and data.get("fmt") else [path]
+        for each in doomed:
+            with contextlib.suppress(FileNotFoundError):
+                each.unlink()
+                removed += 1
+    for path in base.iterdir():
+        if path.stem in kept or path.suffix == ".json":
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime < now - KEEP_SECONDS:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def start(*, form_id: str, fmt: str, args: dict[str, Any], labels: bool, locale: str,
