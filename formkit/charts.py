@@ -35,37 +35,51 @@ def _lines(text: str, width: int, count: int = 2) -> list[str]:
 PAD, LINE, BAR_HEIGHT = 6, 16, 13
 
 
+#: a printed chart with its labels beside the bars: as wide as the PDF's text column.
+SIDE_WIDTH = 640
+#: the share of a side-labelled chart its labels take.
+SIDE_LABELS = 0.45
+
+
 def _rows_chart(rows: Sequence[tuple[str, float]], shown: list[str], title: str,
                 width: int, least_value_width: float,
-                bar: Callable[[int, float, float, int], Markup]) -> Markup:
+                bar: Callable[[int, float, float, int], Markup],
+                side_labels: bool = False) -> Markup:
     """The frame both charts share: per row, its label over at most two lines above a
-    track of the plot's width, what ``bar(index, plot, x, top)`` draws on it, and the
-    row's ``shown`` value (bold) beside it; the value column as wide as its widest."""
+    track of the plot's width (or, ``side_labels``, beside it: a printed page is wide
+    enough, and a chart of ten rows then takes half the height), what
+    ``bar(index, plot, x, top)`` draws on it, and the row's ``shown`` value (bold)
+    beside it; the value column as wide as its widest."""
     value_width = max([least_value_width,
                        *(text_width(t, FONT_PX, bold=True) + 12 for t in shown)])
-    plot = max(120, round(width - value_width - PAD))
-    width = round(plot + value_width + PAD)
+    label_width = round(width * SIDE_LABELS) if side_labels else 0
+    left = PAD + label_width
+    plot = max(120, round(width - value_width - left))
+    width = round(left + plot + value_width)
+    # characters per label line: 58 over the whole width; beside the bar, its column's
+    chars = max(12, int(label_width / (FONT_PX * 0.58))) if side_labels else 58
     drawn = []
     y = PAD
     for index, (label, _value) in enumerate(rows):
-        lines = _lines(str(label), width=58)
+        lines = _lines(str(label), width=chars)
         label_text = Markup("").join(
             Markup('<tspan x="{x}" y="{y}">{t}</tspan>').format(x=PAD, y=y + 12 + LINE * i,
                                                                  t=text)
             for i, text in enumerate(lines)
         )
-        top = y + LINE * len(lines) + 2
+        top = y + 2 if side_labels else y + LINE * len(lines) + 2
         drawn.append(Markup(
             '<g><title>{full} – {shown}</title>'
             '<text fill="{text}">{label}</text>'
             '<rect x="{x}" y="{top}" width="{plot}" height="{bar}" fill="{track}"/>{drawn}'
             '<text x="{vx}" y="{vy}" fill="{text}" font-weight="bold">{shown}</text></g>'
         ).format(
-            full=label, shown=shown[index], label=label_text, x=PAD, top=top, plot=plot,
-            bar=BAR_HEIGHT, track=TRACK, drawn=bar(index, plot, PAD, top), text=TEXT,
-            vx=PAD + plot + 6, vy=top + 11,
+            full=label, shown=shown[index], label=label_text, x=left, top=top, plot=plot,
+            bar=BAR_HEIGHT, track=TRACK, drawn=bar(index, plot, left, top), text=TEXT,
+            vx=left + plot + 6, vy=top + 11,
         ))
-        y = top + BAR_HEIGHT + 7
+        y = (max(y + LINE * len(lines), top + BAR_HEIGHT) + 8 if side_labels
+             else top + BAR_HEIGHT + 7)
     head = Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
@@ -83,10 +97,11 @@ def bar_chart(
     value_label: Callable[[float], str] = lambda v: f"{v:g}",
     highlight: int = 0,
     width: int = 440,
+    side_labels: bool = False,
 ) -> Markup:
     """A horizontal bar chart, each label above its bar so the chart stays narrow and
-    readable when a phone scales it down; the first ``highlight`` bars are drawn in a
-    second colour.
+    readable when a phone scales it down (``side_labels``: beside it, :data:`SIDE_WIDTH`
+    wide, for print); the first ``highlight`` bars are drawn in a second colour.
 
     :param bars: ``(label, value)`` in the order to draw, top to bottom.
     :param maximum: the value of a full-width bar (values above are drawn full).
@@ -99,8 +114,8 @@ def bar_chart(
             x=x, top=top, bw=plot * share, bar=BAR_HEIGHT,
             colour=HIGHLIGHT if index < highlight else BAR)
 
-    return _rows_chart(bars, [value_label(value) for _label, value in bars], title, width,
-                       40.0, draw)
+    return _rows_chart(bars, [value_label(value) for _label, value in bars], title,
+                       SIDE_WIDTH if side_labels else width, 40.0, draw, side_labels)
 
 
 FALL = "#a8200d"

@@ -29,18 +29,20 @@ STAT_LABELS = {
 }
 
 
-def _chart(block: dict[str, Any], title: str, locale: str) -> Markup | None:
+def _chart(block: dict[str, Any], title: str, locale: str, printed: bool = False
+           ) -> Markup | None:
+    """A block's chart; ``printed``: its labels beside the bars (a page is wide)."""
     if block["kind"] == "counts" and block["answered"]:
         # Only what was chosen gets a bar; the rest is named in one line below the chart,
         # so a summary of a handful of responses stays short.
         chosen = [(label, count) for label, count in block["items"] if count]
         block["unchosen"] = [label for label, count in block["items"] if not count]
-        return bar_chart(chosen, maximum=max(c for _l, c in chosen),
-                         title=title) if chosen else None
+        return bar_chart(chosen, maximum=max(c for _l, c in chosen), title=title,
+                         side_labels=printed) if chosen else None
     if block["kind"] == "means" and block["answered"]:
         rated = [(label, mean) for label, mean, _n in block["items"] if mean is not None]
         return bar_chart(rated, maximum=block["maximum"], title=title,
-                         value_label=lambda v: format_mean(v, locale))
+                         value_label=lambda v: format_mean(v, locale), side_labels=printed)
     return None
 
 
@@ -135,10 +137,11 @@ class _SharedPass:
 
 
 def summary_sections(form: Form, locale: str,
-                     block_of: Callable[[FieldSpec], dict[str, Any]]) -> list[dict[str, Any]]:
+                     block_of: Callable[[FieldSpec], dict[str, Any]],
+                     printed: bool = False) -> list[dict[str, Any]]:
     """The summary's sections: each question's block (``block_of(spec)``, what its type
-    summarised), labelled and charted; questions summarised by a count only are listed
-    apart."""
+    summarised), labelled and charted (``printed``: for the PDF); questions summarised
+    by a count only are listed apart."""
     sections = []
     for section in form.sections:
         blocks = []
@@ -152,18 +155,19 @@ def summary_sections(form: Form, locale: str,
                 answered.append((label, block["answered"]))
             else:
                 blocks.append({"label": label, "block": block,
-                               "chart": _chart(block, label, locale)})
+                               "chart": _chart(block, label, locale, printed)})
         sections.append({"title": section.title.get(locale), "blocks": blocks,
                          "answered": answered})
     return sections
 
 
 @collector_paused()
-def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dict[str, Any]:
-    """Everything the summary page and PDF show, in ``locale``. ``responses`` is a list,
-    or a :class:`Rereadable` to stream them: the form's plugin (``formkit_summarize``)
-    and the summary share one pass; the summary reads them itself only when no plugin
-    read them all (none summarises this form, or it stopped early)."""
+def build_summary(form: Form, responses: Iterable[Response], locale: str,
+                  printed: bool = False) -> dict[str, Any]:
+    """Everything the summary page and PDF (``printed``) show, in ``locale``.
+    ``responses`` is a list, or a :class:`Rereadable` to stream them: the form's plugin
+    (``formkit_summarize``) and the summary share one pass; the summary reads them itself
+    only when no plugin read them all (none summarises this form, or it stopped early)."""
     totals = _Totals(form)
     shared = _SharedPass(responses, totals.add)
     registry = current_registry()
@@ -176,7 +180,7 @@ def build_summary(form: Form, responses: Iterable[Response], locale: str) -> dic
                       if aggregate is not None else None)
     sections = summary_sections(
         form, locale, lambda spec: spec.kind.summary_finish(spec, totals.states[spec.id][1],
-                                                            locale))
+                                                            locale), printed)
     statuses = review_statuses(form, locale)
     return {
         "count": totals.count,

@@ -332,6 +332,22 @@ def test_the_summary_pdf_of_a_handful_of_responses_is_compact(seed_store_app, lo
             stack.extend(getattr(box, "children", []))
 
 
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_a_printed_chart_puts_its_labels_beside_the_bars(seed_store_app, locale):
+    """Three ten-row matrices of the Wellbeing Guide: their charts of means print with
+    the labels beside the bars (one row a line, two at most), so five ratings take five
+    pages (seven with the labels above)."""
+    html, document = _summary(seed_store_app, "wellbeing", 5, locale)
+    assert len(document.pages) <= 5
+    assert headings_at_a_page_foot(document) == []
+    assert text_outside_pages(document) == []
+    for svg in re.findall(r'<div class="summary-block">.*?(<svg.*?</svg>)', html, re.S):
+        first_bar = re.search(r'<rect x="([\d.]+)" y="([\d.]+)"', svg)
+        first_label = re.search(r'<tspan x="([\d.]+)" y="([\d.]+)"', svg)
+        assert float(first_bar.group(1)) > float(first_label.group(1)) + 200  # beside
+        assert float(first_bar.group(2)) < float(first_label.group(2))  # not below
+
+
 def test_the_largest_funding_source_is_named_not_other(seed_app):
     sys.path.insert(0, str(ROOT / "bench"))
     from workplan_pdf import ANSWERS

@@ -32,7 +32,7 @@ def summary_pdf_html(form: Form, filters: Filters, locale: str) -> str:
     """The HTML of a summary PDF, in ``locale``."""
     with force_locale(locale):
         data = build_summary(form, Rereadable(lambda: matching(form, filters, locale)),
-                             locale)
+                             locale, printed=True)
         return render_template("pdf/summary.html", form=form, summary=data, locale=locale,
                                filters=filters, page_counter=pdf.page_counter_css())
 
