@@ -234,6 +234,17 @@ def seed_store_app(tmp_path, store_url):
     app.extensions["formkit"].store.close()
 
 
+@pytest.fixture
+def team_app(tmp_path, store_url, moment):
+    """The seed forms and plugins on each store, on the test's clock (``moment``), with
+    cheap password hashing: what the tests of teams and their cycles run on."""
+    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
+                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
+                   CLOCK=moment)
+    yield app
+    app.extensions["formkit"].store.close()
+
+
 class Inbox:
     """What the SMTP server received; it can refuse the next ``refuse`` messages."""
 

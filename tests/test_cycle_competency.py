@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, add_user, make_app, member_client, sign_in
+from conftest import add_user, member_client, sign_in
 from formkit.testing import text_of
 
 BASE = "/t/river-team/c/1/competency"
@@ -20,13 +20,9 @@ BOB = (1, {"collab_build": 4, "comm_plain": 4})
 
 
 @pytest.fixture
-def app(tmp_path, store_url, moment):
+def app(team_app):
     # TEAM_AGGREGATE_MINIMUM is left at its default, 3
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
-                   CLOCK=moment)
-    yield app
-    app.extensions["formkit"].store.close()
+    return team_app
 
 
 def hidden(page, name: str) -> str:

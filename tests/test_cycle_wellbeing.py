@@ -29,7 +29,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, add_user, make_app, member_client, sign_in
+from conftest import ROOT, add_user, member_client, sign_in
 from formkit.testing import text_of
 
 AREAS = ["social_connection", "caregiver_support", "end_of_life", "access_to_services",
@@ -39,13 +39,9 @@ BASE = "/t/river-team/c/{number}/{form}"
 
 
 @pytest.fixture
-def app(tmp_path, store_url, moment):
+def app(team_app):
     # the site's minimum stays 3 (the competency form's); the Guide says 2 itself
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
-                   CLOCK=moment)
-    yield app
-    app.extensions["formkit"].store.close()
+    return team_app
 
 
 def store_of(app):

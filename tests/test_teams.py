@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from conftest import ROOT, add_user, make_app, member_client, sign_in
+from conftest import add_user, member_client, sign_in
 from formkit.storage import Member, SignInLink, StoreError, Team, open_store
 
 
@@ -108,12 +108,8 @@ def test_a_teams_audit_entries_are_listed_newest_first(db):
 
 # -- the application ---------------------------------------------------------------------
 @pytest.fixture
-def app(tmp_path, store_url, moment):
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
-                   CLOCK=moment)
-    yield app
-    app.extensions["formkit"].store.close()
+def app(team_app):
+    return team_app
 
 
 def make_team(app, name="River Team", lead="lead@example.ca", lead_name="Lee"):
