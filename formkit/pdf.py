@@ -14,6 +14,7 @@ removal, not a scan (:func:`forget_response`)::
 
     cache/pdf/<form>/responses/<response>/<key>.pdf   one response's PDFs
     cache/pdf/<form>/summaries/<key>.pdf              the form's summary PDFs
+    cache/pdf/_provincial/<key>.pdf                   the provincial reports
 
 The cache is optional: a disk that refuses to keep a PDF (full, read-only) never stops
 one being served. Files being written are named ``*.tmp``; ``formkit store vacuum``
@@ -115,10 +116,16 @@ def summary_folder(form_id: str) -> Path:
     return cache_root() / _folder_name(form_id) / "summaries"
 
 
+def provincial_folder() -> Path:
+    """The folder of the provincial reports (figures across teams, published stories)."""
+    return cache_root() / "_provincial"  # never a form id: no form shares it
+
+
 def forget_response(form_id: str, response_id: str) -> None:
-    """Remove a deleted response's cached PDFs, and its form's summary PDFs (they were
-    made with it): both hold personal data."""
-    for folder in (response_folder(form_id, response_id), summary_folder(form_id)):
+    """Remove a deleted response's cached PDFs, its form's summary PDFs and the
+    provincial reports (they were made with it): all hold data from it."""
+    for folder in (response_folder(form_id, response_id), summary_folder(form_id),
+                   provincial_folder()):
         try:
             shutil.rmtree(folder)
         except FileNotFoundError:

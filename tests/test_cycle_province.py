@@ -266,6 +266,8 @@ def test_a_region_against_the_province_and_a_team_against_the_average(teams, adm
     compared = [t for t in lxml_html.fromstring(page.text).iter("table")
                 if "compared" in t.find("caption").text_content()]
     assert len(compared) == 2
+    chooser = lxml_html.fromstring(page.text).xpath("//select[@name='team']/option/@value")
+    assert chooser == ["", "alder-team", "birch-team", "cedar-team"]  # Dogwood: no cycle
     assert "Alder Team chose: Transportation and getting around, Safe, affordable and " \
            "accessible housing, Social connection (less isolation and loneliness)." \
            in text_of(page)
@@ -517,3 +519,25 @@ def test_no_table_of_the_report_is_cut(teams, app, locale):
     assert outside == []
     assert re.findall(r"fits-(\w+)", html).count("landscape") >= 1  # the profile tables
     assert any(page.width > page.height for page in document.pages)
+
+
+def test_the_report_is_cached_until_something_changes_and_forgotten_with_a_response(
+        teams, admin, app):
+    from formkit import pdf
+
+    url = "/admin/teams/report.pdf?cycle=1&doc_lang=en"
+    first = pdf_text(admin.get(url).data)
+    assert "Total $8,600.50 $5,750.50" in first
+    with app.test_request_context("/"):
+        folder = pdf.provincial_folder()
+    assert len(list(folder.glob("*.pdf"))) == 1
+    assert pdf_text(admin.get(url).data) == first  # from the cache
+    store = app.extensions["formkit"].store
+    birch_plan = next(r for r in store.iter_responses("workplan")
+                      if any(a.get("action") == "Maps" for a in r.answers.get("actions_1", [])))
+    answers = dict(birch_plan.answers, actions_1=birch_plan.answers["actions_1"][:1])
+    store.update(birch_plan.id, answers=answers)  # Birch's "Maps" (700.50) removed
+    assert "Total $7,900.00 $5,050.00" in pdf_text(admin.get(url).data)
+    with app.test_request_context("/"):
+        pdf.forget_response("workplan", birch_plan.id)
+    assert not folder.exists()

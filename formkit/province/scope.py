@@ -173,7 +173,7 @@ def choose(user: User, args, locale: str, pdf: bool = False) -> tuple[Figures | 
                               *(CycleChoice(label=label) for label in labels
                                 if label not in {str(n) for n in numbers})],
                       regions=sorted({t.region for t in teams if t.region}, key=str.casefold),
-                      teams=teams)
+                      teams=[t for t in teams if t.id in by_team])  # with a cycle to compare
     try:
         wanted = _clean(args, "cycle")
         if not wanted:

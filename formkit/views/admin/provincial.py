@@ -72,9 +72,10 @@ def provincial_report():
         return render_template("admin/provincial.html", figures=None, choices=choices,
                                error=error, sections=[], args={}, wanted=request.args), 400
     body = pdf.render(_report_key(figures), lambda: report_html(figures),
-                      pdf.cache_root() / "provincial")
-    name = "-".join(["provincial-report", *(_args(figures).get(k, "") for k in
-                                            ("cycle", "region")), locale])
+                      pdf.provincial_folder())
+    chosen = _args(figures)
+    name = "-".join(["provincial-report", *(chosen[k] for k in ("cycle", "region")
+                                            if k in chosen), locale])
     return pdf_response(body, pdf_filename(name))
 
 
