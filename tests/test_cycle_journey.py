@@ -141,9 +141,14 @@ def page_index(page) -> int:
 
 
 def edit_all_pages(page, base: str, path: str, pages: dict[int, dict]) -> None:
-    """Open the form's first edit page, answer each page from ``pages`` (by index) and
-    go on page after page; save the last one."""
-    page.goto(f"{base}{path}edit/0")
+    """From the team space, open the form (its link in the cycle panel) and press Edit;
+    answer each page from ``pages`` (by index) and go on page after page; save the last
+    one."""
+    page.goto(f"{base}/t/{TEAM}/")
+    page.locator(f'.team-cycle a[href="{path}"]').click()
+    page.wait_for_url(f"**{path}")
+    page.locator(f'main a.button[href="{path}edit/0"]').click()
+    page.wait_for_url(f"**{path}edit/0")
     while True:
         answer(page, pages.get(page_index(page), {}))
         following = page.locator('#response-form button[value="next"]')
