@@ -11,17 +11,13 @@ import re
 
 import pytest
 
-from conftest import ROOT, add_user, make_app, member_client, sign_in
+from conftest import add_user, member_client, sign_in
 from formkit.testing import text_of
 
 
 @pytest.fixture
-def app(tmp_path, store_url, moment):
-    app = make_app(tmp_path, STORE=store_url, FORMS_DIR=str(ROOT / "forms"),
-                   PLUGINS_DIR=str(ROOT / "plugins"), ARGON2_PROFILE="CHEAPEST",
-                   CLOCK=moment)
-    yield app
-    app.extensions["formkit"].store.close()
+def app(team_app):
+    return team_app
 
 
 def store_of(app):
