@@ -82,12 +82,13 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
     when an app starts, nor when a form page draws a chart (text widths are read from the
     font without fontTools) or a submit builds an email's links (no test request, so
     no Flask/Click test modules and pdb): most workers only serve form pages (worker
-    memory, bench/server.py). Nor is all of Babel's global data kept."""
+    memory, bench/server.py). Nor argon2 (only signing in needs it), nor all of Babel's
+    global data."""
     import subprocess
     import sys
 
     lazy = ("weasyprint", "openpyxl", "PIL", "fontTools", "xlsxwriter", "flask.testing",
-            "click.testing", "pdb", "ctypes")
+            "click.testing", "pdb", "ctypes", "argon2")
     code = ("import sys; from formkit.app import create_app; "
             f"app = create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
             f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
