@@ -82,14 +82,15 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
     when an app starts, nor when a form page draws a chart (text widths are read from the
     font without fontTools) or a submit builds an email's links (no test request, so
     no Flask/Click test modules and pdb): most workers only serve form pages (worker
-    memory, bench/server.py). Nor argon2 (only signing in needs it), nor all of Babel's
-    global data."""
+    memory, bench/server.py). Nor argon2 (only signing in needs it), nor msgspec before
+    the first read of the store (gunicorn's master, which imports ``formkit.cli``, reads
+    nothing), nor all of Babel's global data."""
     import subprocess
     import sys
 
     lazy = ("weasyprint", "openpyxl", "PIL", "fontTools", "xlsxwriter", "flask.testing",
-            "click.testing", "pdb", "ctypes", "argon2")
-    code = ("import sys; from formkit.app import create_app; "
+            "click.testing", "pdb", "ctypes", "argon2", "msgspec")
+    code = ("import sys; import formkit.cli; from formkit.app import create_app; "
             f"app = create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
             f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
             " environment=False); "
