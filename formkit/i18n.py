@@ -8,7 +8,7 @@ from flask import Flask, current_app, flash, has_request_context, request, url_f
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 
-from formkit.babel_globals import keep_what_formatting_reads
+from formkit.babel_data import keep_what_formatting_reads
 
 COOKIE = "lang"
 

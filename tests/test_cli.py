@@ -110,5 +110,5 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
     drawn, modules, money = result.stdout.strip().splitlines()
     assert drawn == "True http://127.0.0.1:5000/admin/responses/r-1"
     assert modules == "[]"
-    # Babel keeps only the global tables formatting reads (formkit.babel_globals)
+    # Babel keeps only the global tables formatting reads (formkit.babel_data)
     assert money == "5,00\u00a0$ False"
