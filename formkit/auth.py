@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import argon2
-from argon2 import profiles
 from flask import current_app, g, request, session
 from flask_babel import gettext as _
 
@@ -17,6 +15,9 @@ from formkit import clock
 from formkit.state import current_store
 from formkit.storage import ROLES, Session, StoreUnavailable, User
 from formkit.storage.base import utcnow
+
+if TYPE_CHECKING:
+    import argon2
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
@@ -28,6 +29,11 @@ TOKEN_SECONDS = 48 * 3600
 
 
 def _hasher() -> argon2.PasswordHasher:
+    # on the first sign-in or password: a worker serving only forms never loads argon2
+    # and its C bindings (0.4 MiB)
+    import argon2
+    from argon2 import profiles
+
     # The "CHEAPEST" profile exists for test suites; deployments keep RFC 9106's.
     name = current_app.config.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY")
     return argon2.PasswordHasher.from_parameters(getattr(profiles, name))
@@ -42,9 +48,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         # Spend the same time as a real check, so unknown accounts are not revealed.
         _hasher().hash(password or "-")
         return False
+    hasher = _hasher()
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher().verify(password_hash, password)
-    except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
         return False
 
 

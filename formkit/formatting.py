@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, dates, numbers
 from flask import current_app, has_app_context
 
+from formkit.babel_data import load_alone
 from formkit.i18n import N_, translate
 
 #: what an unanswered question or an unknown value shows.
@@ -40,8 +41,11 @@ DEFAULT_ZONE = "America/Toronto"
 
 @functools.lru_cache(maxsize=8)
 def babel_locale(locale: str) -> Locale:
-    """The Canadian variant of a language, parsed once (parsing is most of a format call)."""
-    return Locale.parse(CANADIAN.get(str(locale)[:2], "en_CA"))
+    """The Canadian variant of a language, parsed once (parsing is most of a format call),
+    its data loaded without keeping its parents' (``formkit.babel_data``)."""
+    identifier = CANADIAN.get(str(locale)[:2], "en_CA")
+    load_alone(identifier)
+    return Locale.parse(identifier)
 
 
 def _french(locale: str) -> bool:

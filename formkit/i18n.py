@@ -8,6 +8,8 @@ from flask import Flask, current_app, flash, has_request_context, request, url_f
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 
+from formkit.babel_data import keep_what_formatting_reads
+
 COOKIE = "lang"
 
 
@@ -34,6 +36,7 @@ def current_locale() -> str:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    keep_what_formatting_reads()  # before any locale loads: 2.3 MiB less in each worker
 
     @app.before_request
     def _unknown_language() -> None:

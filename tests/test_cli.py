@@ -82,13 +82,15 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
     when an app starts, nor when a form page draws a chart (text widths are read from the
     font without fontTools) or a submit builds an email's links (no test request, so
     no Flask/Click test modules and pdb): most workers only serve form pages (worker
-    memory, bench/server.py)."""
+    memory, bench/server.py). Nor argon2 (only signing in needs it), nor msgspec before
+    the first read of the store (gunicorn's master, which imports ``formkit.cli``, reads
+    nothing), nor all of Babel's global data."""
     import subprocess
     import sys
 
     lazy = ("weasyprint", "openpyxl", "PIL", "fontTools", "xlsxwriter", "flask.testing",
-            "click.testing", "pdb", "ctypes")
-    code = ("import sys; from formkit.app import create_app; "
+            "click.testing", "pdb", "ctypes", "argon2", "msgspec")
+    code = ("import sys; import formkit.cli; from formkit.app import create_app; "
             f"app = create_app({{'INSTANCE_PATH': {str(tmp_path)!r}, 'SECRET_KEY': 'x', "
             f"'FORMS_DIR': {str(ROOT / 'forms')!r}, 'PLUGINS_DIR': {str(ROOT / 'plugins')!r}}},"
             " environment=False); "
@@ -99,10 +101,14 @@ def test_a_worker_imports_pdf_and_spreadsheet_libraries_on_first_use(tmp_path):
             "value_label=str)); "
             "link = absolute_url('admin.response_view', response_id='r-1'); "
             "print(chart.count('<rect') >= 2, link); "
-            f"print(sorted(m for m in {lazy!r} if m in sys.modules))")
+            f"print(sorted(m for m in {lazy!r} if m in sys.modules)); "
+            "import babel.core; from formkit.formatting import format_money; "
+            "print(format_money(5, 'fr'), babel.core._global_data.complete)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
-    drawn, modules = result.stdout.strip().splitlines()
+    drawn, modules, money = result.stdout.strip().splitlines()
     assert drawn == "True http://127.0.0.1:5000/admin/responses/r-1"
     assert modules == "[]"
+    # Babel keeps only the global tables formatting reads (formkit.babel_data)
+    assert money == "5,00\u00a0$ False"

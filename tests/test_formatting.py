@@ -82,3 +82,46 @@ def test_response_states_are_translated(app):
         assert fmt.state_label("submitted", "fr") == "soumise"
         assert fmt.state_label("draft", "en") == "draft"
         assert fmt.state_label("odd", "fr") == "odd"
+
+
+def test_babel_keeps_only_the_global_tables_formatting_reads():
+    """A worker keeps Babel's locale parents, currency digits and zone names, not all of
+    CLDR's global data (2.3 MiB), and the Canadian locales' data without their parents'
+    copies: every format reads the same in a fresh process as with Babel keeping
+    everything, none reads the dropped tables, and a dropped table asked for is read
+    whole (worker memory, bench/server.py)."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    formats = ("from formkit import formatting as f; "
+               "print([(f.format_number(1234.5, l), f.format_money(12000, l), "
+               "f.format_percent(0.125, l, decimals=1), f.format_day('2026-04-01', l), "
+               "f.format_timestamp('2026-07-01T16:05:59', l)) for l in ('en', 'fr')]); ")
+    kept = ("import babel.core; from formkit.babel_data import keep_what_formatting_reads; "
+            "print(keep_what_formatting_reads(), keep_what_formatting_reads()); " + formats +
+            "import babel.localedata; data = babel.core._global_data; "
+            "print(data.complete, sorted(babel.localedata._cache)); "
+            "subtags = babel.core.get_global('likely_subtags'); "
+            "print(data.complete, len(subtags), subtags['fr'])")
+    # Babel as it is: its whole global data, every locale's parents kept
+    whole = ("import babel.core, babel.localedata, formkit.babel_data as kept; "
+             "kept.load_alone = lambda identifier: None; " + formats +
+             "subtags = babel.core.get_global('likely_subtags'); "
+             "print(type(babel.core._global_data).__name__, len(subtags), subtags['fr'], "
+             "sorted(babel.localedata._cache))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+            for code in (kept, whole)]
+    assert [run.returncode for run in runs] == [0, 0], [run.stderr for run in runs]
+    installed, kept_formats, untouched, completed = runs[0].stdout.strip().splitlines()
+    whole_formats, whole_subtags = runs[1].stdout.strip().splitlines()
+    # installed once; the second call finds Babel's data already there
+    assert installed == "True False"
+    assert kept_formats == whole_formats
+    assert "'$12,000.00'" in kept_formats and "HAE" in kept_formats
+    # formatting in both languages read only the kept tables; a dropped one is whole
+    assert untouched == "False ['en_CA', 'fr_CA']"
+    assert whole_subtags.endswith("fr_Latn_FR ['en', 'en_CA', 'fr', 'fr_CA', 'root']")
+    assert completed.split(" ") == ["True"] + whole_subtags.split(" ")[1:3]

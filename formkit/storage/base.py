@@ -13,8 +13,6 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
-import msgspec
-
 from formkit import clock, references
 from formkit.storage.cycles_contract import CycleStore
 from formkit.storage.listing import ResponseQuery
@@ -66,9 +64,20 @@ class _Record:
 _FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
-_decode = msgspec.json.Decoder().decode
-#: decoders with a ``float_hook`` (e.g. one sharing repeated numbers), made once each.
-_DECODERS: dict[Callable[[str], Any], Callable[[bytes | str], Any]] = {}
+#: msgspec's decoders: the plain one, then those with a ``float_hook`` (e.g. one sharing
+#: repeated numbers), made once each, on the first read (gunicorn's master, which reads
+#: nothing, never loads msgspec: 1 MiB).
+_DECODERS: dict[Callable[[str], Any] | None, Callable[[bytes | str], Any]] = {}
+_DecodeError: type[Exception] = Exception
+
+
+def _decoder(float_hook: Callable[[str], Any] | None) -> Callable[[bytes | str], Any]:
+    global _DecodeError
+    import msgspec
+
+    _DecodeError = msgspec.DecodeError
+    decode = _DECODERS[float_hook] = msgspec.json.Decoder(float_hook=float_hook).decode
+    return decode
 
 
 def parse_json(raw: bytes | str, float_hook: Callable[[str], Any] | None = None) -> Any:
@@ -78,15 +87,10 @@ def parse_json(raw: bytes | str, float_hook: Callable[[str], Any] | None = None)
     (``NaN``, ``Infinity`` and numbers beyond a double, which ``json.dump`` writes) is
     parsed by it. ``float_hook`` makes each float from its text (``json``'s
     ``parse_float``)."""
-    decode = _decode
-    if float_hook is not None:
-        decode = _DECODERS.get(float_hook)
-        if decode is None:
-            decode = _DECODERS[float_hook] = msgspec.json.Decoder(
-                float_hook=float_hook).decode
+    decode = _DECODERS.get(float_hook) or _decoder(float_hook)
     try:
         return decode(raw)
-    except msgspec.DecodeError:
+    except _DecodeError:
         return json.loads(raw, parse_float=float_hook)
 
 
