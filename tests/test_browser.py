@@ -8,14 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
+from browsing import ARGS, CHROMIUM, answer, serious, sideways
 from conftest import ROOT, form_of, make_app, page_input
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
 SEEDS = ("membership", "wellbeing", "workplan", "evaluation", "competency")
 
@@ -45,28 +42,9 @@ def forms(tmp_path_factory):
     return {form_id: form_of(app, form_id) for form_id in SEEDS}
 
 
-def serious(page) -> list[str]:
-    result = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
-            for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 def fill_page(page, section) -> None:
     """Answer a page in the browser the way a person would, from the sample input."""
-    for name, value in page_input(section).items():
-        values = value if isinstance(value, list) else [value]
-        field = page.locator(f'[name="{name}"]')
-        if field.count() == 0:
-            continue
-        kind = field.first.get_attribute("type") or field.first.evaluate(
-            "e => e.tagName.toLowerCase()")
-        if kind in ("radio", "checkbox"):
-            for one in values:
-                page.locator(f'[name="{name}"][value="{one}"]').check()
-        elif kind == "select":
-            field.first.select_option(values[0])
-        else:
-            field.first.fill(values[0])
+    answer(page, page_input(section))
 
 
 def walk(page, base: str, form_id: str, form, lang: str, visit) -> None:
@@ -114,8 +92,7 @@ def test_every_page_passes_axe_and_fits_a_phone(chromium, server, forms, lang):
             && !(i.closest('fieldset') && i.closest('fieldset').querySelector('legend')
                  .textContent.trim())).map(i => i.name)""")
         assert not ungrouped, f"{name}: choices outside a fieldset with a legend: {ungrouped}"
-        overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                 "document.documentElement.clientWidth")
+        overflow = sideways(page)
         assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at 375px"
         page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
 
@@ -397,8 +374,7 @@ def test_every_coordinator_page_passes_axe_and_fits_a_phone(chromium, server, fo
         page.goto(f"{server.url}{url}")
         assert page.locator("html").get_attribute("lang") == lang, url
         problems += [f"{url}: {p}" for p in serious(page)]
-        overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                 "document.documentElement.clientWidth")
+        overflow = sideways(page)
         if overflow > 0:
             problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
     context.close()
@@ -476,8 +452,7 @@ def test_stories_pages_pass_axe_and_fit_320px(chromium, server, tmp_path, lang):
         page.goto(f"{server.url}{url}")
         assert page.locator("html").get_attribute("lang") == lang, url
         problems += [f"{url}: {p}" for p in serious(page)]
-        overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                 "document.documentElement.clientWidth")
+        overflow = sideways(page)
         if overflow > 0:
             problems.append(f"{url} scrolls sideways by {overflow}px at 320px")
     assert "A" * 90 in page.content()  # the team's own story page was reached
@@ -583,8 +558,7 @@ def test_workplan_table_page_never_scrolls_sideways(chromium, server, forms):
     forward(page)
     for width in (320, 375, 768, 1024, 1280):
         page.set_viewport_size({"width": width, "height": 800})
-        overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                 "document.documentElement.clientWidth")
+        overflow = sideways(page)
         assert overflow <= 0, f"scrolls sideways by {overflow}px at {width}px"
     page.close()
 
@@ -673,8 +647,7 @@ def test_saved_code_directory_and_check_pages_fit_320_px(chromium, server, forms
     page = chromium.new_page(viewport={"width": 320, "height": 640})
 
     def fits(where):
-        overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                 "document.documentElement.clientWidth")
+        overflow = sideways(page)
         assert overflow <= 0, f"{where} scrolls sideways by {overflow}px at 320px"
 
     for url in ("/membership/directory?lang=fr", "/resume?lang=fr"):

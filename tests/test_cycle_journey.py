@@ -24,17 +24,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from browsing import ARGS, CHROMIUM, answer, serious
 from conftest import NOON, PASSWORD, ROOT, add_user, form_of, make_app, page_input
 from formkit.clock import ManualClock
 from formkit.testing import pdf_text
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2, "locale": "fr-CA"}
 
@@ -113,24 +110,6 @@ def chromium():
 
 # -- what a person does on a page -----------------------------------------------------------
 
-def answer(page, data: dict) -> None:
-    """Type, tick or choose each answer of ``data`` present on the page."""
-    for name, value in data.items():
-        values = value if isinstance(value, list) else [value]
-        field = page.locator(f'[name="{name}"]')
-        if field.count() == 0:
-            continue
-        kind = field.first.get_attribute("type") or field.first.evaluate(
-            "e => e.tagName.toLowerCase()")
-        if kind in ("radio", "checkbox"):
-            for one in values:
-                page.locator(f'[name="{name}"][value="{one}"]').check()
-        elif kind == "select":
-            field.first.select_option(str(values[0]))
-        else:
-            field.first.fill(str(values[0]))
-
-
 def page_index(page) -> int:
     """The index of the edit page shown (from the form's action: after a save the URL
     may be the one it was posted to)."""
@@ -187,13 +166,6 @@ def fits_the_phone(page) -> None:
         .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +
                          Math.round(e.getBoundingClientRect().right))""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, (page.url, wide)
-
-
-def serious(page) -> list[str]:
-    """Serious or critical accessibility problems axe-core finds on the page."""
-    result = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")]
 
 
 def download(page, click) -> bytes:

@@ -7,14 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from browsing import ARGS, CHROMIUM, serious, sideways
 from conftest import ROOT, add_user, make_app
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -57,12 +53,8 @@ def test_the_provincial_pages_pass_axe_and_fit_a_phone(live_server, tmp_path, la
                     "/admin/teams/figures?cycle=9"):
             page.goto(f"{server.url}{url}")
             assert page.locator("html").get_attribute("lang") == lang, url
-            result = Axe().run(page)
-            problems += [f"{url}: {v['id']} ({v['impact']}): {v['help']}"
-                         for v in result.response["violations"]
-                         if v["impact"] in ("serious", "critical")]
-            overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                     "document.documentElement.clientWidth")
+            problems += [f"{url}: {p}" for p in serious(page)]
+            overflow = sideways(page)
             if overflow > 0:
                 problems.append(f"{url} scrolls sideways by {overflow}px at 375px")
         # the report downloads from the page's own button

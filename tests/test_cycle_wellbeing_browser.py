@@ -5,15 +5,11 @@ axe, never scroll sideways, and the lead confirms other priorities with a reason
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from test_cycle_wellbeing import ANA, BEN, rate
 
+from browsing import ARGS, CHROMIUM, serious, sideways
 from conftest import ROOT, LiveServer, make_app, member_client
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +17,6 @@ def server(tmp_path_factory):
     live = LiveServer(tmp_path_factory.mktemp("voices") / "live-instance", workers=2)
     yield live
     live.stop()
-
-
-def serious(page) -> list[str]:
-    result = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
-            for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -60,8 +50,7 @@ def test_the_team_view_and_the_priorities_on_a_phone(server, tmp_path, lang):
                 page.goto(url)
                 assert page.locator("html").get_attribute("lang") == lang, url
                 problems += [f"{url}: {p}" for p in serious(page)]
-                overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                         "document.documentElement.clientWidth")
+                overflow = sideways(page)
                 if overflow > 0:
                     problems.append(f"{url} scrolls sideways by {overflow}px at 320px")
             assert not problems, "\n".join(problems)

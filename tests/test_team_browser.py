@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from playwright.sync_api import sync_playwright
 
+from browsing import ARGS, CHROMIUM
 from conftest import ROOT
 from formkit.app import create_app
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def prepare(instance, store_url: str) -> tuple[str, str]:
