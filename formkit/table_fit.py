@@ -103,12 +103,17 @@ def _widths(least: list[float], tiers: list[list[float]], room: float) -> tuple[
 
 
 def fitted_table(caption: str | None, headers: Sequence[str],
-                 rows: Sequence[Sequence[str]], row_headers: bool = True) -> Markup:
+                 rows: Sequence[Sequence[str]], row_headers: bool = True,
+                 shown: Sequence[Sequence[Markup]] | None = None,
+                 kind: str = "figures-table") -> Markup:
     """A table of texts (already formatted: numbers with :mod:`formkit.formatting`) laid
     out by :func:`fit`: the same markup on a page and in a PDF, never cut. Its first cell
     is a row header unless ``row_headers`` is false; with a ``caption`` it is a labelled
-    region that scrolls on its own on a phone. Everything is escaped."""
+    region that scrolls on its own on a phone; ``shown``: the cells as printed (markup),
+    when they are more than the texts measured; ``kind``: the table's own class, if any.
+    Everything is escaped."""
     placed = fit(headers, rows)
+    rows = rows if shown is None else shown
     if placed.layout == CARDS:
         meta = Markup("<p class='meta'>{}</p>").format(caption) if caption else Markup("")
         return Markup("<div class='answer-cards'>{}{}</div>").format(meta, Markup("").join(
@@ -126,9 +131,10 @@ def fitted_table(caption: str | None, headers: Sequence[str],
             for index, cell in enumerate(row))
 
     body = Markup("").join(Markup("<tr>{}</tr>").format(cells(row)) for row in rows)
-    table = Markup("<table class='answer-table figures-table fits-{}'>{}<colgroup>{}"
+    classes = " ".join(c for c in ("answer-table", kind, f"fits-{placed.layout}") if c)
+    table = Markup("<table class='{}'>{}<colgroup>{}"
                    "</colgroup><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
-        placed.layout, Markup("<caption>{}</caption>").format(caption) if caption
+        classes, Markup("<caption>{}</caption>").format(caption) if caption
         else Markup(""), widths, head, body)
     if not caption:
         return table

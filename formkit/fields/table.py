@@ -29,7 +29,7 @@ from formkit.fields.base import (
 from formkit.formatting import EMPTY, or_empty
 from formkit.i18n import N_, current_locale, pair, translate
 from formkit.paging import ascii_int
-from formkit.table_fit import CARDS, fit
+from formkit.table_fit import fitted_table
 from formkit.versions import shown_html, shown_text
 
 #: actions that check a page (the empty action is the re-check at submit).
@@ -329,22 +329,7 @@ class Table(FieldType):
                  for row in value]
         cells = [[shown_html(c, row.get(c.id), locale) if is_answered(row.get(c.id))
                   else Markup(EMPTY) for c in columns] for row in value]
-        placed = fit(headers, texts)
-        if placed.layout == CARDS:
-            return Markup("<div class='answer-cards'>{}</div>").format(Markup("").join(
-                Markup("<dl class='answer-card'>{}</dl>").format(Markup("").join(
-                    Markup("<dt>{}</dt><dd>{}</dd>").format(header, cell)
-                    for header, cell in zip(headers, row, strict=True)))
-                for row in cells))
-        widths = Markup("").join(Markup("<col width='{}%'>").format(w) for w in placed.widths)
-        head = Markup("").join(Markup("<th scope='col'>{}</th>").format(h) for h in headers)
-        body = Markup("").join(
-            Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<td>{}</td>").format(cell) for cell in row))
-            for row in cells)
-        return Markup("<table class='answer-table fits-{}'><colgroup>{}</colgroup><thead><tr>{}"
-                      "</tr></thead><tbody>{}</tbody></table>").format(
-                          placed.layout, widths, head, body)
+        return fitted_table(None, headers, texts, row_headers=False, shown=cells, kind="")
 
 
 def _rows_block(responses: int, rows: int) -> dict[str, Any]:
