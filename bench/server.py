@@ -24,7 +24,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import stores  # noqa: E402
 from submit import ROOT, seed  # noqa: E402
 
 from formkit import create_app  # noqa: E402
@@ -144,26 +144,8 @@ def prepare(instance: str, stored: int) -> dict[str, list[dict]]:
 
 
 def serve(instance: str, workers: int) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "FORMKIT_INSTANCE_PATH": instance,
-           "FORMKIT_FORMS_DIR": str(ROOT / "forms"), "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),
-           "FORMKIT_SECRET_KEY": "bench",
-           "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]",  # every client is 127.0.0.1
-           "FORMKIT_DRAFTS_PER_ADDRESS": "[1000000, 3600]"}
-    process = subprocess.Popen([sys.executable, "-m", "formkit.cli", "serve", "--port",
-                                str(port), "--workers", str(workers), "--no-worker"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start")
+    """The TinyDB server, without the outbox worker (its CPU is not the pages')."""
+    return stores.serve(None, instance, workers, "--no-worker", wait=60.0)
 
 
 def run_for(seconds: float, threads: int, job) -> tuple[int, float]:

@@ -102,20 +102,26 @@ def prepare(store_url: str, instance: str, size: int) -> list[dict]:
     return pages
 
 
-def serve(store_url: str, instance: str, workers: int):
+def serve(store_url: str | None, instance: str, workers: int, *flags: str,
+          wait: float = 30.0) -> tuple[subprocess.Popen, str]:
+    """``formkit serve`` on a free port (``store_url``: ``None`` for TinyDB) with the
+    seed forms and rate limits no bench client hits; the process and its base URL once
+    ``/healthz`` answers (within ``wait`` seconds)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "FORMKIT_INSTANCE_PATH": instance, "FORMKIT_STORE": store_url,
+    env = {**os.environ, "FORMKIT_INSTANCE_PATH": instance,
            "FORMKIT_FORMS_DIR": str(ROOT / "forms"), "FORMKIT_PLUGINS_DIR": str(ROOT / "plugins"),
            "FORMKIT_SECRET_KEY": "bench",
            "FORMKIT_FORM_POSTS_PER_ADDRESS": "[1000000, 60]",  # every client is 127.0.0.1
            "FORMKIT_DRAFTS_PER_ADDRESS": "[1000000, 3600]"}
+    if store_url:
+        env["FORMKIT_STORE"] = store_url
     process = subprocess.Popen([sys.executable, "-m", "formkit.cli", "serve", "--port",
-                                str(port), "--workers", str(workers)], env=env,
+                                str(port), "--workers", str(workers), *flags], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    for _ in range(int(wait * 10)):
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1).read()
             return process, base
